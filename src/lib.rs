@@ -53,7 +53,7 @@ pub fn run(cli: &cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
     } else {
         paths
     };
-    let (targets, walk_errors) = walk::collect(&paths);
+    let (targets, walk_errors) = walk::collect(&paths, &walk::WalkOptions::default());
     let mut trouble = !walk_errors.is_empty();
     for e in &walk_errors {
         writeln!(err, "spoflint: {}: {}", e.path.display(), e.message)?;

@@ -36,9 +36,21 @@ fn is_skipped_dir(name: &str) -> bool {
     (name.starts_with('.') && name != "." && name != "..") || SKIP_DIRS.contains(&name)
 }
 
+/// How folders are walked.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// Do not read `.gitignore` / `.ignore` files (`--no-ignore`).
+    pub no_ignore: bool,
+    /// Globs of paths to leave out (`--exclude`, config `exclude`).
+    pub exclude: Vec<String>,
+    /// Follow symbolic links (off by default).
+    pub follow_symlinks: bool,
+}
+
 /// Expand `paths` into files: named files always, folders walked in sorted
 /// order, skipping hidden folders, `node_modules` and `target`.
-pub fn collect(paths: &[PathBuf]) -> (Vec<Target>, Vec<WalkError>) {
+pub fn collect(paths: &[PathBuf], opts: &WalkOptions) -> (Vec<Target>, Vec<WalkError>) {
+    let _ = opts;
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
