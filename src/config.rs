@@ -265,14 +265,7 @@ fn toml_error(loc: &Located<'_>, e: &toml::de::Error) -> Error {
     let help = if message.starts_with("unknown field") || message.starts_with("unknown variant") {
         let names = backticked(&message);
         match names.split_first() {
-            Some((word, candidates)) => did_you_mean_help(word, candidates.iter().copied())
-                .or_else(|| {
-                    (!candidates.is_empty()).then(|| {
-                        let list: Vec<String> =
-                            candidates.iter().map(|c| format!("`{c}`")).collect();
-                        format!("expected one of {}", list.join(", "))
-                    })
-                }),
+            Some((word, candidates)) => did_you_mean_help(word, candidates.iter().copied()),
             None => None,
         }
     } else {
@@ -290,7 +283,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
             path: path.display().to_string(),
-            message: e.to_string(),
+            message: crate::error::io_message(&e),
         })?;
         Config::parse(path, &text)
     }

@@ -59,6 +59,15 @@ impl Error {
     }
 }
 
+/// An I/O error's message without the `(os error N)` tail.
+pub fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a
 /// likely typo (Jaro-Winkler, as cargo and clap suggest).
 pub fn did_you_mean<'a>(

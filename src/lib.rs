@@ -21,7 +21,7 @@ pub mod walk;
 use cli::{CheckArgs, ColorChoice, Command, DumpArgs, FailLevel, Format};
 use config::{Level, Resolver};
 use diagnostic::FileReport;
-use error::Error;
+use error::{io_message, Error};
 use progress::Progress;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -174,6 +174,14 @@ fn inputs(
                 name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
                 explicit: true,
             });
+        } else if let Err(e) = std::fs::metadata(p) {
+            // Said here rather than by the walker, in the words of `ls` and `rg`.
+            *trouble = true;
+            let e = Error::Io {
+                path: shown(p),
+                message: io_message(&e),
+            };
+            report_error(err, &e)?;
         } else {
             on_disk.push(p.clone());
         }
@@ -222,15 +230,6 @@ fn read_input(
             }
             Ok(stdin_cache.clone().unwrap_or_default())
         }
-    }
-}
-
-/// An I/O error's message without the `(os error N)` tail.
-fn io_message(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
     }
 }
 
