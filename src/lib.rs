@@ -245,6 +245,25 @@ fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
     }
 }
 
+/// The format and colour a check writes with: `--format`, else `full` on a
+/// terminal and `concise` otherwise (a pipe, a file, an editor, CI: where
+/// one line per finding is what tools read); colour only for a terminal,
+/// unless `--color` says otherwise, and never with `NO_COLOR` under `auto`.
+pub fn output_choice(args: &CheckArgs, env: &Environment) -> (Format, bool) {
+    let terminal = env.stdout_is_terminal && args.output_file.is_none();
+    let format = args.format.unwrap_or(if terminal {
+        Format::Full
+    } else {
+        Format::Concise
+    });
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !env.no_color,
+    };
+    (format, color)
+}
+
 fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<Outcome> {
     let mut resolver = match Resolver::for_check(args, &env.cwd) {
         Ok(r) => r,
@@ -337,19 +356,7 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
     io.progress.finish();
 
     report::sort(&mut reports);
-    let to_file = args.output_file.is_some();
-    let format = args
-        .format
-        .unwrap_or(if env.stdout_is_terminal && !to_file {
-            Format::Full
-        } else {
-            Format::Concise
-        });
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => env.stdout_is_terminal && !to_file && !env.no_color,
-    };
+    let (format, color) = output_choice(args, env);
     let style = report::Style {
         color,
         width: env.width,

@@ -82,3 +82,16 @@ impl Progress for Bar {
 pub fn wanted(stderr_is_terminal: bool, ci: bool, quiet: bool) -> bool {
     stderr_is_terminal && !ci && !quiet
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_only_on_a_terminal_outside_ci() {
+        assert!(wanted(true, false, false));
+        assert!(!wanted(false, false, false), "stderr is a pipe");
+        assert!(!wanted(true, true, false), "CI is set");
+        assert!(!wanted(true, false, true), "--quiet");
+    }
+}
