@@ -196,7 +196,12 @@ fn inputs(
             };
             report_error(err, &e)?;
         }
+        let mut seen = std::collections::HashSet::new();
         for t in targets {
+            // `spoflint docs docs/a.md` checks docs/a.md once.
+            if !seen.insert(config::normalize(Path::new(""), &t.path)) {
+                continue;
+            }
             let explicit = on_disk.iter().any(|p| p == &t.path);
             out.push(Input {
                 read: Some(t.path.clone()),
