@@ -36,14 +36,6 @@ pub enum Error {
         /// A hint (did you mean ...).
         help: Option<String>,
     },
-    /// A glob that does not parse.
-    #[error("invalid glob `{glob}`: {message}")]
-    Glob {
-        /// The glob.
-        glob: String,
-        /// Why.
-        message: String,
-    },
     /// A feature another part of spoflint has not delivered yet.
     #[error("{0} is not available yet")]
     NotAvailable(&'static str),

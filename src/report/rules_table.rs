@@ -55,3 +55,42 @@ pub fn markdown(rules: &[&RuleMeta]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    static A: RuleMeta = RuleMeta {
+        name: "parse-error",
+        code: "SPOF000",
+        default_severity: Severity::Error,
+        summary: "Mermaid cannot parse | this",
+        docs: "",
+    };
+    static B: RuleMeta = RuleMeta {
+        name: "single-point-of-failure",
+        code: "SPOF001",
+        default_severity: Severity::Warning,
+        summary: "One component everything needs",
+        docs: "",
+    };
+
+    #[test]
+    fn plain_table_is_aligned() {
+        assert_eq!(
+            plain(&[&A, &B]),
+            "NAME                     CODE     LEVEL    SUMMARY\n\
+             parse-error              SPOF000  error    Mermaid cannot parse | this\n\
+             single-point-of-failure  SPOF001  warning  One component everything needs\n"
+        );
+    }
+
+    #[test]
+    fn markdown_table_escapes_pipes() {
+        let md = markdown(&[&A]);
+        assert!(
+            md.ends_with("| `parse-error` | `SPOF000` | error | Mermaid cannot parse \\| this |\n")
+        );
+    }
+}
