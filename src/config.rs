@@ -272,9 +272,14 @@ fn toml_error(loc: &Located<'_>, e: &toml::de::Error) -> Error {
         None
     };
     // serde says "field"; users of a TOML file think in keys.
-    let message = message
-        .replace("unknown field", "unknown key")
-        .replace("missing field", "missing key");
+    let message = if message == "wanted string or table" {
+        // toml's words for a non-string where a level or mode is expected.
+        "expected a quoted string".to_string()
+    } else {
+        message
+            .replace("unknown field", "unknown key")
+            .replace("missing field", "missing key")
+    };
     loc.error(offset, message, help)
 }
 
@@ -659,6 +664,15 @@ rules = { parse-error = "off" }
             "{m}"
         );
         assert!(m.ends_with("did you mean `error`?"), "{m}");
+    }
+
+    #[test]
+    fn level_that_is_not_a_string() {
+        let e = parse("[rules]\nparse-error = 3\n").unwrap_err();
+        assert_eq!(
+            message(e),
+            "spoflint.toml:2:15: expected a quoted string | -"
+        );
     }
 
     #[test]
