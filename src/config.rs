@@ -699,6 +699,45 @@ rules = { parse-error = "off" }
     }
 
     #[test]
+    fn command_line_beats_the_file() {
+        let c = parse("ignore = [\"parse-error\"]\nanalyse = \"auto\"\n").unwrap();
+        let args = CheckArgs {
+            select: vec!["SPOF000".into()],
+            config: ConfigArgs {
+                all: true,
+                dotted_hard: true,
+                ..ConfigArgs::default()
+            },
+            ..CheckArgs::default()
+        };
+        let r = Resolver::for_check(&args, Path::new("/p")).unwrap();
+        let s = r.settings(Some(&c), Path::new("a.md"));
+        assert_eq!(s.levels["parse-error"], Level::On(Severity::Error));
+        assert_eq!(s.analyse, AnalyseMode::All);
+        assert!(s.dotted_links_hard);
+        let args = CheckArgs {
+            ignore: vec!["parse-error".into()],
+            ..CheckArgs::default()
+        };
+        let r = Resolver::for_check(&args, Path::new("/p")).unwrap();
+        assert_eq!(
+            r.settings(None, Path::new("a.md")).levels["parse-error"],
+            Level::Off
+        );
+    }
+
+    #[test]
+    fn unknown_rule_on_the_command_line() {
+        let args = CheckArgs {
+            select: vec!["spof00".into()],
+            ..CheckArgs::default()
+        };
+        let e = Resolver::for_check(&args, Path::new("/p")).unwrap_err();
+        assert_eq!(e.to_string(), "unknown rule `spof00`");
+        assert_eq!(e.help(), Some("did you mean `SPOF000`?"));
+    }
+
+    #[test]
     fn exclude_matches_folders_and_files() {
         let mut c = parse("exclude = [\"vendor\", \"*.draft.md\"]\n").unwrap();
         c.root = PathBuf::from("/p");
