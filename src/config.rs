@@ -46,3 +46,703 @@ impl Default for Settings {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Loading `spoflint.toml` (owned by the CLI: discovery, validation, merging
+// with command-line flags).
+
+use crate::cli::{CheckArgs, ConfigArgs, FailLevel};
+use crate::error::{did_you_mean_help, Error};
+use crate::rules::{self, RULES};
+use crate::span::LineIndex;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Configuration file names, in the order they are looked for in each folder.
+pub const CONFIG_FILE_NAMES: &[&str] = &["spoflint.toml", ".spoflint.toml"];
+
+/// A rule level as written in a configuration file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LevelName {
+    /// Not run.
+    Off,
+    /// Reported as a warning.
+    Warning,
+    /// Reported as an error.
+    Error,
+}
+
+impl From<LevelName> for Level {
+    fn from(l: LevelName) -> Self {
+        match l {
+            LevelName::Off => Level::Off,
+            LevelName::Warning => Level::On(Severity::Warning),
+            LevelName::Error => Level::On(Severity::Error),
+        }
+    }
+}
+
+/// `analyse = ...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum AnalyseName {
+    Auto,
+    All,
+}
+
+/// `dotted-links = ...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum DottedLinks {
+    Soft,
+    Hard,
+}
+
+type RuleLevels = Vec<(Spanned<String>, LevelName)>;
+
+fn rule_levels<'de, D: serde::Deserializer<'de>>(d: D) -> Result<RuleLevels, D::Error> {
+    let map: std::collections::BTreeMap<Spanned<String>, LevelName> =
+        std::collections::BTreeMap::deserialize(d)?;
+    let mut v: RuleLevels = map.into_iter().collect();
+    v.sort_by_key(|(k, _)| k.span().start);
+    Ok(v)
+}
+
+/// `[vocabulary]`: extensions of the built-in vocabulary.
+///
+/// HAND-OFF (rules engineer): these are parsed and validated for their keys
+/// only; `Settings` has no vocabulary fields yet. When the rules engine
+/// defines them, fill them in `apply_vocabulary` below.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawVocabulary {
+    /// Extra kind words.
+    pub kinds: Option<toml::Value>,
+    /// Extra classes that mark a node as redundant.
+    pub redundant_classes: Option<toml::Value>,
+    /// Extra managed-service names.
+    pub managed_services: Option<toml::Value>,
+    /// Extra external-service names.
+    pub external_services: Option<toml::Value>,
+    /// Extra region patterns.
+    pub region_patterns: Option<toml::Value>,
+}
+
+/// One `[[overrides]]` table.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    paths: Spanned<Vec<Spanned<String>>>,
+    #[serde(default, deserialize_with = "rule_levels")]
+    rules: RuleLevels,
+}
+
+/// The file as written.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default, deserialize_with = "rule_levels")]
+    rules: RuleLevels,
+    analyse: Option<AnalyseName>,
+    mermaid_info_strings: Option<Vec<String>>,
+    dotted_links: Option<DottedLinks>,
+    fail_level: Option<FailLevel>,
+    #[serde(default)]
+    vocabulary: RawVocabulary,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+/// A rule level set in a config file, resolved to a rule.
+#[derive(Clone, Debug)]
+struct RuleSetting {
+    rule: &'static str,
+    level: Level,
+}
+
+/// An `[[overrides]]` entry, compiled.
+#[derive(Clone, Debug)]
+struct Override {
+    paths: GlobSet,
+    rules: Vec<RuleSetting>,
+}
+
+/// A loaded, validated configuration file.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// The folder its globs are relative to (the file's folder).
+    pub root: PathBuf,
+    /// `exclude` globs as written.
+    pub exclude: Vec<String>,
+    exclude_set: GlobSet,
+    select: Option<Vec<&'static str>>,
+    ignore: Vec<&'static str>,
+    rules: Vec<RuleSetting>,
+    analyse: Option<AnalyseMode>,
+    info_strings: Option<Vec<String>>,
+    dotted_hard: Option<bool>,
+    /// `fail-level`, if set.
+    pub fail_level: Option<FailLevel>,
+    /// `[vocabulary]` as written (see [`RawVocabulary`]).
+    pub vocabulary: RawVocabulary,
+    overrides: Vec<Override>,
+}
+
+/// A helper that turns byte offsets into `Error::Config`.
+struct Located<'a> {
+    path: &'a Path,
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl Located<'_> {
+    fn error(&self, offset: usize, message: impl Into<String>, help: Option<String>) -> Error {
+        let lc = self.index.line_col(self.text, offset);
+        Error::Config {
+            path: self.path.to_path_buf(),
+            line: lc.line,
+            column: lc.column,
+            message: message.into(),
+            help,
+        }
+    }
+
+    fn rule(&self, name: &Spanned<String>) -> Result<&'static str, Error> {
+        rules::find(name.get_ref()).map(|r| r.name).ok_or_else(|| {
+            self.error(
+                name.span().start,
+                format!("unknown rule `{}`", name.get_ref()),
+                rule_help(name.get_ref()),
+            )
+        })
+    }
+
+    fn globs(&self, globs: &[Spanned<String>]) -> Result<GlobSet, Error> {
+        let mut b = GlobSetBuilder::new();
+        for g in globs {
+            let glob = Glob::new(g.get_ref()).map_err(|e| {
+                self.error(
+                    g.span().start,
+                    format!("invalid glob `{}`: {}", g.get_ref(), e.kind()),
+                    None,
+                )
+            })?;
+            b.add(glob);
+        }
+        b.build()
+            .map_err(|e| self.error(0, format!("invalid globs: {e}"), None))
+    }
+}
+
+/// The did-you-mean hint for an unknown rule name or code.
+pub fn rule_help(name: &str) -> Option<String> {
+    did_you_mean_help(name, RULES.iter().flat_map(|r| [r.name, r.code]))
+        .or_else(|| Some("`spoflint rules` lists the rules".to_string()))
+}
+
+/// Names inside backticks in a serde message: "unknown field `x`, expected one of `a`, `b`".
+fn backticked(message: &str) -> Vec<&str> {
+    message.split('`').skip(1).step_by(2).collect()
+}
+
+/// Turn a toml/serde error into a config error with position and hint.
+fn toml_error(loc: &Located<'_>, e: &toml::de::Error) -> Error {
+    let message = e.message().trim().to_string();
+    let offset = e.span().map_or(0, |s| s.start);
+    let help = if message.starts_with("unknown field") || message.starts_with("unknown variant") {
+        let names = backticked(&message);
+        match names.split_first() {
+            Some((word, candidates)) => did_you_mean_help(word, candidates.iter().copied()),
+            None => None,
+        }
+    } else {
+        None
+    };
+    // serde says "field"; users of a TOML file think in keys.
+    let message = if message == "wanted string or table" {
+        // toml's words for a non-string where a level or mode is expected.
+        "expected a quoted string".to_string()
+    } else {
+        message
+            .replace("unknown field", "unknown key")
+            .replace("missing field", "missing key")
+    };
+    loc.error(offset, message, help)
+}
+
+impl Config {
+    /// Read and validate the configuration file at `path`.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            message: crate::error::io_message(&e),
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Validate configuration `text` read from `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
+        let loc = Located {
+            path,
+            text,
+            index: LineIndex::new(text),
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&loc, &e))?;
+        let rules_of = |list: &[Spanned<String>]| -> Result<Vec<&'static str>, Error> {
+            list.iter().map(|n| loc.rule(n)).collect()
+        };
+        let settings_of = |list: &RuleLevels| -> Result<Vec<RuleSetting>, Error> {
+            list.iter()
+                .map(|(name, level)| {
+                    Ok(RuleSetting {
+                        rule: loc.rule(name)?,
+                        level: (*level).into(),
+                    })
+                })
+                .collect()
+        };
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            if o.paths.get_ref().is_empty() {
+                return Err(loc.error(
+                    o.paths.span().start,
+                    "`paths` of an override must name at least one glob",
+                    None,
+                ));
+            }
+            overrides.push(Override {
+                paths: loc.globs(o.paths.get_ref())?,
+                rules: settings_of(&o.rules)?,
+            });
+        }
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Ok(Config {
+            path: path.to_path_buf(),
+            root,
+            exclude: raw.exclude.iter().map(|g| g.get_ref().clone()).collect(),
+            exclude_set: loc.globs(&raw.exclude)?,
+            select: raw.select.as_deref().map(rules_of).transpose()?,
+            ignore: rules_of(&raw.ignore)?,
+            rules: settings_of(&raw.rules)?,
+            analyse: raw.analyse.map(|a| match a {
+                AnalyseName::Auto => AnalyseMode::Auto,
+                AnalyseName::All => AnalyseMode::All,
+            }),
+            info_strings: raw.mermaid_info_strings,
+            dotted_hard: raw.dotted_links.map(|d| d == DottedLinks::Hard),
+            fail_level: raw.fail_level,
+            vocabulary: raw.vocabulary,
+            overrides,
+        })
+    }
+
+    /// `path` relative to this file's folder, when it is inside it.
+    fn relative<'p>(&self, path: &'p Path) -> Option<&'p Path> {
+        path.strip_prefix(&self.root).ok()
+    }
+
+    /// Whether `exclude` leaves `path` (absolute, normalised) out.
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.relative(path).is_some_and(|rel| {
+            rel.ancestors()
+                .filter(|a| !a.as_os_str().is_empty())
+                .any(|a| self.exclude_set.is_match(a))
+        })
+    }
+}
+
+/// Rules named on the command line, resolved.
+fn cli_rules(names: &[String]) -> Result<Vec<&'static str>, Error> {
+    names
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| {
+            rules::find(n.trim())
+                .map(|r| r.name)
+                .ok_or_else(|| Error::UnknownRule {
+                    name: n.clone(),
+                    help: rule_help(n.trim()),
+                })
+        })
+        .collect()
+}
+
+/// Where configuration comes from for a run, with a per-folder cache of
+/// discovered files.
+#[derive(Debug)]
+pub struct Resolver {
+    cwd: PathBuf,
+    fixed: Option<Option<Arc<Config>>>,
+    cache: HashMap<PathBuf, Option<Arc<Config>>>,
+    select: Vec<&'static str>,
+    ignore: Vec<&'static str>,
+    all: bool,
+    dotted_hard: bool,
+}
+
+/// `path` made absolute against `cwd`, with `.` and `..` removed lexically.
+pub fn normalize(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in cwd.join(path).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl Resolver {
+    /// A resolver for the `check` flags (`select`/`ignore` checked here).
+    pub fn for_check(args: &CheckArgs, cwd: &Path) -> Result<Resolver, Error> {
+        let mut r = Resolver::new(&args.config, cwd)?;
+        r.select = cli_rules(&args.select)?;
+        r.ignore = cli_rules(&args.ignore)?;
+        Ok(r)
+    }
+
+    /// A resolver for the settings flags alone.
+    pub fn new(args: &ConfigArgs, cwd: &Path) -> Result<Resolver, Error> {
+        let fixed = if args.isolated {
+            Some(None)
+        } else if let Some(p) = &args.config {
+            Some(Some(Arc::new(Config::load(p)?)))
+        } else {
+            None
+        };
+        Ok(Resolver {
+            cwd: cwd.to_path_buf(),
+            fixed,
+            cache: HashMap::new(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+            all: args.all,
+            dotted_hard: args.dotted_hard,
+        })
+    }
+
+    /// The configuration for a file at `path` (as the user named it):
+    /// `--config`, none with `--isolated`, else the nearest
+    /// `spoflint.toml` / `.spoflint.toml` in its folder or above.
+    pub fn config_for(&mut self, path: &Path) -> Result<Option<Arc<Config>>, Error> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        let abs = normalize(&self.cwd, path);
+        let dir = abs.parent().unwrap_or(&abs).to_path_buf();
+        self.config_in(&dir)
+    }
+
+    /// The configuration that applies in folder `dir` (absolute), cached.
+    fn config_in(&mut self, dir: &Path) -> Result<Option<Arc<Config>>, Error> {
+        if let Some(hit) = self.cache.get(dir) {
+            return Ok(hit.clone());
+        }
+        let mut found = None;
+        for name in CONFIG_FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                let shown = self.shown(&candidate);
+                let mut c = Config::load(&candidate).map_err(|e| match e {
+                    Error::Config {
+                        line,
+                        column,
+                        message,
+                        help,
+                        ..
+                    } => Error::Config {
+                        path: shown.clone(),
+                        line,
+                        column,
+                        message,
+                        help,
+                    },
+                    other => other,
+                })?;
+                c.root = dir.to_path_buf();
+                found = Some(Some(Arc::new(c)));
+                break;
+            }
+        }
+        let result = match found {
+            Some(c) => c,
+            None => match dir.parent() {
+                Some(up) => self.config_in(up)?,
+                None => None,
+            },
+        };
+        self.cache.insert(dir.to_path_buf(), result.clone());
+        Ok(result)
+    }
+
+    /// A path relative to the working folder when it is inside it.
+    fn shown(&self, p: &Path) -> PathBuf {
+        p.strip_prefix(&self.cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+
+    /// The configuration for the run as a whole (`--config`, or the one found
+    /// from the working folder): its `exclude` and `fail-level` apply to the walk.
+    pub fn root_config(&mut self) -> Result<Option<Arc<Config>>, Error> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        let cwd = self.cwd.clone();
+        self.config_in(&cwd)
+    }
+
+    /// The settings for the file at `path` under `config`.
+    pub fn settings(&self, config: Option<&Config>, path: &Path) -> Settings {
+        let mut s = Settings::default();
+        let mut severity: BTreeMap<&str, Severity> =
+            RULES.iter().map(|r| (r.name, r.default_severity)).collect();
+        let mut enabled: BTreeMap<&str, bool> = RULES.iter().map(|r| (r.name, true)).collect();
+        let apply = |list: &[RuleSetting],
+                     severity: &mut BTreeMap<&str, Severity>,
+                     enabled: &mut BTreeMap<&str, bool>| {
+            for rs in list {
+                match rs.level {
+                    Level::Off => {
+                        enabled.insert(rs.rule, false);
+                    }
+                    Level::On(sev) => {
+                        enabled.insert(rs.rule, true);
+                        severity.insert(rs.rule, sev);
+                    }
+                }
+            }
+        };
+        if let Some(c) = config {
+            if let Some(sel) = &c.select {
+                for (name, on) in enabled.iter_mut() {
+                    *on = sel.contains(name);
+                }
+            }
+            for name in &c.ignore {
+                enabled.insert(name, false);
+            }
+            apply(&c.rules, &mut severity, &mut enabled);
+            let abs = normalize(&self.cwd, path);
+            if let Some(rel) = c.relative(&abs) {
+                for o in &c.overrides {
+                    if o.paths.is_match(rel) {
+                        apply(&o.rules, &mut severity, &mut enabled);
+                    }
+                }
+            }
+            if let Some(a) = c.analyse {
+                s.analyse = a;
+            }
+            if let Some(d) = c.dotted_hard {
+                s.dotted_links_hard = d;
+            }
+            if let Some(i) = &c.info_strings {
+                s.blocks.info_strings = i.clone();
+            }
+            apply_vocabulary(&c.vocabulary, &mut s);
+        }
+        if !self.select.is_empty() {
+            for (name, on) in enabled.iter_mut() {
+                *on = self.select.contains(name);
+            }
+        }
+        for name in &self.ignore {
+            enabled.insert(name, false);
+        }
+        if self.all {
+            s.analyse = AnalyseMode::All;
+        }
+        if self.dotted_hard {
+            s.dotted_links_hard = true;
+        }
+        s.levels = RULES
+            .iter()
+            .map(|r| {
+                let level = if enabled[r.name] {
+                    Level::On(severity[r.name])
+                } else {
+                    Level::Off
+                };
+                (r.name.to_string(), level)
+            })
+            .collect();
+        s
+    }
+}
+
+/// HAND-OFF (rules engineer): copy the `[vocabulary]` extensions into the
+/// settings once `Settings` has fields for them. Until then they are
+/// validated (unknown keys are errors) but have no effect.
+fn apply_vocabulary(vocabulary: &RawVocabulary, settings: &mut Settings) {
+    let _ = (vocabulary, settings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Error> {
+        Config::parse(Path::new("spoflint.toml"), text)
+    }
+
+    fn message(e: Error) -> String {
+        match &e {
+            Error::Config { help, .. } => format!("{e} | {}", help.as_deref().unwrap_or("-")),
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn full_config_is_accepted() {
+        let c = parse(
+            r#"
+exclude = ["vendor/**"]
+select = ["parse-error"]
+ignore = []
+analyse = "all"
+mermaid-info-strings = ["mermaid", "mmd"]
+dotted-links = "hard"
+fail-level = "warning"
+
+[rules]
+SPOF000 = "warning"
+
+[vocabulary]
+kinds = { database = ["db"] }
+
+[[overrides]]
+paths = ["legacy/**"]
+rules = { parse-error = "off" }
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.fail_level, Some(FailLevel::Warning));
+        let r = Resolver::new(&ConfigArgs::default(), Path::new("/p")).unwrap();
+        let s = r.settings(Some(&c), Path::new("a.md"));
+        assert_eq!(s.analyse, AnalyseMode::All);
+        assert!(s.dotted_links_hard);
+        assert_eq!(s.levels["parse-error"], Level::On(Severity::Warning));
+    }
+
+    #[test]
+    fn unknown_key_has_position_and_hint() {
+        let e = parse("fail-level = \"error\"\nexlude = []\n").unwrap_err();
+        assert_eq!(
+            message(e),
+            "spoflint.toml:2:1: unknown key `exlude`, expected one of `exclude`, `select`, \
+             `ignore`, `rules`, `analyse`, `mermaid-info-strings`, `dotted-links`, `fail-level`, \
+             `vocabulary`, `overrides` | did you mean `exclude`?"
+        );
+    }
+
+    #[test]
+    fn bad_value_has_position_and_hint() {
+        let e = parse("[rules]\nparse-error = \"eror\"\n").unwrap_err();
+        let m = message(e);
+        assert!(
+            m.starts_with("spoflint.toml:2:15: unknown variant `eror`"),
+            "{m}"
+        );
+        assert!(m.ends_with("did you mean `error`?"), "{m}");
+    }
+
+    #[test]
+    fn level_that_is_not_a_string() {
+        let e = parse("[rules]\nparse-error = 3\n").unwrap_err();
+        assert_eq!(
+            message(e),
+            "spoflint.toml:2:15: expected a quoted string | -"
+        );
+    }
+
+    #[test]
+    fn unknown_rule_points_at_its_name() {
+        let e = parse("[rules]\nparse-eror = \"off\"\n").unwrap_err();
+        assert_eq!(
+            message(e),
+            "spoflint.toml:2:1: unknown rule `parse-eror` | did you mean `parse-error`?"
+        );
+    }
+
+    #[test]
+    fn override_applies_to_matching_paths_only() {
+        let mut c = parse(
+            "[[overrides]]\npaths = [\"legacy/**\"]\n[overrides.rules]\nparse-error = \"off\"\n",
+        )
+        .unwrap();
+        c.root = PathBuf::from("/p");
+        let r = Resolver::new(&ConfigArgs::default(), Path::new("/p")).unwrap();
+        let off = r.settings(Some(&c), Path::new("legacy/old/a.md"));
+        assert_eq!(off.levels["parse-error"], Level::Off);
+        let on = r.settings(Some(&c), Path::new("docs/a.md"));
+        assert_eq!(on.levels["parse-error"], Level::On(Severity::Error));
+    }
+
+    #[test]
+    fn command_line_beats_the_file() {
+        let c = parse("ignore = [\"parse-error\"]\nanalyse = \"auto\"\n").unwrap();
+        let args = CheckArgs {
+            select: vec!["SPOF000".into()],
+            config: ConfigArgs {
+                all: true,
+                dotted_hard: true,
+                ..ConfigArgs::default()
+            },
+            ..CheckArgs::default()
+        };
+        let r = Resolver::for_check(&args, Path::new("/p")).unwrap();
+        let s = r.settings(Some(&c), Path::new("a.md"));
+        assert_eq!(s.levels["parse-error"], Level::On(Severity::Error));
+        assert_eq!(s.analyse, AnalyseMode::All);
+        assert!(s.dotted_links_hard);
+        let args = CheckArgs {
+            ignore: vec!["parse-error".into()],
+            ..CheckArgs::default()
+        };
+        let r = Resolver::for_check(&args, Path::new("/p")).unwrap();
+        assert_eq!(
+            r.settings(None, Path::new("a.md")).levels["parse-error"],
+            Level::Off
+        );
+    }
+
+    #[test]
+    fn unknown_rule_on_the_command_line() {
+        let args = CheckArgs {
+            select: vec!["spof00".into()],
+            ..CheckArgs::default()
+        };
+        let e = Resolver::for_check(&args, Path::new("/p")).unwrap_err();
+        assert_eq!(e.to_string(), "unknown rule `spof00`");
+        assert_eq!(e.help(), Some("did you mean `SPOF000`?"));
+    }
+
+    #[test]
+    fn exclude_matches_folders_and_files() {
+        let mut c = parse("exclude = [\"vendor\", \"*.draft.md\"]\n").unwrap();
+        c.root = PathBuf::from("/p");
+        assert!(c.excludes(Path::new("/p/vendor/x/a.md")));
+        assert!(c.excludes(Path::new("/p/a.draft.md")));
+        assert!(!c.excludes(Path::new("/p/docs/a.md")));
+    }
+}

@@ -8,15 +8,23 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod dump;
+pub mod error;
 pub mod flowchart;
 pub mod markdown;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod span;
 pub mod walk;
 
-use std::io::Write;
+use cli::{CheckArgs, ColorChoice, Command, DumpArgs, FailLevel, Format};
+use config::{Level, Resolver};
+use diagnostic::FileReport;
+use error::{io_message, Error};
+use progress::Progress;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
 
 /// How a run ended, for the exit code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,49 +48,436 @@ impl Outcome {
     }
 }
 
-/// Run the command line `cli`, writing results to `out` and messages for
-/// humans to `err`.
-pub fn run(cli: &cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<Outcome> {
-    let settings = config::Settings::default();
-    let paths = match &cli.command {
-        Some(cli::Command::Check { paths }) | Some(cli::Command::Dump { paths }) => paths.clone(),
-        None => cli.paths.clone(),
-    };
+/// What the binary knows about the process that the library should not
+/// look up itself (so tests can set it).
+#[derive(Clone, Debug)]
+pub struct Environment {
+    /// Standard output is a terminal.
+    pub stdout_is_terminal: bool,
+    /// `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+    /// The folder relative paths are resolved against.
+    pub cwd: PathBuf,
+    /// Width for the `full` format.
+    pub width: usize,
+}
+
+impl Default for Environment {
+    fn default() -> Self {
+        Environment {
+            stdout_is_terminal: false,
+            no_color: false,
+            cwd: PathBuf::from("."),
+            width: 100,
+        }
+    }
+}
+
+/// The streams a run reads and writes.
+pub struct Streams<'a> {
+    /// Results (the report in the chosen format, `rules`, `dump`).
+    pub out: &'a mut dyn Write,
+    /// Messages for people: errors and the summary line.
+    pub err: &'a mut dyn Write,
+    /// Read when a path is `-`.
+    pub stdin: &'a mut dyn Read,
+    /// Told about each file checked.
+    pub progress: &'a mut dyn Progress,
+}
+
+/// Write an error and its hint to `err`.
+fn report_error(err: &mut dyn Write, e: &Error) -> io::Result<()> {
+    writeln!(err, "spoflint: error: {e}")?;
+    if let Some(h) = e.help() {
+        writeln!(err, "  help: {h}")?;
+    }
+    Ok(())
+}
+
+/// Run the command line `cli`.
+pub fn run(cli: &cli::Cli, env: &Environment, io: &mut Streams<'_>) -> io::Result<Outcome> {
+    if let Some(name) = &cli.explain {
+        return explain(name, io);
+    }
+    match &cli.command {
+        None => check(&cli.check, env, io),
+        Some(Command::Check(args)) => check(args, env, io),
+        Some(Command::Rules) => {
+            io.out
+                .write_all(report::rules_table::plain(rules::RULES).as_bytes())?;
+            Ok(Outcome::Clean)
+        }
+        Some(Command::Rule { name }) => explain(name, io),
+        Some(Command::Dump(args)) => dump(args, env, io),
+    }
+}
+
+fn explain(name: &str, io: &mut Streams<'_>) -> io::Result<Outcome> {
+    match rules::find(name) {
+        Some(r) => {
+            io.out.write_all(r.docs.as_bytes())?;
+            if !r.docs.ends_with('\n') {
+                writeln!(io.out)?;
+            }
+            Ok(Outcome::Clean)
+        }
+        None => {
+            let e = Error::UnknownRule {
+                name: name.to_string(),
+                help: config::rule_help(name),
+            };
+            report_error(io.err, &e)?;
+            Ok(Outcome::Trouble)
+        }
+    }
+}
+
+/// A file to check: where to read it, and how to show it.
+struct Input {
+    /// `None` for standard input.
+    read: Option<PathBuf>,
+    /// The name shown and used for configuration and file-type detection.
+    name: PathBuf,
+    /// Named on the command line (config `exclude` does not apply).
+    explicit: bool,
+}
+
+/// `./docs/a.md` → `docs/a.md`, as ruff and typos show paths.
+fn shown(p: &Path) -> String {
+    let s = p.display().to_string();
+    match s.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// Expand the command-line paths into inputs, walking folders.
+fn inputs(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    walk_opts: &walk::WalkOptions,
+    err: &mut dyn Write,
+    trouble: &mut bool,
+) -> io::Result<Vec<Input>> {
+    let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
-        vec![std::path::PathBuf::from(".")]
+        &default[..]
     } else {
         paths
     };
-    let (targets, walk_errors) = walk::collect(&paths, &walk::WalkOptions::default());
-    let mut trouble = !walk_errors.is_empty();
-    for e in &walk_errors {
-        writeln!(err, "spoflint: {}: {}", e.path.display(), e.message)?;
-    }
-    let mut reports = Vec::new();
-    for t in &targets {
-        let shown = t.path.display().to_string();
-        match std::fs::read(&t.path) {
-            Ok(bytes) => reports.push(check::check_bytes(
-                &shown,
-                &bytes,
-                markdown::is_mermaid_file(&t.path),
-                &settings,
-            )),
-            Err(e) => {
-                trouble = true;
-                writeln!(err, "spoflint: {shown}: {e}")?;
-            }
+    let mut out = Vec::new();
+    let mut on_disk = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input {
+                read: None,
+                name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
+                explicit: true,
+            });
+        } else if let Err(e) = std::fs::metadata(p) {
+            // Said here rather than by the walker, in the words of `ls` and `rg`.
+            *trouble = true;
+            let e = Error::Io {
+                path: shown(p),
+                message: io_message(&e),
+            };
+            report_error(err, &e)?;
+        } else {
+            on_disk.push(p.clone());
         }
     }
-    report::concise(&reports, out)?;
-    let findings = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity == diagnostic::Severity::Error);
+    if !on_disk.is_empty() {
+        let (targets, walk_errors) = walk::collect(&on_disk, walk_opts);
+        for e in &walk_errors {
+            *trouble = true;
+            let e = Error::Io {
+                path: shown(&e.path),
+                message: e.message.clone(),
+            };
+            report_error(err, &e)?;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for t in targets {
+            // `spoflint docs docs/a.md` checks docs/a.md once.
+            if !seen.insert(config::normalize(Path::new(""), &t.path)) {
+                continue;
+            }
+            let explicit = on_disk.iter().any(|p| p == &t.path);
+            out.push(Input {
+                read: Some(t.path.clone()),
+                name: t.path,
+                explicit,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Read an input's bytes (standard input is read once, then reused).
+fn read_input(
+    input: &Input,
+    stdin: &mut dyn Read,
+    stdin_cache: &mut Option<Vec<u8>>,
+) -> Result<Vec<u8>, Error> {
+    match &input.read {
+        Some(p) => std::fs::read(p).map_err(|e| Error::Io {
+            path: shown(&input.name),
+            message: io_message(&e),
+        }),
+        None => {
+            if stdin_cache.is_none() {
+                let mut buf = Vec::new();
+                stdin.read_to_end(&mut buf).map_err(|e| Error::Io {
+                    path: shown(&input.name),
+                    message: io_message(&e),
+                })?;
+                *stdin_cache = Some(buf);
+            }
+            Ok(stdin_cache.clone().unwrap_or_default())
+        }
+    }
+}
+
+/// Drop diagnostics of rules that are off and set the configured severity.
+fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
+    report
+        .diagnostics
+        .retain(|d| settings.levels.get(d.rule) != Some(&Level::Off));
+    for d in &mut report.diagnostics {
+        if let Some(Level::On(sev)) = settings.levels.get(d.rule) {
+            d.severity = *sev;
+        }
+    }
+}
+
+/// The format and colour a check writes with: `--format`, else `full` on a
+/// terminal and `concise` otherwise (a pipe, a file, an editor, CI: where
+/// one line per finding is what tools read); colour only for a terminal,
+/// unless `--color` says otherwise, and never with `NO_COLOR` under `auto`.
+pub fn output_choice(args: &CheckArgs, env: &Environment) -> (Format, bool) {
+    let terminal = env.stdout_is_terminal && args.output_file.is_none();
+    let format = args.format.unwrap_or(if terminal {
+        Format::Full
+    } else {
+        Format::Concise
+    });
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !env.no_color,
+    };
+    (format, color)
+}
+
+fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<Outcome> {
+    let mut resolver = match Resolver::for_check(args, &env.cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(io.err, &e)?;
+            return Ok(Outcome::Trouble);
+        }
+    };
+    let root = match resolver.root_config() {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(io.err, &e)?;
+            return Ok(Outcome::Trouble);
+        }
+    };
+    let fail_level = args
+        .fail_level
+        .or(root.as_ref().and_then(|c| c.fail_level))
+        .unwrap_or(FailLevel::Error);
+    let mut exclude = args.exclude.clone();
+    if let Some(c) = &root {
+        exclude.extend(c.exclude.iter().cloned());
+    }
+    let walk_opts = walk::WalkOptions {
+        no_ignore: args.no_ignore,
+        exclude,
+        follow_symlinks: false,
+    };
+    let mut trouble = false;
+    let inputs = inputs(
+        &args.paths,
+        args.config.stdin_filename.as_deref(),
+        &walk_opts,
+        io.err,
+        &mut trouble,
+    )?;
+
+    io.progress.start(inputs.len());
+    let mut reports = Vec::new();
+    let mut stdin_cache = None;
+    for input in &inputs {
+        let config = match resolver.config_for(&input.name) {
+            Ok(c) => c,
+            Err(e) => {
+                // A broken configuration file stops the run, as in ruff: its
+                // settings cannot be guessed.
+                io.progress.finish();
+                report_error(io.err, &e)?;
+                return Ok(Outcome::Trouble);
+            }
+        };
+        if !input.explicit {
+            let abs = config::normalize(&env.cwd, &input.name);
+            if config.as_ref().is_some_and(|c| c.excludes(&abs)) {
+                io.progress.inc();
+                continue;
+            }
+        }
+        let bytes = match read_input(input, io.stdin, &mut stdin_cache) {
+            Ok(b) => b,
+            Err(e) => {
+                trouble = true;
+                report_error(io.err, &e)?;
+                io.progress.inc();
+                continue;
+            }
+        };
+        let settings = resolver.settings(config.as_deref(), &input.name);
+        let name = shown(&input.name);
+        let mut report = check::check_bytes(
+            &name,
+            &bytes,
+            markdown::is_mermaid_file(&input.name),
+            &settings,
+        );
+        if let Some(msg) = &report.read_error {
+            trouble = true;
+            report_error(
+                io.err,
+                &Error::Io {
+                    path: name.clone(),
+                    message: msg.clone(),
+                },
+            )?;
+        }
+        apply_levels(&mut report, &settings);
+        reports.push(report);
+        io.progress.inc();
+    }
+    io.progress.finish();
+
+    report::sort(&mut reports);
+    let (format, color) = output_choice(args, env);
+    let style = report::Style {
+        color,
+        width: env.width,
+        docs_url: report::DOCS_URL,
+    };
+    match &args.output_file {
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|f| {
+                let mut w = io::BufWriter::new(f);
+                report::write(format, &reports, &style, &mut w)?;
+                w.flush()
+            });
+            if let Err(e) = written {
+                report_error(
+                    io.err,
+                    &Error::Io {
+                        path: shown(path),
+                        message: io_message(&e),
+                    },
+                )?;
+                return Ok(Outcome::Trouble);
+            }
+        }
+        None => report::write(format, &reports, &style, io.out)?,
+    }
+
+    let summary = report::Summary::of(&reports);
+    if !args.quiet {
+        writeln!(io.err, "{summary}")?;
+    }
+    let failing = match fail_level {
+        FailLevel::Error => summary.errors,
+        FailLevel::Warning => summary.errors + summary.warnings,
+    };
+    // As ripgrep and ruff: a file that could not be read, or a bad flag or
+    // config, wins over findings (2, not 1), and `--exit-zero` only
+    // silences findings.
     Ok(if trouble {
         Outcome::Trouble
-    } else if findings {
+    } else if failing > 0 && !args.exit_zero {
         Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<Outcome> {
+    if args.analysis {
+        // TODO(rules): call `analysis::explain` once the rules engineer lands it.
+        report_error(
+            io.err,
+            &Error::NotAvailable("`dump --analysis` (the analysis engine has not landed)"),
+        )?;
+        return Ok(Outcome::Trouble);
+    }
+    let mut resolver = match Resolver::new(&args.config, &env.cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(io.err, &e)?;
+            return Ok(Outcome::Trouble);
+        }
+    };
+    let mut trouble = false;
+    let inputs = inputs(
+        &args.paths,
+        args.config.stdin_filename.as_deref(),
+        &walk::WalkOptions::default(),
+        io.err,
+        &mut trouble,
+    )?;
+    let mut stdin_cache = None;
+    let mut all = Vec::new();
+    for input in &inputs {
+        let config = match resolver.config_for(&input.name) {
+            Ok(c) => c,
+            Err(e) => {
+                report_error(io.err, &e)?;
+                return Ok(Outcome::Trouble);
+            }
+        };
+        let bytes = match read_input(input, io.stdin, &mut stdin_cache) {
+            Ok(b) => b,
+            Err(e) => {
+                trouble = true;
+                report_error(io.err, &e)?;
+                continue;
+            }
+        };
+        let name = shown(&input.name);
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                trouble = true;
+                let message = format!("not valid UTF-8 at byte {}", e.valid_up_to());
+                report_error(
+                    io.err,
+                    &Error::Io {
+                        path: name,
+                        message,
+                    },
+                )?;
+                continue;
+            }
+        };
+        let settings = resolver.settings(config.as_deref(), &input.name);
+        all.extend(dump::dump_file(
+            &name,
+            text,
+            markdown::is_mermaid_file(&input.name),
+            &settings,
+        ));
+    }
+    serde_json::to_writer_pretty(&mut *io.out, &all)?;
+    writeln!(io.out)?;
+    Ok(if trouble {
+        Outcome::Trouble
     } else {
         Outcome::Clean
     })

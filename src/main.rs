@@ -1,12 +1,46 @@
 //! The `spoflint` binary: parse arguments, call the library, exit.
 
 use clap::Parser;
+use spoflint::progress::{self, Bar, Progress, Silent};
+use std::io::IsTerminal;
 
 fn main() {
+    // clap exits 2 on a usage error, as the documented exit codes want.
     let cli = spoflint::cli::Cli::parse();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let code = match spoflint::run(&cli, &mut stdout.lock(), &mut stderr.lock()) {
+    let env = spoflint::Environment {
+        stdout_is_terminal: stdout.is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+        width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(100),
+    };
+    let quiet = match &cli.command {
+        Some(spoflint::cli::Command::Check(a)) => a.quiet,
+        _ => cli.check.quiet,
+    };
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    let mut bar;
+    let mut silent = Silent;
+    let progress: &mut dyn Progress = if progress::wanted(stderr.is_terminal(), ci, quiet) {
+        bar = Bar::new();
+        &mut bar
+    } else {
+        &mut silent
+    };
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let mut stdin = std::io::stdin().lock();
+    let mut streams = spoflint::Streams {
+        out: &mut out,
+        err: &mut err,
+        stdin: &mut stdin,
+        progress,
+    };
+    let code = match spoflint::run(&cli, &env, &mut streams) {
         Ok(outcome) => outcome.exit_code(),
         // A closed pipe (`spoflint | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,

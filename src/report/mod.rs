@@ -1,27 +1,277 @@
-//! Renders file reports in the output formats. Owns the output formats;
-//! computes line and column from spans here and nowhere else.
+//! Renders file reports in the output formats, one file per format. Owns
+//! the output formats; computes line and column from spans here and nowhere
+//! else.
 
-use crate::diagnostic::FileReport;
+mod concise;
+mod full;
+mod github;
+mod gitlab;
+mod json;
+pub mod rules_table;
+mod sarif;
+
+pub use concise::concise;
+pub use full::full;
+pub use github::github;
+pub use gitlab::gitlab;
+pub use json::{json, json_lines};
+pub use sarif::sarif;
+
+use crate::cli::Format;
+use crate::diagnostic::{Diagnostic, FileReport, Severity};
 use crate::span::LineIndex;
+use serde::Serialize;
 use std::io::{self, Write};
 
-/// Write `path:line:col: severity: message [rule]` lines.
-pub fn concise(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for r in reports {
-        let idx = LineIndex::new(&r.source);
-        for d in &r.diagnostics {
-            let lc = idx.line_col(&r.source, d.span.start);
-            writeln!(
-                out,
-                "{}:{}:{}: {}: {} [{}]",
-                r.path,
-                lc.line,
-                lc.column,
-                d.severity.as_str(),
-                d.message,
-                d.rule
-            )?;
+/// Counts for the summary line and the JSON `summary`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files checked.
+    pub files: usize,
+    /// Mermaid flowcharts found.
+    pub diagrams: usize,
+    /// Diagnostics at error level.
+    pub errors: usize,
+    /// Diagnostics at warning level.
+    pub warnings: usize,
+}
+
+impl Summary {
+    /// Count the diagnostics of `reports`.
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let mut s = Summary {
+            files: reports.len(),
+            ..Summary::default()
+        };
+        for r in reports {
+            s.diagrams += r.diagrams;
+            for d in &r.diagnostics {
+                match d.severity {
+                    Severity::Error => s.errors += 1,
+                    Severity::Warning => s.warnings += 1,
+                }
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fn plural(n: usize, one: &str) -> String {
+            if n == 1 {
+                format!("{n} {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        }
+        write!(
+            f,
+            "Checked {}, {}: {}, {}",
+            plural(self.files, "file"),
+            plural(self.diagrams, "diagram"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+        )
+    }
+}
+
+/// How the human formats look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Wrap width for `full`.
+    pub width: usize,
+    /// Base of the rule documentation links in SARIF (`helpUri`), if known.
+    pub docs_url: Option<&'static str>,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: 100,
+            docs_url: None,
         }
     }
-    Ok(())
 }
+
+/// Write `reports` in `format`.
+pub fn write(
+    format: Format,
+    reports: &[FileReport],
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Full => full(reports, style, out),
+        Format::Concise => concise(reports, out),
+        Format::Json => json(reports, out),
+        Format::JsonLines => json_lines(reports, out),
+        Format::Sarif => sarif(reports, style, out),
+        Format::Github => github(reports, out),
+        Format::Gitlab => gitlab(reports, out),
+    }
+}
+
+/// Where a diagnostic is, in 1-based lines and columns (columns count
+/// characters). The end is exclusive: the position just after the span, as
+/// SARIF's `endColumn` and LSP ranges have it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Start line.
+    pub line: usize,
+    /// Start column.
+    pub column: usize,
+    /// End line.
+    pub end_line: usize,
+    /// End column (exclusive).
+    pub end_column: usize,
+}
+
+/// A file's diagnostics with their locations computed once.
+pub(crate) struct Located<'a> {
+    pub report: &'a FileReport,
+    pub items: Vec<(&'a Diagnostic, Location)>,
+}
+
+/// Locate every diagnostic of every report.
+pub(crate) fn locate(reports: &[FileReport]) -> Vec<Located<'_>> {
+    reports
+        .iter()
+        .map(|r| {
+            let idx = LineIndex::new(&r.source);
+            let items = r
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let s = idx.line_col(&r.source, d.span.start);
+                    let e = idx.line_col(&r.source, d.span.end);
+                    (
+                        d,
+                        Location {
+                            line: s.line,
+                            column: s.column,
+                            end_line: e.line,
+                            end_column: e.column,
+                        },
+                    )
+                })
+                .collect();
+            Located { report: r, items }
+        })
+        .collect()
+}
+
+/// Sort reports by path and their diagnostics by (offset, rule), so every
+/// format's output is deterministic.
+pub fn sort(reports: &mut [FileReport]) {
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    for r in reports {
+        r.diagnostics.sort_by(|a, b| {
+            (a.span.start, a.rule, a.span.end, &a.message).cmp(&(
+                b.span.start,
+                b.rule,
+                b.span.end,
+                &b.message,
+            ))
+        });
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Reports built by hand, for the format tests (the parser and rules are
+    //! not needed to exercise the formats).
+    use crate::diagnostic::{BlastRadius, Diagnostic, FileReport, Label, Severity};
+    use crate::span::Span;
+    use std::sync::Arc;
+
+    /// Two files: one with an error and a warning (one with a blast radius
+    /// and characters that need escaping), one clean.
+    pub fn sample() -> Vec<FileReport> {
+        let text =
+            "# Docs\n\n```mermaid\nflowchart LR\n  A --> DB[(Main DB)]\n  A --> B %% x\n```\n";
+        let db = text.find("DB[").unwrap();
+        let pct = text.find("%%").unwrap();
+        let mut spof = Diagnostic::new(
+            "single-point-of-failure",
+            "SPOF001",
+            Severity::Warning,
+            Span::new(db, db + "DB[(Main DB)]".len()),
+            "`Main DB` is a single point of failure: 1 entry, 2 components depend on it",
+        )
+        .with_help("add a replica, e.g. `DB2[(Replica)]`, and link both");
+        spof.labels.push(Label {
+            span: Span::new(db - 6, db - 5),
+            message: "needed by A".into(),
+        });
+        spof.node = Some("DB".into());
+        spof.blast_radius = Some(BlastRadius {
+            entries: vec!["A".into()],
+            components: vec!["A".into(), "B".into()],
+        });
+        let parse = Diagnostic::new(
+            "parse-error",
+            "SPOF000",
+            Severity::Error,
+            Span::new(pct, pct + 2),
+            "a comment must stand on its own line, 50% of the time: really, yes",
+        );
+        vec![
+            FileReport {
+                path: "docs/arch.md".into(),
+                source: Arc::from(text),
+                diagrams: 1,
+                diagnostics: vec![spof, parse],
+                read_error: None,
+            },
+            FileReport {
+                path: "docs/clean.md".into(),
+                source: Arc::from("# nothing\n"),
+                diagrams: 0,
+                diagnostics: vec![],
+                read_error: None,
+            },
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line_counts_and_pluralises() {
+        let s = Summary::of(&testing::sample());
+        assert_eq!(
+            s.to_string(),
+            "Checked 2 files, 1 diagram: 1 error, 1 warning"
+        );
+    }
+
+    #[test]
+    fn locations_are_one_based_with_exclusive_end() {
+        let reports = testing::sample();
+        let located = locate(&reports);
+        let (_, loc) = located[0].items[0];
+        assert_eq!(
+            loc,
+            Location {
+                line: 5,
+                column: 9,
+                end_line: 5,
+                end_column: 22
+            }
+        );
+    }
+}
+
+/// Base of the rule documentation links in SARIF's `helpUri` (rule name
+/// appended), taken from the package's `repository` in `Cargo.toml`; none
+/// while the package names no repository.
+pub const DOCS_URL: Option<&str> = match option_env!("CARGO_PKG_REPOSITORY") {
+    Some(r) if !r.is_empty() => Some(concat!(env!("CARGO_PKG_REPOSITORY"), "#")),
+    _ => None,
+};

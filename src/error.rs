@@ -1,0 +1,98 @@
+//! The library's failures that are not diagnostics: unreadable files, bad
+//! configuration, bad command-line values. Owns their wording; prints nothing.
+
+use std::path::PathBuf;
+
+/// A problem that stops a run or a file from being checked (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be read.
+    #[error("{path}: {message}")]
+    Io {
+        /// The path as the user would recognise it.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A configuration file is not valid TOML or has an unknown key or bad value.
+    #[error("{path}:{line}:{column}: {message}")]
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// 1-based line of the offending key or value.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+        /// A hint (did you mean ...).
+        help: Option<String>,
+    },
+    /// A rule name or code that no rule has.
+    #[error("unknown rule `{name}`")]
+    UnknownRule {
+        /// What the user typed.
+        name: String,
+        /// A hint (did you mean ...).
+        help: Option<String>,
+    },
+    /// A feature another part of spoflint has not delivered yet.
+    #[error("{0} is not available yet")]
+    NotAvailable(&'static str),
+}
+
+impl Error {
+    /// The hint to show under the message, if any.
+    pub fn help(&self) -> Option<&str> {
+        match self {
+            Error::Config { help, .. } | Error::UnknownRule { help, .. } => help.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// An I/O error's message without the `(os error N)` tail.
+pub fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a
+/// likely typo (Jaro-Winkler, as cargo and clap suggest).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// `Some("did you mean `x`?")` when a candidate is close.
+pub fn did_you_mean_help<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_a_close_key() {
+        assert_eq!(
+            did_you_mean("exlude", ["exclude", "select", "ignore"]),
+            Some("exclude")
+        );
+        assert_eq!(did_you_mean("zzz", ["exclude", "select"]), None);
+    }
+}

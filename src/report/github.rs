@@ -1,0 +1,67 @@
+//! The `github` format: GitHub Actions workflow commands, which the runner
+//! turns into annotations on the pull request.
+
+use super::locate;
+use crate::diagnostic::FileReport;
+use std::io::{self, Write};
+
+/// Escape a command's message (data), as the Actions toolkit does.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a command property value: as data, plus `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` lines.
+pub fn github(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    for file in locate(reports) {
+        for (d, loc) in &file.items {
+            writeln!(
+                out,
+                "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+                d.severity.as_str(),
+                escape_property(&file.report.path),
+                loc.line,
+                loc.column,
+                loc.end_line,
+                loc.end_column,
+                escape_property(&format!("spoflint {} ({})", d.rule, d.code)),
+                escape_data(&d.message),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::sample;
+    use super::*;
+
+    #[test]
+    fn workflow_commands_are_escaped() {
+        let mut reports = sample();
+        reports[0].path = "docs/a,b:c.md".into();
+        reports[0].diagnostics[1].message = "50% bad\r\nsecond line".into();
+        let mut out = Vec::new();
+        github(&reports, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "::warning file=docs/a%2Cb%3Ac.md,line=5,col=9,endLine=5,endColumn=22,\
+             title=spoflint single-point-of-failure (SPOF001)::`Main DB` is a single point of \
+             failure: 1 entry, 2 components depend on it"
+        );
+        assert_eq!(
+            lines[1],
+            "::error file=docs/a%2Cb%3Ac.md,line=6,col=11,endLine=6,endColumn=13,\
+             title=spoflint parse-error (SPOF000)::50%25 bad%0D%0Asecond line"
+        );
+    }
+}

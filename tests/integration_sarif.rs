@@ -1,0 +1,93 @@
+//! `--format sarif` output validates against the OASIS SARIF 2.1.0 JSON
+//! schema vendored in `fixtures/sarif/` (see its SOURCE.md for where it
+//! comes from and its licence).
+
+use serde_json::Value;
+use spoflint::diagnostic::{BlastRadius, Diagnostic, FileReport, Label, Severity};
+use spoflint::span::Span;
+use std::sync::Arc;
+
+fn validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string("fixtures/sarif/sarif-schema-2.1.0.json").unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::draft4::new(&schema).expect("the schema compiles")
+}
+
+fn assert_valid(doc: &Value) {
+    let v = validator();
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF is invalid:\n{}",
+        errors.join("\n")
+    );
+}
+
+fn reports() -> Vec<FileReport> {
+    let text = "```mermaid\nflowchart LR\n  A --> DB[(Main DB)]\n  A --> B %% x\n```\n";
+    let db = text.find("DB[").unwrap();
+    let mut spof = Diagnostic::new(
+        "single-point-of-failure",
+        "SPOF001",
+        Severity::Warning,
+        Span::new(db, db + 13),
+        "`Main DB` is a single point of failure",
+    )
+    .with_help("add a replica");
+    spof.labels.push(Label {
+        span: Span::new(db - 6, db - 5),
+        message: "needed by A".into(),
+    });
+    spof.blast_radius = Some(BlastRadius {
+        entries: vec!["A".into()],
+        components: vec!["B".into()],
+    });
+    let parse = Diagnostic::new(
+        "parse-error",
+        "SPOF000",
+        Severity::Error,
+        Span::at(text.find("%%").unwrap()),
+        "comments must stand on their own line",
+    );
+    vec![FileReport {
+        path: "./docs/my arch.md".into(),
+        source: Arc::from(text),
+        diagrams: 1,
+        diagnostics: vec![parse, spof],
+        read_error: None,
+    }]
+}
+
+#[test]
+fn sarif_with_results_is_valid() {
+    let style = spoflint::report::Style {
+        docs_url: Some("https://example.invalid/spoflint#"),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    spoflint::report::sarif(&reports(), &style, &mut out).unwrap();
+    let doc: Value = serde_json::from_slice(&out).unwrap();
+    assert_valid(&doc);
+    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn sarif_of_the_binary_is_valid() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_spoflint"))
+        .args(["--format", "sarif", "fixtures/cli/clean"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid(&doc);
+}
+
+#[test]
+fn the_schema_rejects_a_broken_log() {
+    // Guard against a validator that accepts everything.
+    let bad = serde_json::json!({"version": "2.1.0", "runs": [{"results": []}]});
+    assert!(!validator().is_valid(&bad));
+}
