@@ -58,6 +58,8 @@ impl Mapped {
     /// The block span of `start..end` in this text.
     pub fn span(&self, start: usize, end: usize) -> Span {
         let last = self.map.len().saturating_sub(1);
+        // The appended line break maps to the block's end; never go past it.
+        let limit = self.map.last().copied().unwrap_or(0);
         let s = self.map.get(start.min(last)).copied().unwrap_or(0);
         if end <= start {
             return Span::at(s);
@@ -67,7 +69,7 @@ impl Mapped {
             .map
             .get((end - 1).min(last))
             .copied()
-            .map(|e| e + 1)
+            .map(|e| (e + 1).min(limit))
             .unwrap_or(s);
         Span::new(s, e.max(s))
     }
