@@ -45,7 +45,10 @@ fn spans_are_inside_the_block_and_on_char_boundaries() {
     for t in corpus_texts() {
         let p = parse(&t);
         for e in &p.errors {
-            assert!(e.span.start <= e.span.end && e.span.end <= t.len(), "{t:?}: {e:?}");
+            assert!(
+                e.span.start <= e.span.end && e.span.end <= t.len(),
+                "{t:?}: {e:?}"
+            );
             assert!(t.is_char_boundary(e.span.start), "{t:?}: {e:?}");
         }
         if let Some(d) = &p.diagram {
@@ -83,7 +86,10 @@ fn ten_thousand_nested_subgraphs_do_not_overflow() {
 fn ten_thousand_lines_parse_quickly() {
     let mut s = String::from("flowchart LR\n");
     for i in 0..10_000 {
-        s.push_str(&format!("  n{i}[Service {i}] -->|calls| n{}[(DB {i})]\n", i + 1));
+        s.push_str(&format!(
+            "  n{i}[Service {i}] -->|calls| n{}[(DB {i})]\n",
+            i + 1
+        ));
     }
     // 500 edges is Mermaid's limit; keep the edges under it and the lines many.
     let s: String = s.lines().take(400).collect::<Vec<_>>().join("\n")

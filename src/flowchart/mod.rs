@@ -99,8 +99,16 @@ const OTHER_DIAGRAMS: &[&str] = &[
     "agentflow-beta",
 ];
 
-/// Which diagram the cleaned text starts with.
+/// Which diagram the cleaned text starts with. Like Mermaid's detector, a
+/// leading `---` block is skipped even when it was not front matter.
 fn detect(text: &str) -> DiagramKind {
+    if let Some(rest) = text.strip_prefix("---") {
+        if let Some(k) = rest.find("\n---") {
+            let after = &rest[k + 4..];
+            let after = after.split_once('\n').map_or("", |x| x.1);
+            return detect(after.trim_start());
+        }
+    }
     if text.starts_with("graph") || text.starts_with("flowchart") {
         return DiagramKind::Flowchart;
     }

@@ -333,6 +333,25 @@ impl<'a> Parser<'a> {
                     _ => return self.fail("expected a line break or \";\" after the direction"),
                 }
             }
+            Tok::LexError => {
+                // Point at the word after the header, which is not a direction.
+                let t = self.peek().clone();
+                let rest = self.src.get(t.start..).unwrap_or("");
+                let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                let word_len = rest[ws..]
+                    .find(|c: char| c.is_whitespace() || c == ';')
+                    .unwrap_or(rest.len() - ws);
+                let word = &rest[ws..ws + word_len];
+                let message = if word.is_empty() {
+                    "expected a direction (TB, TD, BT, RL, LR) or a line break after the header"
+                        .to_string()
+                } else {
+                    format!(
+                        "unknown direction \"{word}\"; expected TB, TD, BT, RL or LR (upper case) or a line break"
+                    )
+                };
+                return self.semantic(t.start + ws, t.start + ws + word_len.max(1), message);
+            }
             _ => {
                 return self.fail(
                     "expected a direction (TB, TD, BT, RL, LR) or a line break after the header",
@@ -702,9 +721,16 @@ impl<'a> Parser<'a> {
             end = t.end;
         }
         if let Err(m) = self.b.add_vertex_data(target, &s, target_span) {
-            // Mermaid reports the shape-data error at the node's statement.
-            let _ = end;
-            return self.semantic(start.saturating_sub(2), end + 1, m);
+            // Point at the `shape:` entry when that is what is wrong.
+            let raw = self.src.get(start..end).unwrap_or("");
+            let (s0, e0) = match raw.find("shape") {
+                Some(k) if m.contains("shape") => {
+                    let line_end = raw[k..].find([',', '\n', '}']).map_or(raw.len(), |x| k + x);
+                    (start + k, start + line_end)
+                }
+                _ => (start, end),
+            };
+            return self.semantic(s0, e0, m);
         }
         Ok(())
     }
@@ -812,7 +838,13 @@ impl<'a> Parser<'a> {
                     let t = self.bump();
                     obj.text.push_str(t.text(self.src));
                 }
-                let l = self.expect(Tok::Link, "expected an arrow to close the edge text")?;
+                let opener = st.text(self.src).trim().to_string();
+                let l = self.expect(
+                    Tok::Link,
+                    &format!(
+                        "expected an arrow such as \"-->\" to end the edge label opened by \"{opener}\""
+                    ),
+                )?;
                 let (kind, stroke, length) =
                     destruct_link(l.text(self.src), Some(st.text(self.src)));
                 Ok(LinkInfo {
@@ -914,12 +946,17 @@ impl<'a> Parser<'a> {
                 return self.semantic(
                     t.start,
                     t.end,
-                    format!(
-                        "linkStyle index {} is out of range: the diagram has {} edges (indices 0 to {})",
-                        t.text(self.src),
-                        n,
-                        n as i64 - 1
-                    ),
+                    match n {
+                        0 => format!(
+                            "linkStyle index {} is out of range: the diagram has no edges yet",
+                            t.text(self.src)
+                        ),
+                        _ => format!(
+                            "linkStyle index {} is out of range: edges so far are numbered 0 to {}",
+                            t.text(self.src),
+                            n - 1
+                        ),
+                    },
                 );
             }
         }
