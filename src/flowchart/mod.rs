@@ -3,9 +3,27 @@
 //! Owns Mermaid's preprocessing, lexing and grammar; spans it returns are byte
 //! offsets into the block text it was given (the caller rebases them).
 
+mod builder;
+mod lexer;
+mod parser;
+mod preprocess;
+mod shapes;
+mod unicode;
+mod yaml;
+
 use crate::model::Diagram;
 use crate::span::Span;
 use serde::Serialize;
+
+pub use shapes_api::is_valid_shape_name;
+
+/// Public access to the `@{ shape: }` name list.
+mod shapes_api {
+    /// Whether Mermaid 12.3.0 accepts `name` in `@{ shape: name }`.
+    pub fn is_valid_shape_name(name: &str) -> bool {
+        super::shapes::is_valid_shape(name)
+    }
+}
 
 /// What kind of Mermaid diagram a block holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -40,12 +58,135 @@ pub struct Parsed {
     pub errors: Vec<SyntaxError>,
 }
 
+/// Keywords of Mermaid's other diagram types (checked as prefixes, longest
+/// first where one is a prefix of another).
+const OTHER_DIAGRAMS: &[&str] = &[
+    "sequenceDiagram",
+    "classDiagram-v2",
+    "classDiagram",
+    "stateDiagram-v2",
+    "stateDiagram",
+    "erDiagram",
+    "gantt",
+    "pie",
+    "journey",
+    "gitGraph",
+    "requirementDiagram",
+    "mindmap",
+    "timeline",
+    "quadrantChart",
+    "sankey-beta",
+    "sankey",
+    "xychart-beta",
+    "xychart",
+    "block-beta",
+    "block",
+    "packet-beta",
+    "packet",
+    "architecture-beta",
+    "architecture",
+    "C4Context",
+    "C4Container",
+    "C4Component",
+    "C4Dynamic",
+    "C4Deployment",
+    "info",
+    "zenuml",
+    "kanban",
+    "radar-beta",
+    "treemap-beta",
+    "treemap",
+    "agentflow-beta",
+];
+
+/// Which diagram the cleaned text starts with. Like Mermaid's detector, a
+/// leading `---` block is skipped even when it was not front matter.
+fn detect(text: &str) -> DiagramKind {
+    if let Some(rest) = text.strip_prefix("---") {
+        if let Some(k) = rest.find("\n---") {
+            let after = &rest[k + 4..];
+            let after = after.split_once('\n').map_or("", |x| x.1);
+            return detect(after.trim_start());
+        }
+    }
+    if text.starts_with("graph") || text.starts_with("flowchart") {
+        return DiagramKind::Flowchart;
+    }
+    if let Some(rest) = text.strip_prefix("swimlane-beta") {
+        if !rest
+            .bytes()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            return DiagramKind::Flowchart;
+        }
+    }
+    for k in OTHER_DIAGRAMS {
+        if text.starts_with(k) {
+            return DiagramKind::Other((*k).to_string());
+        }
+    }
+    DiagramKind::Unknown
+}
+
 /// Parse the text of one Mermaid block.
 pub fn parse(text: &str) -> Parsed {
-    let _ = text;
-    Parsed {
-        kind: DiagramKind::Unknown,
-        diagram: None,
-        errors: Vec::new(),
+    let pre = preprocess::preprocess(text);
+    let cleaned = &pre.text;
+    if let Some((span, message)) = pre.error {
+        return Parsed {
+            kind: detect(cleaned.text.trim_start()),
+            diagram: None,
+            errors: vec![SyntaxError { span, message }],
+        };
+    }
+    let kind = detect(&cleaned.text);
+    if kind != DiagramKind::Flowchart {
+        let errors = if kind == DiagramKind::Unknown {
+            let first = cleaned.text.find(|c: char| !c.is_whitespace()).unwrap_or(0);
+            let end = cleaned.text[first..]
+                .find(char::is_whitespace)
+                .map(|e| first + e)
+                .unwrap_or(cleaned.text.len());
+            vec![SyntaxError {
+                span: cleaned.span(first, end),
+                message: "no Mermaid diagram type found; a flowchart starts with \"flowchart\" or \"graph\"".into(),
+            }]
+        } else {
+            Vec::new()
+        };
+        return Parsed {
+            kind,
+            diagram: None,
+            errors,
+        };
+    }
+    let toks = lexer::Lexer::new(&cleaned.text).tokenize();
+    let p = parser::Parser::new(&cleaned.text, toks, cleaned);
+    let (diagram, fail, _, _) = p.parse();
+    match (diagram, fail) {
+        (Some(mut d), None) => {
+            d.title = pre.title;
+            d.comments = pre.comments;
+            Parsed {
+                kind,
+                diagram: Some(d),
+                errors: Vec::new(),
+            }
+        }
+        (_, fail) => {
+            let errors = fail
+                .map(|f| SyntaxError {
+                    span: cleaned.span(f.start, f.end),
+                    message: f.message,
+                })
+                .into_iter()
+                .collect();
+            Parsed {
+                kind,
+                diagram: None,
+                errors,
+            }
+        }
     }
 }

@@ -1,0 +1,1037 @@
+//! Mermaid's flowchart lexer: a stack of lexer states, and in each state an
+//! ordered list of token rules of which the *first* that matches wins (not
+//! the longest), exactly as Mermaid's generated lexer works. Owns the token
+//! set; the grammar is in `parser.rs`.
+//!
+//! The token rules are written as small nom parsers over `&str` (each rule's
+//! doc comment gives its pattern; `grammar/flowchart.ebnf` lists them all).
+
+use super::preprocess::js_space;
+use super::unicode::is_unicode_letter;
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::character::complete::{char as ch, one_of};
+use nom::combinator::{opt, recognize};
+use nom::sequence::preceded;
+use nom::{IResult, Parser};
+
+/// Token kinds (Mermaid's terminal names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tok {
+    AccTitle,
+    AccTitleValue,
+    AccDescr,
+    AccDescrValue,
+    AccDescrMultilineValue,
+    ShapeData,
+    CallbackName,
+    CallbackArgs,
+    Str,
+    MdStr,
+    Style,
+    Default,
+    LinkStyle,
+    Interpolate,
+    ClassDef,
+    Class,
+    Href,
+    Click,
+    Graph,
+    Subgraph,
+    End,
+    LinkTarget,
+    NoDir,
+    Dir,
+    DirectionTb,
+    DirectionBt,
+    DirectionRl,
+    DirectionLr,
+    DirectionTd,
+    LinkId,
+    Num,
+    Brkt,
+    StyleSeparator,
+    Colon,
+    Amp,
+    Semi,
+    Comma,
+    Mult,
+    Link,
+    StartLink,
+    EdgeText,
+    EllipseEnd,
+    Text,
+    EllipseStart,
+    StadiumEnd,
+    StadiumStart,
+    SubroutineEnd,
+    SubroutineStart,
+    VertexWithPropsStart,
+    TagEnd,
+    CylinderEnd,
+    CylinderStart,
+    DoubleCircleEnd,
+    DoubleCircleStart,
+    TrapEnd,
+    InvTrapEnd,
+    TrapStart,
+    InvTrapStart,
+    TagStart,
+    Up,
+    Sep,
+    Down,
+    NodeString,
+    Minus,
+    UnicodeText,
+    Pipe,
+    Pe,
+    Ps,
+    Sqe,
+    Sqs,
+    DiamondStop,
+    DiamondStart,
+    Quote,
+    Newline,
+    Space,
+    /// Mermaid's `EOF` token (the `$` rule).
+    Eof,
+    /// End of the token stream.
+    End0,
+    /// No rule matched here.
+    LexError,
+}
+
+/// One token: its kind and its byte range in the cleaned text; `value`
+/// replaces the matched text where Mermaid rewrites `yytext`.
+#[derive(Clone, Debug)]
+pub(crate) struct Token {
+    pub kind: Tok,
+    pub start: usize,
+    pub end: usize,
+    pub value: Option<String>,
+}
+
+impl Token {
+    /// The token's text (`yytext`).
+    pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
+        match &self.value {
+            Some(v) => v.as_str(),
+            None => src.get(self.start..self.end).unwrap_or(""),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Initial,
+    Str,
+    MdStr,
+    AccTitle,
+    AccDescr,
+    AccDescrMultiline,
+    Dir,
+    Text,
+    EllipseText,
+    TrapText,
+    EdgeText,
+    ThickEdgeText,
+    DottedEdgeText,
+    Click,
+    CallbackName,
+    CallbackArgs,
+    ShapeData,
+    ShapeDataStr,
+}
+
+type R<'a> = IResult<&'a str, &'a str>;
+
+fn sp0(i: &str) -> R<'_> {
+    take_while(js_space)(i)
+}
+
+fn word_boundary_after(rest: &str) -> bool {
+    !rest
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+}
+
+/// `word\b`
+fn keyword<'a>(i: &'a str, word: &str) -> Option<usize> {
+    let r: R<'a> = tag(word).parse(i);
+    match r {
+        Ok((rest, _)) if word_boundary_after(rest) => Some(word.len()),
+        _ => None,
+    }
+}
+
+/// `\s*[xo<]?--+[-xo>]\s*`
+fn normal_link(i: &str) -> Option<usize> {
+    run_link(i, b'-')
+}
+
+/// `\s*[xo<]?==+[=xo>]\s*`
+fn thick_link(i: &str) -> Option<usize> {
+    run_link(i, b'=')
+}
+
+fn run_link(i: &str, c: u8) -> Option<usize> {
+    let (r, _) = sp0(i).ok()?;
+    let try_from = |r: &str| -> Option<usize> {
+        let b = r.as_bytes();
+        let n = b.iter().take_while(|&&x| x == c).count();
+        if n < 2 {
+            return None;
+        }
+        let after = match b.get(n) {
+            Some(b'x' | b'o' | b'>') => n + 1,
+            Some(&x) if x == c => n + 1,
+            _ if n >= 3 => n,
+            _ => return None,
+        };
+        Some(after)
+    };
+    let with_marker = r
+        .strip_prefix(['x', 'o', '<'])
+        .and_then(|r2| try_from(r2).map(|n| n + 1));
+    let n = with_marker.or_else(|| try_from(r))?;
+    let consumed = i.len() - r.len() + n;
+    let (rest, _) = sp0(&i[consumed..]).ok()?;
+    Some(i.len() - rest.len())
+}
+
+/// `\s*[xo<]?--\s*` (and `==`, `-.`): the opener of an inline edge label.
+fn start_link<'a>(i: &'a str, opener: &str) -> Option<usize> {
+    let r: R<'a> = recognize((sp0, opt(one_of("xo<")), tag(opener), sp0)).parse(i);
+    r.ok().map(|(rest, _)| i.len() - rest.len())
+}
+
+/// `\s*[xo<]?-?\.+-[xo>]?\s*`
+fn dotted_link(i: &str) -> Option<usize> {
+    let body = |r| -> R<'_> {
+        recognize((
+            opt(ch('-')),
+            take_while1(|c| c == '.'),
+            ch('-'),
+            opt(one_of("xo>")),
+        ))
+        .parse(r)
+    };
+    let (r, _) = sp0(i).ok()?;
+    let with_marker = r
+        .strip_prefix(['x', 'o', '<'])
+        .and_then(|r2| body(r2).ok())
+        .map(|(rest, _)| rest);
+    let rest = match with_marker {
+        Some(rest) => rest,
+        None => body(r).ok()?.0,
+    };
+    let (rest, _) = sp0(rest).ok()?;
+    Some(i.len() - rest.len())
+}
+
+/// `\s*~~[~]+\s*`
+fn invisible_link(i: &str) -> Option<usize> {
+    let r: R<'_> = recognize((sp0, tag("~~"), take_while1(|c| c == '~'), sp0)).parse(i);
+    r.ok().map(|(rest, _)| i.len() - rest.len())
+}
+
+fn node_string_char(b: &[u8], k: usize) -> bool {
+    match b[k] {
+        c if c.is_ascii_alphanumeric() => true,
+        b'!' | b'"' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'.' | b'`' | b'?'
+        | b'\\' | b'_' | b'/' => true,
+        b'-' => b
+            .get(k + 1)
+            .is_some_and(|&n| n != b'>' && n != b'-' && n != b'.'),
+        _ => false,
+    }
+}
+
+/// `([A-Za-z0-9!"#$%&'*+.`?\\_/]|-(?=[^>\-.]))+`
+fn node_string(i: &str) -> Option<usize> {
+    let b = i.as_bytes();
+    let mut k = 0;
+    while k < b.len() && node_string_char(b, k) {
+        k += 1;
+    }
+    (k > 0).then_some(k)
+}
+
+/// `[0-9]+`
+fn num(i: &str) -> Option<usize> {
+    let r: R<'_> = take_while1(|c: char| c.is_ascii_digit())(i);
+    r.ok().map(|(_, m)| m.len())
+}
+
+fn lit(i: &str, s: &str) -> Option<usize> {
+    i.starts_with(s).then_some(s.len())
+}
+
+/// The `direction` occurrences of one line: (line start, line end,
+/// [(start, token, match end)]).
+type DirCache = (usize, usize, Vec<(usize, Tok, usize)>);
+
+/// The lexer.
+pub(crate) struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+    stack: Vec<State>,
+    first_graph: bool,
+    done: bool,
+    /// Cache for the `direction` rules: (line start, line end, occurrences).
+    dir_cache: Option<DirCache>,
+    /// Cache for the `LINK_ID` rule: (run start, run end, last usable `@`).
+    link_id_cache: Option<(usize, usize, Option<usize>)>,
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer over the cleaned text.
+    pub fn new(src: &'a str) -> Self {
+        Lexer {
+            src,
+            pos: 0,
+            stack: vec![State::Initial],
+            first_graph: true,
+            done: false,
+            dir_cache: None,
+            link_id_cache: None,
+        }
+    }
+
+    /// All tokens up to the end (or the first lexical error).
+    pub fn tokenize(mut self) -> Vec<Token> {
+        let mut out = Vec::new();
+        loop {
+            let t = self.next_token();
+            let k = t.kind;
+            out.push(t);
+            if k == Tok::End0 || k == Tok::LexError {
+                break;
+            }
+        }
+        out
+    }
+
+    fn state(&self) -> State {
+        *self.stack.last().unwrap_or(&State::Initial)
+    }
+
+    fn push(&mut self, s: State) {
+        self.stack.push(s);
+    }
+
+    fn pop(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+        }
+    }
+
+    fn next_token(&mut self) -> Token {
+        loop {
+            if self.done {
+                return self.tok(Tok::End0, self.pos, self.pos);
+            }
+            if self.pos >= self.src.len() {
+                self.done = true;
+            }
+            match self.rule() {
+                Some((len, kind, value)) => {
+                    let start = self.pos;
+                    self.pos += len;
+                    if let Some(kind) = kind {
+                        return Token {
+                            kind,
+                            start,
+                            end: self.pos,
+                            value,
+                        };
+                    }
+                    if len == 0 && self.done {
+                        return self.tok(Tok::End0, self.pos, self.pos);
+                    }
+                }
+                None => {
+                    if self.pos >= self.src.len() {
+                        return self.tok(Tok::End0, self.pos, self.pos);
+                    }
+                    let len = self.src[self.pos..]
+                        .chars()
+                        .next()
+                        .map(char::len_utf8)
+                        .unwrap_or(1);
+                    return self.tok(Tok::LexError, self.pos, self.pos + len);
+                }
+            }
+        }
+    }
+
+    fn tok(&self, kind: Tok, start: usize, end: usize) -> Token {
+        Token {
+            kind,
+            start,
+            end,
+            value: None,
+        }
+    }
+
+    /// The rules of the current state, in Mermaid's order. Returns the match
+    /// length and the token (None: no token, keep lexing).
+    fn rule(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
+        let i = &self.src[self.pos..];
+        let st = self.state();
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, $tok, None))
+            };
+        }
+        // State-specific rules that come before the shared ones.
+        match st {
+            State::AccTitle | State::AccDescr => {
+                let n = i.find('\n').unwrap_or(i.len());
+                self.pop();
+                let t = if st == State::AccTitle {
+                    Tok::AccTitleValue
+                } else {
+                    Tok::AccDescrValue
+                };
+                ret!(n, Some(t));
+            }
+            State::AccDescrMultiline => {
+                if i.starts_with('}') {
+                    self.pop();
+                    ret!(1, None);
+                }
+                let n = i.find('}').unwrap_or(i.len());
+                ret!(n, Some(Tok::AccDescrMultilineValue));
+            }
+            State::ShapeData => {
+                if i.starts_with('"') {
+                    self.push(State::ShapeDataStr);
+                    ret!(1, Some(Tok::ShapeData));
+                }
+                let n = i.find(['}', '^', '"']).unwrap_or(i.len());
+                if n > 0 {
+                    ret!(n, Some(Tok::ShapeData));
+                }
+                if i.starts_with('}') {
+                    self.pop();
+                    ret!(1, None);
+                }
+            }
+            State::ShapeDataStr => {
+                if i.starts_with('"') {
+                    self.pop();
+                    ret!(1, Some(Tok::ShapeData));
+                }
+                let n = i.find('"').unwrap_or(i.len());
+                if n > 0 {
+                    let v = replace_breaks(&i[..n]);
+                    return Some((n, Some(Tok::ShapeData), Some(v)));
+                }
+            }
+            State::CallbackName => {
+                if let Some(rest) = i.strip_prefix('(') {
+                    let ws = rest.len() - rest.trim_start_matches(js_space).len();
+                    if rest[ws..].starts_with(')') {
+                        self.pop();
+                        ret!(1 + ws + 1, None);
+                    }
+                    self.pop();
+                    self.push(State::CallbackArgs);
+                    ret!(1, None);
+                }
+                let n = i.find('(').unwrap_or(i.len());
+                ret!(n, Some(Tok::CallbackName));
+            }
+            State::CallbackArgs => {
+                if i.starts_with(')') {
+                    self.pop();
+                    ret!(1, None);
+                }
+                let n = i.find(')').unwrap_or(i.len());
+                ret!(n, Some(Tok::CallbackArgs));
+            }
+            State::MdStr => {
+                let n = i.find(['`', '"']).unwrap_or(i.len());
+                if n > 0 {
+                    ret!(n, Some(Tok::MdStr));
+                }
+                if i.starts_with("`\"") {
+                    self.pop();
+                    ret!(2, None);
+                }
+            }
+            _ => {}
+        }
+        // Strings (`<*>` rules 21 and 24, and the `string` state's own).
+        if st == State::Str {
+            if i.starts_with("\"`") {
+                self.push(State::MdStr);
+                ret!(2, None);
+            }
+            let n = i.find('"').unwrap_or(i.len());
+            if n > 0 {
+                ret!(n, Some(Tok::Str));
+            }
+            if i.starts_with('"') {
+                self.pop();
+                ret!(1, None);
+            }
+        }
+        if i.starts_with("\"`") {
+            self.push(State::MdStr);
+            ret!(2, None);
+        }
+        if i.starts_with('"') {
+            self.push(State::Str);
+            ret!(1, None);
+        }
+        match st {
+            State::Initial => return self.initial_rules(),
+            State::Click => {
+                if let Some(c) = i.chars().next() {
+                    if js_space(c) {
+                        self.pop();
+                        ret!(c.len_utf8(), None);
+                    }
+                }
+                let n = i.find(js_space).unwrap_or(i.len());
+                ret!(n, Some(Tok::Click));
+            }
+            State::Dir => {
+                // (\r?\n)*\s*\n  -- whitespace up to its last line break
+                let ws = i.len() - i.trim_start_matches(js_space).len();
+                if let Some(nl) = i[..ws].rfind('\n') {
+                    self.pop();
+                    ret!(nl + 1, Some(Tok::NoDir));
+                }
+                let after_ws = &i[ws..];
+                for d in ["LR", "RL", "TB", "BT", "TD", "BR"] {
+                    if let Some(n) = keyword(after_ws, d) {
+                        self.pop();
+                        ret!(ws + n, Some(Tok::Dir));
+                    }
+                }
+                for d in ["<", ">", "^"] {
+                    if after_ws.starts_with(d) {
+                        self.pop();
+                        ret!(ws + 1, Some(Tok::Dir));
+                    }
+                }
+                if let Some(n) = keyword(after_ws, "v") {
+                    self.pop();
+                    ret!(ws + n, Some(Tok::Dir));
+                }
+            }
+            State::EdgeText => {
+                if let Some(n) = normal_link(i) {
+                    self.pop();
+                    ret!(n, Some(Tok::Link));
+                }
+                if let Some(c) = i.chars().next() {
+                    if c != '-' || !i[1..].starts_with('-') {
+                        ret!(c.len_utf8(), Some(Tok::EdgeText));
+                    }
+                }
+            }
+            State::ThickEdgeText => {
+                if let Some(n) = thick_link(i) {
+                    self.pop();
+                    ret!(n, Some(Tok::Link));
+                }
+                if let Some(c) = i.chars().next() {
+                    if c != '=' {
+                        ret!(c.len_utf8(), Some(Tok::EdgeText));
+                    }
+                }
+            }
+            State::DottedEdgeText => {
+                if let Some(n) = dotted_link(i) {
+                    self.pop();
+                    ret!(n, Some(Tok::Link));
+                }
+                if let Some(c) = i.chars().next() {
+                    if c != '.' {
+                        ret!(c.len_utf8(), Some(Tok::EdgeText));
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.shared_rules(st)
+    }
+
+    /// Rules 79..117 as they apply in non-initial states.
+    fn shared_rules(&mut self, st: State) -> Option<(usize, Option<Tok>, Option<String>)> {
+        let i = &self.src[self.pos..];
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, Some($tok), None))
+            };
+        }
+        if let Some(n) = invisible_link(i) {
+            ret!(n, Tok::Link);
+        }
+        if st == State::EllipseText {
+            let b = i.as_bytes();
+            if b.len() >= 2 && matches!(b[0], b'-' | b'/' | b')') && b[1] == b')' {
+                self.pop();
+                ret!(2, Tok::EllipseEnd);
+            }
+            if let Some(c) = i.chars().next() {
+                if !matches!(c, '(' | ')' | '[' | ']' | '{' | '}') {
+                    ret!(c.len_utf8(), Tok::Text);
+                }
+            }
+        }
+        if i.starts_with("(-") {
+            self.push(State::EllipseText);
+            ret!(2, Tok::EllipseStart);
+        }
+        if st == State::Text && i.starts_with("])") {
+            self.pop();
+            ret!(2, Tok::StadiumEnd);
+        }
+        if i.starts_with("([") {
+            self.push(State::Text);
+            ret!(2, Tok::StadiumStart);
+        }
+        if st == State::Text && i.starts_with("]]") {
+            self.pop();
+            ret!(2, Tok::SubroutineEnd);
+        }
+        if i.starts_with("[[") {
+            self.push(State::Text);
+            ret!(2, Tok::SubroutineStart);
+        }
+        if st == State::Text && i.starts_with(")]") {
+            self.pop();
+            ret!(2, Tok::CylinderEnd);
+        }
+        if i.starts_with("[(") {
+            self.push(State::Text);
+            ret!(2, Tok::CylinderStart);
+        }
+        if st == State::Text && i.starts_with(")))") {
+            self.pop();
+            ret!(3, Tok::DoubleCircleEnd);
+        }
+        if i.starts_with("(((") {
+            self.push(State::Text);
+            ret!(3, Tok::DoubleCircleStart);
+        }
+        if st == State::TrapText {
+            let b = i.as_bytes();
+            if b.len() >= 2 && matches!(b[0], b'\\' | b'(' | b'?' | b'=' | b']') && b[1] == b']' {
+                self.pop();
+                ret!(2, Tok::TrapEnd);
+            }
+            if i.starts_with("/]") {
+                self.pop();
+                ret!(2, Tok::InvTrapEnd);
+            }
+            if (b.first() == Some(&b'/') || b.first() == Some(&b'\\')) && b.get(1) != Some(&b']') {
+                ret!(1, Tok::Text);
+            }
+            let n = i
+                .find(['\\', '[', ']', '(', ')', '{', '}', '/'])
+                .unwrap_or(i.len());
+            if n > 0 {
+                ret!(n, Tok::Text);
+            }
+        }
+        if i.starts_with("[/") {
+            self.push(State::TrapText);
+            ret!(2, Tok::TrapStart);
+        }
+        if i.starts_with("[\\") {
+            self.push(State::TrapText);
+            ret!(2, Tok::InvTrapStart);
+        }
+        if i.starts_with('|') {
+            if st == State::Text {
+                self.pop();
+            } else {
+                self.push(State::Text);
+            }
+            ret!(1, Tok::Pipe);
+        }
+        if i.starts_with(')') && st == State::Text {
+            self.pop();
+            ret!(1, Tok::Pe);
+        }
+        if i.starts_with('(') {
+            self.push(State::Text);
+            ret!(1, Tok::Ps);
+        }
+        if i.starts_with(']') && st == State::Text {
+            self.pop();
+            ret!(1, Tok::Sqe);
+        }
+        if i.starts_with('[') {
+            self.push(State::Text);
+            ret!(1, Tok::Sqs);
+        }
+        if i.starts_with('}') && st == State::Text {
+            self.pop();
+            ret!(1, Tok::DiamondStop);
+        }
+        if i.starts_with('{') {
+            self.push(State::Text);
+            ret!(1, Tok::DiamondStart);
+        }
+        if st == State::Text {
+            let n = i
+                .find(['[', ']', '(', ')', '{', '}', '|', '"'])
+                .unwrap_or(i.len());
+            if n > 0 {
+                ret!(n, Tok::Text);
+            }
+        }
+        None
+    }
+
+    /// The direction rules: `.*direction\s+TB[^\n]*` and friends.
+    fn direction_rule(&mut self) -> Option<(usize, Tok)> {
+        let pos = self.pos;
+        let src = self.src;
+        let fresh = !matches!(&self.dir_cache, Some((ls, le, _)) if *ls <= pos && pos <= *le);
+        if fresh {
+            let line_start = src[..pos].rfind('\n').map(|x| x + 1).unwrap_or(0);
+            let line_end = src[pos..].find('\n').map(|x| pos + x).unwrap_or(src.len());
+            let mut occ = Vec::new();
+            let line = &src[line_start..line_end];
+            if line.contains("direction") {
+                for (k, _) in line.match_indices("direction") {
+                    let abs = line_start + k;
+                    let after = &src[abs + 9..];
+                    let ws = after.len() - after.trim_start_matches(js_space).len();
+                    if ws == 0 {
+                        continue;
+                    }
+                    let d = &after[ws..];
+                    let kind = if d.starts_with("TB") {
+                        Tok::DirectionTb
+                    } else if d.starts_with("BT") {
+                        Tok::DirectionBt
+                    } else if d.starts_with("RL") {
+                        Tok::DirectionRl
+                    } else if d.starts_with("LR") {
+                        Tok::DirectionLr
+                    } else if d.starts_with("TD") {
+                        Tok::DirectionTd
+                    } else {
+                        continue;
+                    };
+                    let from = abs + 9 + ws + 2;
+                    let end = src[from..]
+                        .find('\n')
+                        .map(|x| from + x)
+                        .unwrap_or(src.len());
+                    occ.push((abs, kind, end));
+                }
+            }
+            self.dir_cache = Some((line_start, line_end, occ));
+        }
+        let occ = &self.dir_cache.as_ref()?.2;
+        if occ.is_empty() {
+            return None;
+        }
+        for kind in [
+            Tok::DirectionTb,
+            Tok::DirectionBt,
+            Tok::DirectionRl,
+            Tok::DirectionLr,
+            Tok::DirectionTd,
+        ] {
+            if let Some(&(_, k, end)) = occ.iter().rev().find(|(s, k, _)| *k == kind && *s >= pos) {
+                return Some((end - pos, k));
+            }
+        }
+        None
+    }
+
+    /// `[^\s"\[\](){}|]+@(?=[^{"])`
+    fn link_id_rule(&mut self) -> Option<usize> {
+        let pos = self.pos;
+        let src = self.src;
+        let stop =
+            |c: char| js_space(c) || matches!(c, '"' | '[' | ']' | '(' | ')' | '{' | '}' | '|');
+        let cached = matches!(self.link_id_cache, Some((s, e, _)) if s <= pos && pos < e);
+        if !cached {
+            let rest = &src[pos..];
+            let n = rest.find(stop).unwrap_or(rest.len());
+            let run_end = pos + n;
+            let mut last = None;
+            for (k, _) in src[pos..run_end].match_indices('@') {
+                let at = pos + k;
+                let next = src[at + 1..].chars().next();
+                if next.is_some_and(|c| c != '{' && c != '"') {
+                    last = Some(at);
+                }
+            }
+            self.link_id_cache = Some((pos, run_end.max(pos + 1), last));
+        }
+        let (_, _, last) = self.link_id_cache?;
+        match last {
+            Some(at) if at > pos => Some(at + 1 - pos),
+            _ => None,
+        }
+    }
+
+    fn initial_rules(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
+        let i = &self.src[self.pos..];
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, $tok, None))
+            };
+        }
+        if let Some(r) = preceded(tag::<_, _, nom::error::Error<&str>>("accTitle"), sp0)
+            .parse(i)
+            .ok()
+            .and_then(|(r, _)| r.strip_prefix(':'))
+        {
+            let (r2, _) = sp0(r).ok()?;
+            self.push(State::AccTitle);
+            ret!(i.len() - r2.len(), Some(Tok::AccTitle));
+        }
+        if let Ok((r, _)) = preceded(tag::<_, _, nom::error::Error<&str>>("accDescr"), sp0).parse(i)
+        {
+            if let Some(r) = r.strip_prefix(':') {
+                let (r2, _) = sp0(r).ok()?;
+                self.push(State::AccDescr);
+                ret!(i.len() - r2.len(), Some(Tok::AccDescr));
+            }
+            if let Some(r) = r.strip_prefix('{') {
+                let (r2, _) = sp0(r).ok()?;
+                self.push(State::AccDescrMultiline);
+                ret!(i.len() - r2.len(), None);
+            }
+        }
+        if i.starts_with("@{") {
+            self.push(State::ShapeData);
+            return Some((2, Some(Tok::ShapeData), Some(String::new())));
+        }
+        if let Some(r) = i.strip_prefix("call") {
+            let n = r.len() - r.trim_start_matches(js_space).len();
+            if n > 0 {
+                self.push(State::CallbackName);
+                ret!(4 + n, None);
+            }
+        }
+        // (strings were handled by the caller)
+        for (w, t) in [
+            ("style", Tok::Style),
+            ("default", Tok::Default),
+            ("linkStyle", Tok::LinkStyle),
+            ("interpolate", Tok::Interpolate),
+            ("classDef", Tok::ClassDef),
+            ("class", Tok::Class),
+        ] {
+            if let Some(n) = keyword(i, w) {
+                ret!(n, Some(t));
+            }
+        }
+        if let Some(r) = i.strip_prefix("href") {
+            if r.chars().next().is_some_and(js_space) {
+                let n = r.chars().next().map(char::len_utf8).unwrap_or(1);
+                ret!(4 + n, Some(Tok::Href));
+            }
+        }
+        if let Some(r) = i.strip_prefix("click") {
+            let n = r.len() - r.trim_start_matches(js_space).len();
+            if n > 0 {
+                self.push(State::Click);
+                ret!(5 + n, None);
+            }
+        }
+        for w in ["flowchart-elk", "swimlane-beta", "graph", "flowchart"] {
+            if let Some(n) = keyword(i, w) {
+                if self.first_graph {
+                    self.first_graph = false;
+                    self.push(State::Dir);
+                }
+                ret!(n, Some(Tok::Graph));
+            }
+        }
+        if let Some(n) = keyword(i, "subgraph") {
+            ret!(n, Some(Tok::Subgraph));
+        }
+        if let Some(n) = keyword(i, "end") {
+            let r = &i[n..];
+            let ws = r.len() - r.trim_start_matches(js_space).len();
+            ret!(n + ws, Some(Tok::End));
+        }
+        for w in ["_self", "_blank", "_parent", "_top"] {
+            if let Some(n) = keyword(i, w) {
+                ret!(n, Some(Tok::LinkTarget));
+            }
+        }
+        if let Some((n, t)) = self.direction_rule() {
+            ret!(n, Some(t));
+        }
+        if let Some(n) = self.link_id_rule() {
+            ret!(n, Some(Tok::LinkId));
+        }
+        if let Some(n) = num(i) {
+            ret!(n, Some(Tok::Num));
+        }
+        let single = [
+            (":::", Tok::StyleSeparator),
+            ("#", Tok::Brkt),
+            (":", Tok::Colon),
+            ("&", Tok::Amp),
+            (";", Tok::Semi),
+            (",", Tok::Comma),
+            ("*", Tok::Mult),
+        ];
+        // `#` comes before `:::` in Mermaid's list, but they never overlap.
+        for (s, t) in single {
+            if let Some(n) = lit(i, s) {
+                ret!(n, Some(t));
+            }
+        }
+        if let Some(n) = normal_link(i) {
+            ret!(n, Some(Tok::Link));
+        }
+        if let Some(n) = start_link(i, "--") {
+            self.push(State::EdgeText);
+            ret!(n, Some(Tok::StartLink));
+        }
+        if let Some(n) = thick_link(i) {
+            ret!(n, Some(Tok::Link));
+        }
+        if let Some(n) = start_link(i, "==") {
+            self.push(State::ThickEdgeText);
+            ret!(n, Some(Tok::StartLink));
+        }
+        if let Some(n) = dotted_link(i) {
+            ret!(n, Some(Tok::Link));
+        }
+        if let Some(n) = start_link(i, "-.") {
+            self.push(State::DottedEdgeText);
+            ret!(n, Some(Tok::StartLink));
+        }
+        if let Some(n) = invisible_link(i) {
+            ret!(n, Some(Tok::Link));
+        }
+        macro_rules! push_ret {
+            ($s:expr, $state:expr, $tok:expr) => {
+                if i.starts_with($s) {
+                    self.push($state);
+                    ret!($s.len(), Some($tok));
+                }
+            };
+        }
+        push_ret!("(-", State::EllipseText, Tok::EllipseStart);
+        push_ret!("([", State::Text, Tok::StadiumStart);
+        push_ret!("[[", State::Text, Tok::SubroutineStart);
+        if i.starts_with("[|") {
+            ret!(2, Some(Tok::VertexWithPropsStart));
+        }
+        push_ret!(">", State::Text, Tok::TagEnd);
+        push_ret!("[(", State::Text, Tok::CylinderStart);
+        push_ret!("(((", State::Text, Tok::DoubleCircleStart);
+        push_ret!("[/", State::TrapText, Tok::TrapStart);
+        push_ret!("[\\", State::TrapText, Tok::InvTrapStart);
+        if i.starts_with('<') {
+            ret!(1, Some(Tok::TagStart));
+        }
+        if i.starts_with('^') {
+            ret!(1, Some(Tok::Up));
+        }
+        if i.starts_with("\\|") {
+            ret!(2, Some(Tok::Sep));
+        }
+        if let Some(n) = keyword(i, "v") {
+            ret!(n, Some(Tok::Down));
+        }
+        for (s, t) in [("*", Tok::Mult), ("#", Tok::Brkt), ("&", Tok::Amp)] {
+            if let Some(n) = lit(i, s) {
+                ret!(n, Some(t));
+            }
+        }
+        if let Some(n) = node_string(i) {
+            ret!(n, Some(Tok::NodeString));
+        }
+        if i.starts_with('-') {
+            ret!(1, Some(Tok::Minus));
+        }
+        if let Some(c) = i.chars().next() {
+            if is_unicode_letter(c) {
+                ret!(c.len_utf8(), Some(Tok::UnicodeText));
+            }
+        }
+        push_ret!("|", State::Text, Tok::Pipe);
+        push_ret!("(", State::Text, Tok::Ps);
+        push_ret!("[", State::Text, Tok::Sqs);
+        push_ret!("{", State::Text, Tok::DiamondStart);
+        if i.starts_with('"') {
+            ret!(1, Some(Tok::Quote));
+        }
+        let nl = i.bytes().take_while(|&c| c == b'\n').count();
+        if nl > 0 {
+            ret!(nl, Some(Tok::Newline));
+        }
+        let sp = i
+            .chars()
+            .take_while(|&c| js_space(c) && c != '\n' && c != '\r')
+            .map(char::len_utf8)
+            .sum::<usize>();
+        if sp > 0 {
+            ret!(sp, Some(Tok::Space));
+        }
+        if i.is_empty() {
+            ret!(0, Some(Tok::Eof));
+        }
+        None
+    }
+}
+
+/// `\n\s*` becomes `<br/>` inside quoted node data.
+fn replace_breaks(s: &str) -> String {
+    if !s.contains('\n') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(k) = rest.find('\n') {
+        out.push_str(&rest[..k]);
+        out.push_str("<br/>");
+        rest = rest[k + 1..].trim_start_matches(js_space);
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(s: &str) -> Vec<Tok> {
+        Lexer::new(s)
+            .tokenize()
+            .into_iter()
+            .map(|t| t.kind)
+            .collect()
+    }
+
+    #[test]
+    fn circle_end_is_glued_to_the_arrow() {
+        use Tok::*;
+        assert_eq!(
+            kinds("graph LR\nA---oB\n"),
+            vec![Graph, Dir, Newline, NodeString, Link, NodeString, Newline, Eof, End0]
+        );
+    }
+
+    #[test]
+    fn lengths_of_link_tokens() {
+        assert_eq!(normal_link("--->x"), Some(4));
+        assert_eq!(normal_link("--x"), Some(3));
+        assert_eq!(normal_link("-- x"), None);
+        assert_eq!(dotted_link(" -.-> "), Some(6));
+        assert_eq!(dotted_link(".->"), Some(3));
+        assert_eq!(thick_link("===>"), Some(4));
+    }
+}

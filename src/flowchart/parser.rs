@@ -1,0 +1,1055 @@
+//! The flowchart grammar over Mermaid's tokens: header, statements, vertex
+//! chains, links, subgraphs (nested with an explicit stack, never by
+//! recursion), styling and interaction statements. Owns the grammar and its
+//! error messages; the semantics live in `builder.rs`. Each function's doc
+//! comment starts with the `grammar/flowchart.ebnf` production it parses.
+
+use super::builder::{Builder, LinkInfo, Member, TextObj};
+use super::lexer::{Tok, Token};
+use super::preprocess::Mapped;
+use crate::model::{Diagram, EdgeType, Stroke};
+use crate::span::Span;
+
+/// A parse failure: where (cleaned-text offsets) and what.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+}
+
+type PResult<T> = Result<T, Fail>;
+
+/// An open subgraph on the stack.
+struct Frame {
+    id: Option<TextObj>,
+    title: Option<TextObj>,
+    same: bool,
+    list: Vec<Member>,
+    span: Span,
+}
+
+pub(crate) struct Parser<'a> {
+    src: &'a str,
+    toks: Vec<Token>,
+    pos: usize,
+    map: &'a Mapped,
+    b: Builder,
+}
+
+fn is_id_token(k: Tok) -> bool {
+    use Tok::*;
+    matches!(
+        k,
+        Num | NodeString | Down | Minus | Default | Comma | Colon | Amp | Brkt | Mult | UnicodeText
+    )
+}
+
+fn is_alnum_token(k: Tok) -> bool {
+    use Tok::*;
+    matches!(
+        k,
+        Num | UnicodeText | NodeString | Dir | Down | Minus | Comma | Colon | Amp | Brkt | Mult
+    )
+}
+
+fn is_text_token(k: Tok) -> bool {
+    matches!(
+        k,
+        Tok::Text | Tok::TagStart | Tok::TagEnd | Tok::UnicodeText
+    )
+}
+
+fn is_text_no_tags_token(k: Tok) -> bool {
+    use Tok::*;
+    matches!(
+        k,
+        Num | NodeString
+            | Space
+            | Minus
+            | Amp
+            | UnicodeText
+            | Colon
+            | Mult
+            | Brkt
+            | Style
+            | LinkStyle
+            | ClassDef
+            | Class
+            | Click
+            | Graph
+            | Dir
+            | Subgraph
+            | End
+            | Down
+            | Up
+            | StartLink
+    )
+}
+
+fn is_style_component(k: Tok) -> bool {
+    use Tok::*;
+    matches!(k, Num | NodeString | Colon | Space | Brkt | Style)
+}
+
+fn is_separator(k: Tok) -> bool {
+    matches!(k, Tok::Newline | Tok::Semi | Tok::Eof)
+}
+
+/// Mermaid's `destructLink(end, start)`.
+fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8>) {
+    let s = end.trim();
+    let mut line: &str = s.get(..s.len().saturating_sub(1)).unwrap_or("");
+    let last = s.chars().last();
+    let mut ty = "arrow_open";
+    let mut double = false;
+    match last {
+        Some('x') => {
+            ty = "arrow_cross";
+            if s.starts_with('x') {
+                double = true;
+                line = line.get(1..).unwrap_or("");
+            }
+        }
+        Some('>') => {
+            ty = "arrow_point";
+            if s.starts_with('<') {
+                double = true;
+                line = line.get(1..).unwrap_or("");
+            }
+        }
+        Some('o') => {
+            ty = "arrow_circle";
+            if s.starts_with('o') {
+                double = true;
+                line = line.get(1..).unwrap_or("");
+            }
+        }
+        _ => {}
+    }
+    let mut stroke = Stroke::Normal;
+    let mut length = line.chars().count() as i64 - 1;
+    if line.starts_with('=') {
+        stroke = Stroke::Thick;
+    }
+    if line.starts_with('~') {
+        stroke = Stroke::Invisible;
+    }
+    let dots = line.matches('.').count();
+    if dots > 0 {
+        stroke = Stroke::Dotted;
+        length = dots as i64;
+    }
+    let end_type = edge_type(ty, double);
+    let Some(start) = start else {
+        return (end_type, stroke, Some(length.clamp(0, 10) as u8));
+    };
+    // destructStartLink
+    let mut st = start.trim();
+    let mut sty = "arrow_open";
+    match st.chars().next() {
+        Some('<') => {
+            sty = "arrow_point";
+            st = &st[1..];
+        }
+        Some('x') => {
+            sty = "arrow_cross";
+            st = &st[1..];
+        }
+        Some('o') => {
+            sty = "arrow_circle";
+            st = &st[1..];
+        }
+        _ => {}
+    }
+    let mut sstroke = Stroke::Normal;
+    if st.contains('=') {
+        sstroke = Stroke::Thick;
+    }
+    if st.contains('.') {
+        sstroke = Stroke::Dotted;
+    }
+    if sstroke != stroke {
+        return (EdgeType::Invalid, Stroke::Invalid, None);
+    }
+    let kind = if sty == "arrow_open" {
+        end_type
+    } else {
+        if sty != ty || double {
+            return (EdgeType::Invalid, Stroke::Invalid, None);
+        }
+        edge_type(sty, true)
+    };
+    (kind, stroke, Some(length.clamp(0, 10) as u8))
+}
+
+fn edge_type(ty: &str, double: bool) -> EdgeType {
+    match (ty, double) {
+        ("arrow_point", false) => EdgeType::ArrowPoint,
+        ("arrow_cross", false) => EdgeType::ArrowCross,
+        ("arrow_circle", false) => EdgeType::ArrowCircle,
+        ("arrow_point", true) => EdgeType::DoubleArrowPoint,
+        ("arrow_cross", true) => EdgeType::DoubleArrowCross,
+        ("arrow_circle", true) => EdgeType::DoubleArrowCircle,
+        _ => EdgeType::ArrowOpen,
+    }
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(src: &'a str, toks: Vec<Token>, map: &'a Mapped) -> Self {
+        Parser {
+            src,
+            toks,
+            pos: 0,
+            map,
+            b: Builder::default(),
+        }
+    }
+
+    fn peek(&self) -> &Token {
+        let i = self.pos.min(self.toks.len().saturating_sub(1));
+        &self.toks[i]
+    }
+
+    fn kind(&self) -> Tok {
+        self.toks.get(self.pos).map(|t| t.kind).unwrap_or(Tok::End0)
+    }
+
+    fn kind_at(&self, k: usize) -> Tok {
+        self.toks
+            .get(self.pos + k)
+            .map(|t| t.kind)
+            .unwrap_or(Tok::End0)
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.peek().clone();
+        if self.pos < self.toks.len().saturating_sub(1) {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn span_of(&self, start: usize, end: usize) -> Span {
+        self.map.span(start, end)
+    }
+
+    fn describe(&self, t: &Token) -> String {
+        match t.kind {
+            Tok::Newline => "the end of the line".into(),
+            Tok::Space => "a space".into(),
+            Tok::Eof | Tok::End0 => "the end of the diagram".into(),
+            Tok::Str => format!("the string \"{}\"", t.text(self.src)),
+            _ => {
+                let s = self.src.get(t.start..t.end).unwrap_or("").trim();
+                let s: String = s.chars().take(30).collect();
+                format!("\"{s}\"")
+            }
+        }
+    }
+
+    /// An error at the current token.
+    fn fail<T>(&self, expected: &str) -> PResult<T> {
+        let t = self.peek();
+        let (start, end) = (t.start, t.end.max(t.start));
+        let raw = self.src.get(t.start..).unwrap_or("");
+        let message = if raw.trim_start_matches([' ', '\t']).starts_with("%%") {
+            "a trailing \"%%\" comment is not allowed after a statement; put it on its own line"
+                .to_string()
+        } else if t.kind == Tok::LexError {
+            let c: String = raw.chars().take(1).collect();
+            format!("unexpected character \"{c}\"; {expected}")
+        } else {
+            format!("{expected}, found {}", self.describe(t))
+        };
+        Err(Fail {
+            start,
+            end,
+            message,
+        })
+    }
+
+    fn semantic<T>(&self, start: usize, end: usize, message: String) -> PResult<T> {
+        Err(Fail {
+            start,
+            end,
+            message,
+        })
+    }
+
+    fn expect(&mut self, k: Tok, expected: &str) -> PResult<Token> {
+        if self.kind() == k {
+            Ok(self.bump())
+        } else {
+            self.fail(expected)
+        }
+    }
+
+    /// Run the grammar; the diagram or the first error.
+    pub fn parse(mut self) -> (Option<Diagram>, Option<Fail>, String, Span) {
+        let mut header = String::new();
+        let mut header_span = Span::default();
+        let r = self.parse_all(&mut header, &mut header_span);
+        match r {
+            Ok(()) => {
+                let mut d = self.b.finish();
+                d.header = header.clone();
+                d.header_span = header_span;
+                (Some(d), None, header, header_span)
+            }
+            Err(f) => (None, Some(f), header, header_span),
+        }
+    }
+
+    /// `flowchart = { SPACE | NEWLINE } GRAPH ( NODIR | DIR first_sep ) document`
+    fn parse_all(&mut self, header: &mut String, header_span: &mut Span) -> PResult<()> {
+        while matches!(self.kind(), Tok::Space | Tok::Newline) {
+            self.bump();
+        }
+        let g = self.expect(Tok::Graph, "expected \"flowchart\" or \"graph\"")?;
+        *header = g.text(self.src).to_string();
+        *header_span = self.span_of(g.start, g.end);
+        match self.kind() {
+            Tok::NoDir => {
+                self.bump();
+                self.b.set_direction("TB");
+            }
+            Tok::Dir => {
+                let d = self.bump();
+                self.b.set_direction(d.text(self.src));
+                // first_sep = SEMI | NEWLINE | SPACE NEWLINE
+                match self.kind() {
+                    Tok::Semi | Tok::Newline => {
+                        self.bump();
+                    }
+                    Tok::Space if self.kind_at(1) == Tok::Newline => {
+                        self.bump();
+                        self.bump();
+                    }
+                    Tok::Space => {
+                        self.bump();
+                        return self.fail("expected a line break after the header");
+                    }
+                    _ => return self.fail("expected a line break or \";\" after the direction"),
+                }
+            }
+            Tok::LexError => {
+                // Point at the word after the header, which is not a direction.
+                let t = self.peek().clone();
+                let rest = self.src.get(t.start..).unwrap_or("");
+                let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                let word_len = rest[ws..]
+                    .find(|c: char| c.is_whitespace() || c == ';')
+                    .unwrap_or(rest.len() - ws);
+                let word = &rest[ws..ws + word_len];
+                let message = if word.is_empty() {
+                    "expected a direction (TB, TD, BT, RL, LR) or a line break after the header"
+                        .to_string()
+                } else {
+                    format!(
+                        "unknown direction \"{word}\"; expected TB, TD, BT, RL or LR (upper case) or a line break"
+                    )
+                };
+                return self.semantic(t.start + ws, t.start + ws + word_len.max(1), message);
+            }
+            _ => {
+                return self.fail(
+                    "expected a direction (TB, TD, BT, RL, LR) or a line break after the header",
+                )
+            }
+        }
+        self.document()
+    }
+
+    /// `document = { line } ; line = statement | SEMI | NEWLINE | SPACE | EOF`
+    /// (subgraph bodies are pushed on an explicit stack).
+    fn document(&mut self) -> PResult<()> {
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut top: Vec<Member> = Vec::new();
+        loop {
+            let t = self.peek().clone();
+            macro_rules! list {
+                () => {
+                    match stack.last_mut() {
+                        Some(f) => &mut f.list,
+                        None => &mut top,
+                    }
+                };
+            }
+            match t.kind {
+                Tok::Semi | Tok::Newline | Tok::Space | Tok::Eof => {
+                    let s = t.text(self.src).to_string();
+                    list!().push(Member::Id(s));
+                    self.bump();
+                }
+                Tok::End0 => {
+                    if !stack.is_empty() {
+                        return self.fail("expected \"end\" to close the subgraph");
+                    }
+                    return Ok(());
+                }
+                Tok::LexError => return self.fail("expected a statement"),
+                Tok::End => {
+                    let Some(f) = stack.pop() else {
+                        return self.fail("expected a statement (\"end\" closes nothing here)");
+                    };
+                    let (Some(id), Some(title)) = (f.id, f.title) else {
+                        return self.semantic(
+                            t.start,
+                            t.end,
+                            "a subgraph needs a title or id after \"subgraph\"".into(),
+                        );
+                    };
+                    let sid = self.b.add_subgraph(&id, &title, f.same, f.list, f.span);
+                    self.bump();
+                    list!().push(Member::Id(sid));
+                }
+                Tok::Subgraph => {
+                    let f = self.subgraph_header()?;
+                    stack.push(f);
+                }
+                Tok::DirectionTb
+                | Tok::DirectionBt
+                | Tok::DirectionRl
+                | Tok::DirectionLr
+                | Tok::DirectionTd => {
+                    let v = match t.kind {
+                        Tok::DirectionTb => "TB",
+                        Tok::DirectionBt => "BT",
+                        Tok::DirectionRl => "RL",
+                        Tok::DirectionLr => "LR",
+                        _ => "TD",
+                    };
+                    list!().push(Member::Dir(v.into()));
+                    self.bump();
+                }
+                Tok::AccTitle | Tok::AccDescr => {
+                    self.bump();
+                    let want = if t.kind == Tok::AccTitle {
+                        Tok::AccTitleValue
+                    } else {
+                        Tok::AccDescrValue
+                    };
+                    let v = self.expect(want, "expected the accessibility text")?;
+                    let s = v.text(self.src).trim().to_string();
+                    list!().push(Member::Id(s));
+                }
+                Tok::AccDescrMultilineValue => {
+                    let s = t.text(self.src).trim().to_string();
+                    list!().push(Member::Id(s));
+                    self.bump();
+                }
+                Tok::Style => {
+                    self.style_statement()?;
+                    self.separator()?;
+                }
+                Tok::ClassDef => {
+                    self.class_def_statement()?;
+                    self.separator()?;
+                }
+                Tok::Class => {
+                    self.class_statement()?;
+                    self.separator()?;
+                }
+                Tok::LinkStyle => {
+                    self.link_style_statement()?;
+                    self.separator()?;
+                }
+                Tok::Click => {
+                    self.click_statement()?;
+                    self.separator()?;
+                }
+                k if is_id_token(k) => {
+                    let nodes = self.vertex_statement()?;
+                    self.separator()?;
+                    let l = list!();
+                    l.extend(nodes.into_iter().map(Member::Id));
+                }
+                _ => return self.fail("expected a statement"),
+            }
+        }
+    }
+
+    /// `separator = NEWLINE | SEMI | EOF`
+    fn separator(&mut self) -> PResult<()> {
+        if is_separator(self.kind()) {
+            self.bump();
+            Ok(())
+        } else {
+            self.fail("expected a line break or \";\" after the statement")
+        }
+    }
+
+    /// `subgraph_header = "subgraph" ( SPACE text_no_tags [ SQS text SQE ] | ) separator`
+    fn subgraph_header(&mut self) -> PResult<Frame> {
+        let kw = self.bump();
+        let line_end = |p: &Parser| p.peek().start;
+        match self.kind() {
+            Tok::Space => {
+                self.bump();
+                let id = self.text_no_tags()?;
+                if self.kind() == Tok::Sqs {
+                    self.bump();
+                    let title = self.text("expected a subgraph title inside \"[ ]\"")?;
+                    self.expect(Tok::Sqe, "expected \"]\" to close the subgraph title")?;
+                    let span = self.span_of(kw.start, line_end(self));
+                    self.separator()?;
+                    Ok(Frame {
+                        id: Some(id),
+                        title: Some(title),
+                        same: false,
+                        list: Vec::new(),
+                        span,
+                    })
+                } else {
+                    let span = self.span_of(kw.start, line_end(self));
+                    self.separator()?;
+                    Ok(Frame {
+                        id: Some(id.clone()),
+                        title: Some(id),
+                        same: true,
+                        list: Vec::new(),
+                        span,
+                    })
+                }
+            }
+            k if is_separator(k) => {
+                let span = self.span_of(kw.start, kw.end);
+                self.bump();
+                Ok(Frame {
+                    id: None,
+                    title: None,
+                    same: true,
+                    list: Vec::new(),
+                    span,
+                })
+            }
+            _ => self.fail("expected a space and a title after \"subgraph\""),
+        }
+    }
+
+    /// `text_no_tags = ( STR | MD_STR | no_tags_token ) { no_tags_token }`
+    fn text_no_tags(&mut self) -> PResult<TextObj> {
+        let mut obj = match self.kind() {
+            Tok::Str => TextObj {
+                text: self.bump().text(self.src).to_string(),
+                kind: "text",
+            },
+            Tok::MdStr => TextObj {
+                text: self.bump().text(self.src).to_string(),
+                kind: "markdown",
+            },
+            k if is_text_no_tags_token(k) => TextObj {
+                text: self.bump().text(self.src).to_string(),
+                kind: "text",
+            },
+            _ => return self.fail("expected a subgraph title"),
+        };
+        while is_text_no_tags_token(self.kind()) {
+            let t = self.bump();
+            obj.text.push_str(t.text(self.src));
+        }
+        Ok(obj)
+    }
+
+    /// `text = ( STR | MD_STR | text_token ) { text_token }`
+    fn text(&mut self, expected: &str) -> PResult<TextObj> {
+        let mut obj = match self.kind() {
+            Tok::Str => TextObj {
+                text: self.bump().text(self.src).to_string(),
+                kind: "string",
+            },
+            Tok::MdStr => TextObj {
+                text: self.bump().text(self.src).to_string(),
+                kind: "markdown",
+            },
+            k if is_text_token(k) => TextObj {
+                text: self.bump().text(self.src).to_string(),
+                kind: "text",
+            },
+            _ => return self.fail(expected),
+        };
+        while is_text_token(self.kind()) {
+            let t = self.bump();
+            obj.text.push_str(t.text(self.src));
+        }
+        Ok(obj)
+    }
+
+    /// `id_string = id_token { id_token }`
+    fn id_string(&mut self, expected: &str) -> PResult<(String, usize, usize)> {
+        if !is_id_token(self.kind()) {
+            return self.fail(expected);
+        }
+        let start = self.peek().start;
+        let mut s = String::new();
+        let mut end = start;
+        while is_id_token(self.kind()) {
+            let t = self.bump();
+            s.push_str(t.text(self.src));
+            end = t.end;
+        }
+        Ok((s, start, end))
+    }
+
+    /// `alpha_num = alnum_token { alnum_token }`
+    fn alpha_num(&mut self, expected: &str) -> PResult<String> {
+        if !is_alnum_token(self.kind()) {
+            return self.fail(expected);
+        }
+        let mut s = String::new();
+        while is_alnum_token(self.kind()) {
+            let t = self.bump();
+            s.push_str(t.text(self.src));
+        }
+        Ok(s)
+    }
+
+    /// `styled_vertex = vertex [ ":::" id_string ]`
+    /// `vertex = id_string [ shape ]`
+    fn styled_vertex(&mut self, after: &str) -> PResult<(String, Span)> {
+        let expected = format!("expected a node id{after}");
+        let (id, s, e) = self.id_string(&expected)?;
+        let id_span = self.span_of(s, e);
+        let shape = self.shape()?;
+        match shape {
+            Some((text, name, end)) => {
+                let span = self.span_of(s, end);
+                self.b.add_vertex(&id, Some(text), Some(name), span);
+                // the mention itself is the id
+                let _ = id_span;
+            }
+            None => self.b.add_vertex(&id, None, None, id_span),
+        }
+        if self.kind() == Tok::StyleSeparator {
+            self.bump();
+            let (class, _, _) = self.id_string("expected a class name after \":::\"")?;
+            self.b.set_class(&id, &class);
+        }
+        Ok((id, id_span))
+    }
+
+    /// `shape = SQS text SQE | PS PS text PE PE | PS text PE | ...` (every
+    /// bracket form; see the EBNF).
+    fn shape(&mut self) -> PResult<Option<(TextObj, &'static str, usize)>> {
+        let open = self.kind();
+        let simple = |k: Tok| -> Option<(Tok, &'static str, &'static str)> {
+            Some(match k {
+                Tok::Sqs => (Tok::Sqe, "square", "]"),
+                Tok::DoubleCircleStart => (Tok::DoubleCircleEnd, "doublecircle", ")))"),
+                Tok::EllipseStart => (Tok::EllipseEnd, "ellipse", "-)"),
+                Tok::StadiumStart => (Tok::StadiumEnd, "stadium", "])"),
+                Tok::SubroutineStart => (Tok::SubroutineEnd, "subroutine", "]]"),
+                Tok::CylinderStart => (Tok::CylinderEnd, "cylinder", ")]"),
+                Tok::TagEnd => (Tok::Sqe, "odd", "]"),
+                _ => return None,
+            })
+        };
+        if let Some((close, name, close_s)) = simple(open) {
+            self.bump();
+            let text = self.text("expected the node text")?;
+            let c = self.expect(
+                close,
+                &format!("expected \"{close_s}\" to close the node text"),
+            )?;
+            return Ok(Some((text, name, c.end)));
+        }
+        match open {
+            Tok::Ps => {
+                self.bump();
+                if self.kind() == Tok::Ps {
+                    self.bump();
+                    let text = self.text("expected the node text")?;
+                    self.expect(Tok::Pe, "expected \"))\" to close the node text")?;
+                    let c = self.expect(Tok::Pe, "expected \"))\" to close the node text")?;
+                    return Ok(Some((text, "circle", c.end)));
+                }
+                let text = self.text("expected the node text")?;
+                let c = self.expect(Tok::Pe, "expected \")\" to close the node text")?;
+                Ok(Some((text, "round", c.end)))
+            }
+            Tok::DiamondStart => {
+                self.bump();
+                if self.kind() == Tok::DiamondStart {
+                    self.bump();
+                    let text = self.text("expected the node text")?;
+                    self.expect(Tok::DiamondStop, "expected \"}}\" to close the node text")?;
+                    let c =
+                        self.expect(Tok::DiamondStop, "expected \"}}\" to close the node text")?;
+                    return Ok(Some((text, "hexagon", c.end)));
+                }
+                let text = self.text("expected the node text")?;
+                let c = self.expect(Tok::DiamondStop, "expected \"}\" to close the node text")?;
+                Ok(Some((text, "diamond", c.end)))
+            }
+            Tok::TrapStart | Tok::InvTrapStart => {
+                self.bump();
+                let text = self.text("expected the node text")?;
+                let k = self.kind();
+                let name = match (open, k) {
+                    (Tok::TrapStart, Tok::TrapEnd) => "trapezoid",
+                    (Tok::TrapStart, Tok::InvTrapEnd) => "lean_right",
+                    (Tok::InvTrapStart, Tok::TrapEnd) => "lean_left",
+                    (Tok::InvTrapStart, Tok::InvTrapEnd) => "inv_trapezoid",
+                    _ => return self.fail("expected \"/]\" or \"\\]\" to close the node text"),
+                };
+                let c = self.bump();
+                Ok(Some((text, name, c.end)))
+            }
+            Tok::VertexWithPropsStart => {
+                self.bump();
+                self.expect(Tok::NodeString, "expected a property name after \"[|\"")?;
+                self.expect(Tok::Colon, "expected \":\" in the node property")?;
+                self.expect(Tok::NodeString, "expected a property value")?;
+                self.expect(Tok::Pipe, "expected \"|\" after the node property")?;
+                let text = self.text("expected the node text")?;
+                let c = self.expect(Tok::Sqe, "expected \"]\" to close the node text")?;
+                Ok(Some((text, "rect", c.end)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// `shape_data = SHAPE_DATA { SHAPE_DATA }` (the text of `@{ ... }`).
+    fn shape_data(&mut self, target: &str, target_span: Span) -> PResult<()> {
+        let start = self.peek().start;
+        let mut s = String::new();
+        let mut end = start;
+        while self.kind() == Tok::ShapeData {
+            let t = self.bump();
+            s.push_str(t.text(self.src));
+            end = t.end;
+        }
+        if let Err(m) = self.b.add_vertex_data(target, &s, target_span) {
+            // Point at the `shape:` entry when that is what is wrong.
+            let raw = self.src.get(start..end).unwrap_or("");
+            let (s0, e0) = match raw.find("shape") {
+                Some(k) if m.contains("shape") => {
+                    let line_end = raw[k..].find([',', '\n', '}']).map_or(raw.len(), |x| k + x);
+                    (start + k, start + line_end)
+                }
+                _ => (start, end),
+            };
+            return self.semantic(s0, e0, m);
+        }
+        Ok(())
+    }
+
+    /// `node = styled_vertex { [ shape_data ] SPACE AMP SPACE styled_vertex } [ shape_data ]`
+    fn node_group(&mut self, after: &str) -> PResult<Vec<(String, Span)>> {
+        let mut ids = vec![self.styled_vertex(after)?];
+        loop {
+            if self.kind() == Tok::ShapeData {
+                let (last, sp) = ids.last().cloned().unwrap_or_default();
+                self.shape_data(&last, sp)?;
+            }
+            if self.kind() == Tok::Space && self.kind_at(1) == Tok::Amp {
+                self.bump();
+                self.bump();
+                self.expect(Tok::Space, "expected a space after \"&\"")?;
+                ids.push(self.styled_vertex(" after \"&\"")?);
+                continue;
+            }
+            break;
+        }
+        Ok(ids)
+    }
+
+    /// `vertex_statement = node [ SPACE ] { link node [ SPACE ] }`
+    fn vertex_statement(&mut self) -> PResult<Vec<String>> {
+        let mut prev = self.node_group("")?;
+        let mut members: Vec<String> = prev.iter().map(|x| x.0.clone()).collect();
+        if self.kind() == Tok::Space {
+            self.bump();
+        }
+        while matches!(self.kind(), Tok::Link | Tok::StartLink | Tok::LinkId) {
+            let arrow_start = self.peek().start;
+            let link = self.link()?;
+            let arrow_end = self.toks[self.pos.saturating_sub(1)].end;
+            let arrow_text = self
+                .src
+                .get(arrow_start..arrow_end)
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            let span = self.span_of(arrow_start, arrow_end);
+            let next = self.node_group(&format!(" after \"{arrow_text}\""))?;
+            if let Err(m) = self.b.add_link(&prev, &next, &link, span) {
+                return self.semantic(arrow_start, arrow_end, m);
+            }
+            let mut m: Vec<String> = next.iter().map(|x| x.0.clone()).collect();
+            m.extend(members);
+            members = m;
+            prev = next;
+            if self.kind() == Tok::Space {
+                self.bump();
+            }
+        }
+        Ok(members)
+    }
+
+    /// `link = [ LINK_ID ] LINK [ PIPE text PIPE [ SPACE ] ]
+    ///       | [ LINK_ID ] START_LINK edge_text LINK`
+    fn link(&mut self) -> PResult<LinkInfo> {
+        let mut id = None;
+        if self.kind() == Tok::LinkId {
+            let t = self.bump();
+            id = Some(t.text(self.src).replacen('@', "", 1));
+        }
+        match self.kind() {
+            Tok::Link => {
+                let t = self.bump();
+                let (kind, stroke, length) = destruct_link(t.text(self.src), None);
+                let mut text = None;
+                if self.kind() == Tok::Pipe {
+                    self.bump();
+                    text = Some(self.text("expected the edge text after \"|\"")?);
+                    self.expect(Tok::Pipe, "expected \"|\" to close the edge text")?;
+                    if self.kind() == Tok::Space {
+                        self.bump();
+                    }
+                }
+                Ok(LinkInfo {
+                    kind,
+                    stroke,
+                    length,
+                    text,
+                    id,
+                })
+            }
+            Tok::StartLink => {
+                let st = self.bump();
+                let mut obj = match self.kind() {
+                    Tok::Str => TextObj {
+                        text: self.bump().text(self.src).to_string(),
+                        kind: "string",
+                    },
+                    Tok::MdStr => TextObj {
+                        text: self.bump().text(self.src).to_string(),
+                        kind: "markdown",
+                    },
+                    Tok::EdgeText | Tok::UnicodeText => TextObj {
+                        text: self.bump().text(self.src).to_string(),
+                        kind: "text",
+                    },
+                    _ => return self.fail("expected the edge text"),
+                };
+                while matches!(self.kind(), Tok::EdgeText | Tok::UnicodeText) {
+                    let t = self.bump();
+                    obj.text.push_str(t.text(self.src));
+                }
+                let opener = st.text(self.src).trim().to_string();
+                let l = self.expect(
+                    Tok::Link,
+                    &format!(
+                        "expected an arrow such as \"-->\" to end the edge label opened by \"{opener}\""
+                    ),
+                )?;
+                let (kind, stroke, length) =
+                    destruct_link(l.text(self.src), Some(st.text(self.src)));
+                Ok(LinkInfo {
+                    kind,
+                    stroke,
+                    length,
+                    text: Some(obj),
+                    id,
+                })
+            }
+            _ => self.fail("expected an arrow after the edge id"),
+        }
+    }
+
+    /// `style_statement = STYLE SPACE id_string SPACE styles`
+    fn style_statement(&mut self) -> PResult<()> {
+        self.bump();
+        self.expect(Tok::Space, "expected a space after \"style\"")?;
+        let (id, s, e) = self.id_string("expected a node id after \"style\"")?;
+        self.expect(Tok::Space, "expected a space before the styles")?;
+        self.styles()?;
+        let span = self.span_of(s, e);
+        self.b.add_vertex(&id, None, None, span);
+        Ok(())
+    }
+
+    /// `styles = style { COMMA style } ; style = style_component { style_component }`
+    fn styles(&mut self) -> PResult<()> {
+        loop {
+            if !is_style_component(self.kind()) {
+                return self.fail("expected a style such as \"fill:#f9f\"");
+            }
+            while is_style_component(self.kind()) {
+                self.bump();
+            }
+            if self.kind() == Tok::Comma {
+                self.bump();
+                continue;
+            }
+            return Ok(());
+        }
+    }
+
+    /// `class_def_statement = CLASSDEF SPACE id_string SPACE styles`
+    fn class_def_statement(&mut self) -> PResult<()> {
+        self.bump();
+        self.expect(Tok::Space, "expected a space after \"classDef\"")?;
+        self.id_string("expected a class name after \"classDef\"")?;
+        self.expect(Tok::Space, "expected a space before the styles")?;
+        self.styles()
+    }
+
+    /// `class_statement = CLASS SPACE id_string SPACE id_string`
+    fn class_statement(&mut self) -> PResult<()> {
+        self.bump();
+        self.expect(Tok::Space, "expected a space after \"class\"")?;
+        let (ids, _, _) = self.id_string("expected node ids after \"class\"")?;
+        self.expect(Tok::Space, "expected a space before the class name")?;
+        let (class, _, _) = self.id_string("expected a class name")?;
+        self.b.set_class(&ids, &class);
+        Ok(())
+    }
+
+    /// `link_style_statement = LINKSTYLE SPACE ( DEFAULT | num_list ) SPACE
+    ///    ( INTERPOLATE SPACE alpha_num [ SPACE styles ] | styles )`
+    fn link_style_statement(&mut self) -> PResult<()> {
+        self.bump();
+        self.expect(Tok::Space, "expected a space after \"linkStyle\"")?;
+        let mut indices = Vec::new();
+        if self.kind() == Tok::Default {
+            self.bump();
+        } else {
+            loop {
+                let t = self.expect(Tok::Num, "expected an edge index or \"default\"")?;
+                indices.push(t);
+                if self.kind() == Tok::Comma {
+                    self.bump();
+                    continue;
+                }
+                break;
+            }
+        }
+        self.expect(Tok::Space, "expected a space after the edge indices")?;
+        if self.kind() == Tok::Interpolate {
+            self.bump();
+            self.expect(Tok::Space, "expected a space after \"interpolate\"")?;
+            self.alpha_num("expected a curve name after \"interpolate\"")?;
+            if self.kind() == Tok::Space {
+                self.bump();
+                self.styles()?;
+            }
+        } else {
+            self.styles()?;
+        }
+        let n = self.b.edge_count();
+        for t in indices {
+            let v: usize = t.text(self.src).parse().unwrap_or(usize::MAX);
+            if v >= n {
+                return self.semantic(
+                    t.start,
+                    t.end,
+                    match n {
+                        0 => format!(
+                            "linkStyle index {} is out of range: the diagram has no edges yet",
+                            t.text(self.src)
+                        ),
+                        _ => format!(
+                            "linkStyle index {} is out of range: edges so far are numbered 0 to {}",
+                            t.text(self.src),
+                            n - 1
+                        ),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// `click_statement = CLICK ( CALLBACKNAME [ CALLBACKARGS ] [ SPACE STR ]
+    ///    | HREF STR [ SPACE ( STR [ SPACE LINK_TARGET ] | LINK_TARGET ) ]
+    ///    | STR [ SPACE ( STR [ SPACE LINK_TARGET ] | LINK_TARGET ) ]
+    ///    | alpha_num [ SPACE STR ] )`
+    fn click_statement(&mut self) -> PResult<()> {
+        let ids = self.bump().text(self.src).to_string();
+        let tooltip_then_target = |p: &mut Parser| -> PResult<()> {
+            if p.kind() == Tok::Space {
+                p.bump();
+                match p.kind() {
+                    Tok::Str => {
+                        p.bump();
+                        if p.kind() == Tok::Space {
+                            p.bump();
+                            p.expect(Tok::LinkTarget, "expected a link target such as \"_blank\"")?;
+                        }
+                    }
+                    Tok::LinkTarget => {
+                        p.bump();
+                    }
+                    _ => return p.fail("expected a tooltip string or a link target"),
+                }
+            }
+            Ok(())
+        };
+        match self.kind() {
+            Tok::CallbackName => {
+                self.bump();
+                if self.kind() == Tok::CallbackArgs {
+                    self.bump();
+                }
+                if self.kind() == Tok::Space {
+                    self.bump();
+                    self.expect(Tok::Str, "expected a tooltip string")?;
+                }
+            }
+            Tok::Href => {
+                self.bump();
+                self.expect(Tok::Str, "expected a quoted URL after \"href\"")?;
+                tooltip_then_target(self)?;
+            }
+            Tok::Str => {
+                self.bump();
+                tooltip_then_target(self)?;
+            }
+            k if is_alnum_token(k) => {
+                self.alpha_num("expected a callback name")?;
+                if self.kind() == Tok::Space {
+                    self.bump();
+                    self.expect(Tok::Str, "expected a tooltip string")?;
+                }
+            }
+            _ => {
+                return self
+                    .fail("expected a callback, \"call\", \"href\" or a URL after the node id")
+            }
+        }
+        self.b.set_class(&ids, "clickable");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destruct_link_matches_mermaid() {
+        assert_eq!(
+            destruct_link("-->", None),
+            (EdgeType::ArrowPoint, Stroke::Normal, Some(1))
+        );
+        assert_eq!(
+            destruct_link(" x--> ", None),
+            (EdgeType::ArrowPoint, Stroke::Normal, Some(2))
+        );
+        assert_eq!(
+            destruct_link("-.->", None),
+            (EdgeType::ArrowPoint, Stroke::Dotted, Some(1))
+        );
+        assert_eq!(
+            destruct_link("-->", Some("x--")),
+            (EdgeType::Invalid, Stroke::Invalid, None)
+        );
+        assert_eq!(
+            destruct_link("-->", Some("<--")),
+            (EdgeType::DoubleArrowPoint, Stroke::Normal, Some(1))
+        );
+    }
+}

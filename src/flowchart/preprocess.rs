@@ -1,0 +1,540 @@
+//! Mermaid's text clean-up before its grammar runs (line breaks, quotes in
+//! HTML tags, front matter, directives, comment lines, entity codes, blank
+//! lines after `}`), done as a rewrite that keeps, for every byte of the
+//! cleaned text, the offset of the byte of the block it came from. Owns that
+//! offset map; knows nothing of the grammar.
+
+use crate::model::Comment;
+use crate::span::Span;
+
+/// Whether `c` is whitespace for JavaScript's `\s`.
+pub(crate) fn js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
+    )
+}
+
+/// Text plus, for every byte, the offset in the block it came from.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Mapped {
+    /// The text.
+    pub text: String,
+    /// `map[i]` is the block offset of byte `i`; one extra entry for the end.
+    pub map: Vec<usize>,
+}
+
+impl Mapped {
+    fn with_capacity(n: usize) -> Self {
+        Mapped {
+            text: String::with_capacity(n),
+            map: Vec::with_capacity(n + 1),
+        }
+    }
+
+    fn push_str(&mut self, s: &str, at: usize) {
+        self.text.push_str(s);
+        self.map.extend(std::iter::repeat(at).take(s.len()));
+    }
+
+    /// Copy `src.text[range]` with its offsets.
+    fn copy(&mut self, src: &Mapped, from: usize, to: usize) {
+        self.text.push_str(&src.text[from..to]);
+        self.map.extend_from_slice(&src.map[from..to]);
+    }
+
+    fn finish(mut self, end: usize) -> Self {
+        self.map.push(end);
+        self
+    }
+
+    /// The block span of `start..end` in this text.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let last = self.map.len().saturating_sub(1);
+        // The appended line break maps to the block's end; never go past it.
+        let limit = self.map.last().copied().unwrap_or(0);
+        let s = self.map.get(start.min(last)).copied().unwrap_or(0);
+        if end <= start {
+            return Span::at(s);
+        }
+        // The end of the span is one past the block offset of its last byte.
+        let e = self
+            .map
+            .get((end - 1).min(last))
+            .copied()
+            .map(|e| (e + 1).min(limit))
+            .unwrap_or(s);
+        Span::new(s, e.max(s))
+    }
+}
+
+/// What preprocessing found.
+#[derive(Debug, Default)]
+pub(crate) struct Preprocessed {
+    /// The text the lexer reads.
+    pub text: Mapped,
+    /// Front matter `title:`.
+    pub title: Option<String>,
+    /// Whole-line `%%` comments.
+    pub comments: Vec<Comment>,
+    /// A front matter error (Mermaid fails before parsing).
+    pub error: Option<(Span, String)>,
+}
+
+/// Run Mermaid's preprocessing on one block.
+pub(crate) fn preprocess(block: &str) -> Preprocessed {
+    let mut out = Preprocessed::default();
+    let t = normalize_breaks(block);
+    let t = quote_tag_attributes(t);
+    let t = match front_matter(&t) {
+        Some(fm) => {
+            out.title = fm.title;
+            if let Some(e) = fm.error {
+                out.error = Some((t.span(0, fm.len), e));
+            }
+            slice(&t, fm.len, t.text.len())
+        }
+        None => t,
+    };
+    let t = remove_directives(&t);
+    let t = remove_comments(&t, &mut out.comments, block);
+    let t = trim_start(&t);
+    let t = encode_entities(&t);
+    let t = squeeze_after_braces(&t);
+    let mut t = t;
+    // Mermaid appends a line break before parsing.
+    let end = block.len();
+    t.map.pop();
+    t.text.push('\n');
+    t.map.push(end);
+    t.map.push(end);
+    out.text = t;
+    out
+}
+
+fn slice(t: &Mapped, from: usize, to: usize) -> Mapped {
+    let mut m = Mapped::with_capacity(to - from);
+    m.copy(t, from, to);
+    let end = t.map.get(to).copied().unwrap_or(0);
+    m.finish(end)
+}
+
+/// `\r\n` and lone `\r` become `\n`.
+fn normalize_breaks(block: &str) -> Mapped {
+    let mut m = Mapped::with_capacity(block.len());
+    let b = block.as_bytes();
+    let mut i = 0;
+    let mut run = 0;
+    while i < b.len() {
+        if b[i] == b'\r' {
+            m.text.push_str(&block[run..i]);
+            m.map.extend(run..i);
+            m.push_str("\n", i);
+            i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+            run = i;
+        } else {
+            i += 1;
+        }
+    }
+    m.text.push_str(&block[run..]);
+    m.map.extend(run..block.len());
+    m.finish(block.len())
+}
+
+/// Inside `<tag ...>`, `attr="x"` becomes `attr='x'` (same length).
+fn quote_tag_attributes(mut t: Mapped) -> Mapped {
+    if !t.text.contains('<') {
+        return t;
+    }
+    let mut bytes = std::mem::take(&mut t.text).into_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            let mut j = i + 1;
+            while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+                j += 1;
+            }
+            if j > i + 1 {
+                let attr_start = j;
+                while j < bytes.len() && bytes[j] != b'>' {
+                    j += 1;
+                }
+                if j < bytes.len() {
+                    // attributes are attr_start..j
+                    let mut k = attr_start;
+                    while k + 1 < j {
+                        if bytes[k] == b'=' && bytes[k + 1] == b'"' {
+                            if let Some(close) = bytes[k + 2..j].iter().position(|&c| c == b'"') {
+                                bytes[k + 1] = b'\'';
+                                bytes[k + 2 + close] = b'\'';
+                                k = k + 3 + close;
+                                continue;
+                            }
+                        }
+                        k += 1;
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    // Only ASCII quotes were swapped for ASCII quotes, so this stays UTF-8.
+    t.text = String::from_utf8(bytes).unwrap_or_default();
+    t
+}
+
+struct FrontMatter {
+    len: usize,
+    title: Option<String>,
+    error: Option<String>,
+}
+
+fn is_break(c: u8) -> bool {
+    c == b'\n' || c == b'\r'
+}
+
+fn ws_byte(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
+}
+
+/// Mermaid's front matter matcher: `---` at the start (after an indent),
+/// YAML, then a line `indent---`.
+fn front_matter(t: &Mapped) -> Option<FrontMatter> {
+    let s = t.text.as_bytes();
+    let mut cursor = 0;
+    while cursor < s.len() && ws_byte(s[cursor]) && !is_break(s[cursor]) {
+        cursor += 1;
+    }
+    let indent = &t.text[..cursor];
+    if !t.text[cursor..].starts_with("---") {
+        return None;
+    }
+    let mut opening_ends = Vec::new();
+    let mut i = cursor + 3;
+    while i < s.len() && ws_byte(s[i]) {
+        if is_break(s[i]) {
+            opening_ends.push(i);
+        }
+        i += 1;
+    }
+    let first_open = *opening_ends.first()?;
+    let closing = format!("{indent}---");
+    let closing_end = |i: usize| -> Option<usize> {
+        if i < s.len() && is_break(s[i]) && t.text[i + 1..].starts_with(closing.as_str()) {
+            let mut idx = None;
+            let mut k = i + 1 + closing.len();
+            while k < s.len() && ws_byte(s[k]) {
+                if is_break(s[k]) {
+                    idx = Some(k);
+                }
+                k += 1;
+            }
+            idx
+        } else {
+            None
+        }
+    };
+    let mut last_closing = None;
+    for (i, &c) in s.iter().enumerate().skip(first_open + 1) {
+        if c == b'\n' && closing_end(i).is_some() {
+            last_closing = Some(i);
+        }
+    }
+    let last_closing = last_closing?;
+    let mut opening_end = first_open;
+    for &c in &opening_ends {
+        if c < last_closing {
+            opening_end = c;
+        }
+    }
+    let body_start = opening_end + 1;
+    for i in body_start..=last_closing {
+        if let Some(end) = closing_end(i) {
+            let body = &t.text[body_start..i];
+            let (title, error) = front_matter_title(body, indent);
+            return Some(FrontMatter {
+                len: end + 1,
+                title,
+                error,
+            });
+        }
+    }
+    None
+}
+
+/// The `title:` of a front matter body (a small YAML subset: top-level
+/// `key: value` lines).
+fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<String>) {
+    let mut title = None;
+    // An unclosed flow collection (`title: [`) is the YAML error seen in
+    // practice; the full YAML grammar is not checked.
+    let opens = body.matches(['[', '{']).count();
+    let closes = body.matches([']', '}']).count();
+    if opens > closes {
+        return (
+            None,
+            Some("invalid YAML in the front matter: unclosed \"[\" or \"{\"".into()),
+        );
+    }
+    for line in body.split('\n') {
+        let line = line.strip_prefix(indent).unwrap_or(line);
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            return (None, Some("invalid YAML in the front matter".into()));
+        };
+        if key.trim() == "title" {
+            let v = value.trim();
+            let v = crate::flowchart::yaml::unquote(v).unwrap_or_else(|| v.to_string());
+            if !v.is_empty() {
+                title = Some(v);
+            }
+        }
+    }
+    (title, None)
+}
+
+/// Remove `%%{ ... }%%` directives anywhere.
+fn remove_directives(t: &Mapped) -> Mapped {
+    if !t.text.contains("%%{") {
+        return t.clone();
+    }
+    let s = &t.text;
+    let mut m = Mapped::with_capacity(s.len());
+    let mut pos = 0;
+    let mut search = 0;
+    while let Some(rel) = s[search..].find("%%{") {
+        let at = search + rel;
+        // `%%{` + spaces + a word is needed for a directive.
+        let after = &s[at + 3..];
+        let ws = after.len() - after.trim_start_matches(js_space).len();
+        let word = after[ws..]
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            .count();
+        if word == 0 {
+            search = at + 3;
+            continue;
+        }
+        let end = match s[at + 3..].find("}%%") {
+            Some(r) => at + 3 + r + 3,
+            None => s.len(),
+        };
+        m.copy(t, pos, at);
+        pos = end;
+        search = end;
+    }
+    m.copy(t, pos, s.len());
+    m.finish(*t.map.last().unwrap_or(&0))
+}
+
+/// Remove whole-line `%%` comments (and blank lines just before them),
+/// recording each comment.
+fn remove_comments(t: &Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapped {
+    let s = &t.text;
+    if !s.contains("%%") {
+        return t.clone();
+    }
+    let b = s.as_bytes();
+    let mut m = Mapped::with_capacity(s.len());
+    let mut pos = 0; // copied up to here
+    let mut line = 0; // current line start
+    while line < b.len() {
+        // skip whitespace, possibly over line breaks
+        let rest = &s[line..];
+        let q = line + (rest.len() - rest.trim_start_matches(js_space).len());
+        let is_comment =
+            s[q..].starts_with("%%") && b.get(q + 2).is_some_and(|&c| c != b'{' && c != b'\n');
+        if is_comment {
+            let eol = s[q..].find('\n').map(|r| q + r).unwrap_or(s.len());
+            let text = s[q + 2..eol].trim().to_string();
+            let span = t.span(q, eol);
+            // Record the comment with the block text (it may hold entity codes).
+            let text = block
+                .get(span.start + 2..span.end)
+                .map(|x| x.trim().to_string())
+                .unwrap_or(text);
+            comments.push(Comment { text, span });
+            m.copy(t, pos, line);
+            let next = if eol < b.len() { eol + 1 } else { eol };
+            pos = next;
+            line = next;
+        } else {
+            match s[line..].find('\n') {
+                Some(r) => line += r + 1,
+                None => break,
+            }
+        }
+    }
+    m.copy(t, pos, s.len());
+    m.finish(*t.map.last().unwrap_or(&0))
+}
+
+fn trim_start(t: &Mapped) -> Mapped {
+    let trimmed = t.text.trim_start_matches(js_space);
+    let from = t.text.len() - trimmed.len();
+    slice(t, from, t.text.len())
+}
+
+/// Mermaid's `encodeEntities`: drop the last `;` of `style`/`classDef` lines
+/// with a colour, then turn `#name;` into private marker characters.
+fn encode_entities(t: &Mapped) -> Mapped {
+    let t = drop_style_semicolon(t, "style");
+    let t = drop_style_semicolon(&t, "classDef");
+    if !t.text.contains('#') {
+        return t;
+    }
+    let s = &t.text;
+    let b = s.as_bytes();
+    let mut m = Mapped::with_capacity(s.len() + 16);
+    let mut pos = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'#' {
+            let mut j = i + 1;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            if j > i + 1 && j < b.len() && b[j] == b';' {
+                m.copy(&t, pos, i);
+                let inner = &s[i + 1..j];
+                let marker = if inner.bytes().all(|c| c.is_ascii_digit()) {
+                    "\u{FB02}\u{B0}\u{B0}"
+                } else {
+                    "\u{FB02}\u{B0}"
+                };
+                m.push_str(marker, t.map[i]);
+                m.copy(&t, i + 1, j);
+                m.push_str("\u{B6}\u{DF}", t.map[j]);
+                pos = j + 1;
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    m.copy(&t, pos, s.len());
+    m.finish(*t.map.last().unwrap_or(&0))
+}
+
+/// Turn Mermaid's entity markers back into the `#name;` the author wrote.
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('\u{FB02}') {
+        return s.to_string();
+    }
+    s.replace("\u{FB02}\u{B0}\u{B0}", "#")
+        .replace("\u{FB02}\u{B0}", "#")
+        .replace("\u{B6}\u{DF}", ";")
+}
+
+/// `/word.*:\S*#.*;/g`: on a line with `word`, then a `:` whose following
+/// non-space run holds a `#`, then a `;`, the last `;` of the line goes.
+fn drop_style_semicolon(t: &Mapped, word: &str) -> Mapped {
+    if !t.text.contains(word) {
+        return t.clone();
+    }
+    let s = &t.text;
+    let mut drop = Vec::new();
+    let mut line_start = 0;
+    for line in s.split('\n') {
+        if let Some(w) = line.find(word) {
+            let rest = &line[w + word.len()..];
+            let mut hash_at = None;
+            for (ci, _) in rest.match_indices(':') {
+                let run = &rest[ci + 1..];
+                let run_end = run.find(js_space).unwrap_or(run.len());
+                if let Some(h) = run[..run_end].find('#') {
+                    let abs = ci + 1 + h;
+                    hash_at = Some(hash_at.map_or(abs, |x: usize| x.min(abs)));
+                }
+            }
+            if let (Some(h), Some(semi)) = (hash_at, rest.rfind(';')) {
+                if semi > h {
+                    drop.push(line_start + w + word.len() + semi);
+                }
+            }
+        }
+        line_start += line.len() + 1;
+    }
+    if drop.is_empty() {
+        return t.clone();
+    }
+    let mut m = Mapped::with_capacity(s.len());
+    let mut pos = 0;
+    for d in drop {
+        m.copy(t, pos, d);
+        pos = d + 1;
+    }
+    m.copy(t, pos, s.len());
+    m.finish(*t.map.last().unwrap_or(&0))
+}
+
+/// `}` + whitespace + line break becomes `}` + line break.
+fn squeeze_after_braces(t: &Mapped) -> Mapped {
+    if !t.text.contains('}') {
+        return t.clone();
+    }
+    let s = &t.text;
+    let b = s.as_bytes();
+    let mut m = Mapped::with_capacity(s.len());
+    let mut pos = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'}' {
+            let rest = &s[i + 1..];
+            let ws_end = i + 1 + (rest.len() - rest.trim_start_matches(js_space).len());
+            if let Some(nl) = s[i + 1..ws_end].rfind('\n') {
+                let nl = i + 1 + nl;
+                m.copy(t, pos, i + 1);
+                pos = nl;
+                i = nl;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    m.copy(t, pos, s.len());
+    m.finish(*t.map.last().unwrap_or(&0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_survive_crlf_and_comments() {
+        let block = "flowchart LR\r\n%% note\r\nA-->B";
+        let p = preprocess(block);
+        assert_eq!(p.text.text, "flowchart LR\nA-->B\n");
+        let a = p.text.text.find('A').unwrap();
+        assert_eq!(p.text.map[a], block.find('A').unwrap());
+        assert_eq!(p.comments.len(), 1);
+        assert_eq!(p.comments[0].text, "note");
+    }
+
+    #[test]
+    fn front_matter_title_is_read() {
+        let p = preprocess("---\ntitle: Hello\n---\nflowchart LR\nA");
+        assert_eq!(p.title.as_deref(), Some("Hello"));
+        assert!(p.text.text.starts_with("flowchart"));
+    }
+
+    #[test]
+    fn entity_codes_round_trip() {
+        let p = preprocess("graph LR\nA[#quot;x#35;]");
+        assert_eq!(decode_entities(&p.text.text), "graph LR\nA[#quot;x#35;]\n");
+    }
+}

@@ -1,0 +1,94 @@
+//! Shared by the differential tests: our parse result and Mermaid's oracle
+//! output, both in the oracle's vocabulary, and their first difference.
+
+use serde_json::Value;
+use spoflint::flowchart::Parsed;
+
+/// Our result in the oracle's vocabulary (vertices, edges, subgraphs).
+pub fn ours(p: &Parsed) -> Value {
+    let Some(d) = &p.diagram else {
+        return Value::Null;
+    };
+    let vertices: Vec<Value> = d
+        .nodes
+        .iter()
+        .map(|n| serde_json::json!([n.id, n.label, n.shape, n.classes]))
+        .collect();
+    let edges: Vec<Value> = d
+        .edges
+        .iter()
+        .map(|e| {
+            serde_json::json!([
+                d.nodes[e.from].id,
+                d.nodes[e.to].id,
+                e.kind.as_str(),
+                e.stroke.as_str(),
+                e.length,
+                e.label
+            ])
+        })
+        .collect();
+    let subgraphs: Vec<Value> = d
+        .subgraphs
+        .iter()
+        .map(|s| serde_json::json!([s.id, s.title, s.members]))
+        .collect();
+    serde_json::json!({"direction": d.direction, "vertices": vertices, "edges": edges, "subgraphs": subgraphs})
+}
+
+pub fn theirs(o: &Value) -> Value {
+    if o["ok"] != Value::Bool(true) {
+        return Value::Null;
+    }
+    let arr = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let vertices: Vec<Value> = arr(&o["vertices"])
+        .iter()
+        .map(|v| serde_json::json!([v["id"], v["label"], v["shape"], v["classes"]]))
+        .collect();
+    let edges: Vec<Value> = arr(&o["edges"])
+        .iter()
+        .map(|e| {
+            serde_json::json!([
+                e["start"],
+                e["end"],
+                e["type"],
+                e["stroke"],
+                e["length"],
+                e["label"]
+            ])
+        })
+        .collect();
+    let subgraphs: Vec<Value> = arr(&o["subgraphs"])
+        .iter()
+        .map(|s| serde_json::json!([s["id"], s["title"], s["nodes"]]))
+        .collect();
+    serde_json::json!({"direction": o["direction"], "vertices": vertices, "edges": edges, "subgraphs": subgraphs})
+}
+
+/// The first difference between two results, in words.
+pub fn difference(a: &Value, b: &Value) -> Option<String> {
+    match (a.is_null(), b.is_null()) {
+        (true, true) => return None,
+        (true, false) => return Some("Mermaid accepts, we reject".into()),
+        (false, true) => return Some("Mermaid rejects, we accept".into()),
+        _ => {}
+    }
+    for key in ["direction", "vertices", "edges", "subgraphs"] {
+        if a[key] != b[key] {
+            let (x, y) = (&a[key], &b[key]);
+            if let (Some(xs), Some(ys)) = (x.as_array(), y.as_array()) {
+                for i in 0..xs.len().max(ys.len()) {
+                    if xs.get(i) != ys.get(i) {
+                        return Some(format!(
+                            "{key}[{i}]: ours {} vs Mermaid {}",
+                            xs.get(i).map(|v| v.to_string()).unwrap_or("none".into()),
+                            ys.get(i).map(|v| v.to_string()).unwrap_or("none".into())
+                        ));
+                    }
+                }
+            }
+            return Some(format!("{key}: ours {x} vs Mermaid {y}"));
+        }
+    }
+    None
+}

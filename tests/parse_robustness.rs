@@ -1,0 +1,107 @@
+//! The parser must never panic: every prefix, and every text with one byte
+//! range cut out, of every corpus block is parsed. Also checks that deep
+//! nesting cannot overflow the stack and that parsing stays linear.
+
+use serde_json::Value;
+use spoflint::flowchart::parse;
+use std::path::Path;
+
+fn corpus_texts() -> Vec<String> {
+    let base = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/conformance"));
+    let mut out = Vec::new();
+    for c in ["mermaid-docs", "edge-cases"] {
+        let text = std::fs::read_to_string(base.join(c).join("expected-raw.jsonl")).unwrap();
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            out.push(v["text"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn no_panic_on_prefixes_and_cuts() {
+    for t in corpus_texts() {
+        // Every position for short blocks, a sample of ~150 for long ones.
+        let stride = (t.len() / 150).max(1);
+        let bounds: Vec<usize> = (0..=t.len())
+            .filter(|&i| t.is_char_boundary(i) && (i % stride == 0 || i == t.len()))
+            .collect();
+        for &i in &bounds {
+            let _ = parse(&t[..i]);
+        }
+        // cut out a window of a few characters at each position
+        for w in bounds.windows(4) {
+            let cut = format!("{}{}", &t[..w[0]], &t[w[3]..]);
+            let _ = parse(&cut);
+        }
+        let _ = parse(&format!("\u{FEFF}{}", t.replace('\n', "\r\n")));
+        let _ = parse(&t.replace('\n', "\r"));
+    }
+}
+
+#[test]
+fn spans_are_inside_the_block_and_on_char_boundaries() {
+    for t in corpus_texts() {
+        let p = parse(&t);
+        for e in &p.errors {
+            assert!(
+                e.span.start <= e.span.end && e.span.end <= t.len(),
+                "{t:?}: {e:?}"
+            );
+            assert!(t.is_char_boundary(e.span.start), "{t:?}: {e:?}");
+        }
+        if let Some(d) = &p.diagram {
+            for n in &d.nodes {
+                for s in &n.occurrences {
+                    assert!(s.end <= t.len() && t.is_char_boundary(s.start));
+                }
+            }
+        }
+    }
+}
+
+// Regression guard: subgraphs are nested with an explicit stack, not recursion.
+#[test]
+fn ten_thousand_nested_subgraphs_do_not_overflow() {
+    let depth = 10_000;
+    let mut s = String::from("flowchart TB\n");
+    for i in 0..depth {
+        s.push_str(&format!("subgraph s{i}\n"));
+    }
+    s.push_str("a --> b\n");
+    for _ in 0..depth {
+        s.push_str("end\n");
+    }
+    let p = parse(&s);
+    let d = p.diagram.expect("deep nesting parses");
+    assert_eq!(d.subgraphs.len(), depth);
+    // closing order: innermost first
+    assert_eq!(d.subgraphs[0].id, format!("s{}", depth - 1));
+    assert_eq!(d.subgraphs[0].members, vec!["b", "a"]);
+    assert_eq!(d.subgraphs[1].members, vec![format!("s{}", depth - 1)]);
+}
+
+#[test]
+fn ten_thousand_lines_parse_quickly() {
+    let mut s = String::from("flowchart LR\n");
+    for i in 0..10_000 {
+        s.push_str(&format!(
+            "  n{i}[Service {i}] -->|calls| n{}[(DB {i})]\n",
+            i + 1
+        ));
+    }
+    // 500 edges is Mermaid's limit; keep the edges under it and the lines many.
+    let s: String = s.lines().take(400).collect::<Vec<_>>().join("\n")
+        + "\n"
+        + &(0..9_600)
+            .map(|i| format!("  m{i}[Node {i}]:::c\n"))
+            .collect::<String>();
+    let t = std::time::Instant::now();
+    let p = parse(&s);
+    let took = t.elapsed();
+    assert!(p.errors.is_empty(), "{:?}", p.errors.first());
+    assert_eq!(p.diagram.map(|d| d.nodes.len()), Some(10_000));
+    // Generous bound for unoptimised test builds; release is far faster.
+    assert!(took.as_millis() < 3_000, "took {took:?}");
+}
