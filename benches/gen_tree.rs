@@ -16,7 +16,9 @@ fn main() {
         }
         [out, files, rest @ ..] => {
             let n: usize = files.parse().expect("FILES is a number");
-            let seed = rest.first().map_or(42, |s| s.parse().expect("SEED is a number"));
+            let seed = rest
+                .first()
+                .map_or(42, |s| s.parse().expect("SEED is a number"));
             let bytes = gen::docs_tree(std::path::Path::new(out), n, seed).expect("write tree");
             eprintln!("wrote {n} files, {bytes} bytes under {out}");
         }

@@ -33,10 +33,45 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the", "service", "request", "cluster", "deploy", "latency", "budget", "config", "retry",
-    "timeout", "region", "replica", "cache", "storage", "token", "queue", "worker", "handler",
-    "schema", "migration", "rollout", "metric", "alert", "on-call", "runbook", "incident",
-    "and", "of", "to", "with", "for", "is", "when", "then", "a", "an", "in", "on", "every",
+    "the",
+    "service",
+    "request",
+    "cluster",
+    "deploy",
+    "latency",
+    "budget",
+    "config",
+    "retry",
+    "timeout",
+    "region",
+    "replica",
+    "cache",
+    "storage",
+    "token",
+    "queue",
+    "worker",
+    "handler",
+    "schema",
+    "migration",
+    "rollout",
+    "metric",
+    "alert",
+    "on-call",
+    "runbook",
+    "incident",
+    "and",
+    "of",
+    "to",
+    "with",
+    "for",
+    "is",
+    "when",
+    "then",
+    "a",
+    "an",
+    "in",
+    "on",
+    "every",
 ];
 
 fn sentence(rng: &mut Rng, out: &mut String) {
@@ -68,7 +103,10 @@ fn code_fence(rng: &mut Rng, out: &mut String) {
     let lang = ["rust", "bash", "json", "yaml", "", "python"][rng.below(6) as usize];
     let _ = writeln!(out, "```{lang}");
     for i in 0..(3 + rng.below(20)) {
-        let _ = writeln!(out, "let value_{i} = compute({i}, \"graph LR\"); // graph LR --> B");
+        let _ = writeln!(
+            out,
+            "let value_{i} = compute({i}, \"graph LR\"); // graph LR --> B"
+        );
     }
     out.push_str("```\n\n");
 }
@@ -147,7 +185,12 @@ pub fn big_flowchart(nodes: usize) -> String {
             if s > 0 {
                 out.push_str("    end\n");
             }
-            let _ = writeln!(out, "    subgraph region{} [us-east-{}]", s / per_region, s / per_region);
+            let _ = writeln!(
+                out,
+                "    subgraph region{} [us-east-{}]",
+                s / per_region,
+                s / per_region
+            );
         }
         let _ = writeln!(out, "    Users --> lb{s}[Load Balancer {s}]");
         for k in 0..3 {
