@@ -109,6 +109,9 @@ pub struct FileReport {
     pub diagrams: usize,
     /// Diagnostics, sorted by offset then rule.
     pub diagnostics: Vec<Diagnostic>,
-    /// A problem reading the file (I/O, not UTF-8, binary), if any.
+    /// A problem reading the file (I/O), if any: the run exits with 2.
     pub read_error: Option<String>,
+    /// Something worth telling the user that is not a finding (binary file
+    /// skipped, invalid UTF-8 replaced); does not change the exit code.
+    pub note: Option<String>,
 }

@@ -354,6 +354,9 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
                 },
             )?;
         }
+        if let Some(note) = &report.note {
+            writeln!(io.err, "spoflint: {name}: {note}")?;
+        }
         apply_levels(&mut report, &settings);
         reports.push(report);
         io.progress.inc();
@@ -451,25 +454,17 @@ fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<
             }
         };
         let name = shown(&input.name);
-        let text = match std::str::from_utf8(&bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                trouble = true;
-                let message = format!("not valid UTF-8 at byte {}", e.valid_up_to());
-                report_error(
-                    io.err,
-                    &Error::Io {
-                        path: name,
-                        message,
-                    },
-                )?;
-                continue;
-            }
-        };
+        let (text, bad) = check::decode_in_place(&bytes);
+        if let Some(at) = bad {
+            writeln!(
+                io.err,
+                "spoflint: {name}: not valid UTF-8 (first invalid byte at offset {at}); invalid bytes were read as U+001A"
+            )?;
+        }
         let settings = resolver.settings(config.as_deref(), &input.name);
         all.extend(dump::dump_file(
             &name,
-            text,
+            &text,
             markdown::is_mermaid_file(&input.name),
             &settings,
         ));

@@ -123,6 +123,7 @@ fn concise_output() -> String {
         diagrams: 1,
         diagnostics: vec![error, warning],
         read_error: None,
+        note: None,
     };
     let mut out = Vec::new();
     spoflint::report::concise(&[report], &mut out).unwrap();

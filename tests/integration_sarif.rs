@@ -58,6 +58,7 @@ fn reports() -> Vec<FileReport> {
         diagrams: 1,
         diagnostics: vec![parse, spof],
         read_error: None,
+        note: None,
     }]
 }
 

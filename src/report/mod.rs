@@ -226,6 +226,7 @@ pub(crate) mod testing {
                 diagrams: 1,
                 diagnostics: vec![spof, parse],
                 read_error: None,
+                note: None,
             },
             FileReport {
                 path: "docs/clean.md".into(),
@@ -233,6 +234,7 @@ pub(crate) mod testing {
                 diagrams: 0,
                 diagnostics: vec![],
                 read_error: None,
+                note: None,
             },
         ]
     }
