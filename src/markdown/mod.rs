@@ -2,6 +2,25 @@
 //! their text with a map back to the file's bytes. Owns CommonMark fences and
 //! the other host forms (Hugo shortcodes, `::: mermaid`, HTML, MyST, MDX);
 //! knows nothing about Mermaid's syntax.
+//!
+//! Which blocks count is defined by the project's reference script
+//! `fixtures/corpus/count_blocks.py`; `tests/markdown_corpus.rs` holds this
+//! module to it. The work is split in stages, each in its own file:
+//!
+//! - [`lines`]: line splitting and the per-file preliminaries (BOM, YAML
+//!   front matter);
+//! - [`scan`]: CommonMark structure through pulldown-cmark (fences in lists
+//!   and quotes, indentation, code that only *shows* a fence), plus the
+//!   containers whose content is Markdown again (```` ```mdx-code-block ````,
+//!   MkDocs admonitions, JSX/HTML wrappers such as Mintlify `<Tab>`);
+//! - [`hosts`]: the line-based host forms (Hugo, Liquid, Azure DevOps, HTML,
+//!   MDX `<Mermaid>`);
+//! - [`comments`]: the HTML comments standing before a block.
+
+mod comments;
+mod hosts;
+mod lines;
+mod scan;
 
 use crate::span::Span;
 use serde::Serialize;
@@ -12,8 +31,10 @@ use serde::Serialize;
 pub enum Host {
     /// A CommonMark fenced code block (backticks or tildes).
     Fence,
-    /// Hugo `{{< mermaid >}}...{{< /mermaid >}}`.
+    /// Hugo `{{< mermaid >}}...{{< /mermaid >}}` (or `{{% %}}`).
     Hugo,
+    /// Liquid (Jekyll) `{% mermaid %}...{% endmermaid %}`.
+    Liquid,
     /// Azure DevOps `::: mermaid ... :::`.
     AzureDevOps,
     /// HTML `<pre class="mermaid">` or `<div class="mermaid">`.
@@ -49,11 +70,47 @@ impl OffsetMap {
     /// on. Pieces must be pushed in increasing order.
     pub fn push(&mut self, block_offset: usize, file_offset: usize) {
         if let Some(&(b, f)) = self.pieces.last() {
-            if file_offset - f == block_offset - b {
+            if block_offset == b {
+                // The previous piece turned out empty: this one replaces it.
+                self.pieces.pop();
+                return self.push(block_offset, file_offset);
+            }
+            if block_offset > b && file_offset.checked_sub(f) == Some(block_offset - b) {
                 return; // still contiguous
             }
         }
         self.pieces.push((block_offset, file_offset));
+    }
+
+    /// Chain two maps: `self` maps a text of `len` bytes into an
+    /// intermediate text, `outer` maps that text into the file. Used when a
+    /// block is found inside a container whose content was itself cut out of
+    /// the file (```` ```mdx-code-block ````, an indented region).
+    pub fn then(&self, outer: &OffsetMap, len: usize) -> OffsetMap {
+        let identity = [(0, 0)];
+        let pieces: &[(usize, usize)] = if self.pieces.is_empty() {
+            &identity
+        } else {
+            &self.pieces
+        };
+        let mut out = OffsetMap::default();
+        for (k, &(b, m)) in pieces.iter().enumerate() {
+            let end = pieces.get(k + 1).map_or(len.max(b), |p| p.0);
+            out.push(b, outer.to_file(m));
+            // Every boundary of `outer` inside this piece starts a new piece.
+            let mut j = match outer.pieces.binary_search_by_key(&m, |p| p.0) {
+                Ok(j) => j + 1,
+                Err(j) => j,
+            };
+            while let Some(&(ob, of)) = outer.pieces.get(j) {
+                if ob >= m + (end - b) {
+                    break;
+                }
+                out.push(b + (ob - m), of);
+                j += 1;
+            }
+        }
+        out
     }
 
     /// The file offset of block offset `off`.
@@ -129,21 +186,38 @@ pub fn is_mermaid_file(path: &std::path::Path) -> bool {
     )
 }
 
-/// Find the Mermaid blocks of a file. `standalone` is true for `.mmd` /
-/// `.mermaid` files, whose whole text is one block.
+/// Find the Mermaid blocks of a file, in file order. `standalone` is true
+/// for `.mmd` / `.mermaid` files, whose whole text is one block.
+///
+/// Never panics and runs in time linear in the size of `text` (nested
+/// containers are rescanned, at most [`scan::MAX_DEPTH`] levels deep).
 pub fn find_blocks(text: &str, standalone: bool, opts: &BlockOptions) -> Vec<Block> {
-    let _ = opts;
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     if standalone {
+        let first_line = lines::Lines::new(&text[bom..]).next().map_or(0, |l| l.end);
         return vec![Block {
             host: Host::File,
             info: "mermaid".into(),
-            text: text.to_string(),
-            map: OffsetMap::contiguous(0),
-            open: Span::at(0),
+            text: text[bom..].to_string(),
+            map: OffsetMap::contiguous(bom),
+            open: Span::new(bom, bom + first_line),
             leading_comments: Vec::new(),
         }];
     }
-    Vec::new()
+    let base = bom + lines::front_matter_len(&text[bom..]);
+    let mut found = Vec::new();
+    scan::scan(
+        &text[base..],
+        &OffsetMap::contiguous(base),
+        0,
+        opts,
+        &mut found,
+    );
+    // A host tag inside an HTML/JSX wrapper is seen both at the wrapper's
+    // level and inside it; keep the outermost sighting.
+    found.sort_by_key(|(depth, b): &(u8, Block)| (b.open.start, *depth));
+    found.dedup_by_key(|(_, b)| b.open.start);
+    found.into_iter().map(|(_, b)| b).collect()
 }
 
 #[cfg(test)]
@@ -160,5 +234,31 @@ mod tests {
         assert_eq!(m.to_file(1), 3);
         assert_eq!(m.to_file(2), 6);
         assert_eq!(m.span(Span::new(0, 2)), Span::new(2, 4));
+    }
+
+    #[test]
+    fn chained_maps_split_at_both_maps_boundaries() {
+        // file "> - a\n>   b\n": the quote level strips "> " ...
+        let mut quote = OffsetMap::default();
+        quote.push(0, 2); // "- a\n" at 2..6
+        quote.push(4, 8); // "  b\n" at 8..12
+                          // ... and the list level strips "- " / "  " from the quote's text.
+        let mut item = OffsetMap::default();
+        item.push(0, 2); // "a\n" at quote 2..4
+        item.push(2, 6); // "b\n" at quote 6..8
+        let m = item.then(&quote, 4);
+        assert_eq!(m.to_file(0), 4);
+        assert_eq!(m.to_file(1), 5);
+        assert_eq!(m.to_file(2), 10);
+        assert_eq!(m.to_file(3), 11);
+    }
+
+    #[test]
+    fn push_replaces_an_empty_piece() {
+        let mut m = OffsetMap::default();
+        m.push(0, 5);
+        m.push(0, 9);
+        assert_eq!(m.to_file(0), 9);
+        assert_eq!(m.to_file(3), 12);
     }
 }
