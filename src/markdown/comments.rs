@@ -41,13 +41,14 @@ pub(super) fn leading(text: &str, open: usize) -> Vec<(String, Range<usize>)> {
             break;
         };
         let region = line_start(text, open_at);
-        let Some(mut comments) = parse_comments(text, region, end) else {
+        let Some(comments) = parse_comments(text, region, end) else {
             break;
         };
-        comments.append(&mut found);
-        found = comments;
+        // Collected last first; turned round once at the end.
+        found.extend(comments.into_iter().rev());
         pos = region;
     }
+    found.reverse();
     found
 }
 
