@@ -205,14 +205,12 @@ pub fn find_blocks(text: &str, standalone: bool, opts: &BlockOptions) -> Vec<Blo
         }];
     }
     let base = bom + lines::front_matter_len(&text[bom..]);
-    let mut found = Vec::new();
-    scan::scan(
-        &text[base..],
-        &OffsetMap::contiguous(base),
-        0,
+    let mut scan = scan::Scan {
         opts,
-        &mut found,
-    );
+        out: Vec::new(),
+    };
+    scan.level(&text[base..], &OffsetMap::contiguous(base), 0);
+    let mut found = scan.out;
     // A host tag inside an HTML/JSX wrapper is seen both at the wrapper's
     // level and inside it; keep the outermost sighting.
     found.sort_by_key(|(depth, b): &(u8, Block)| (b.open.start, *depth));

@@ -35,194 +35,182 @@ pub const MAX_DEPTH: u8 = 8;
 /// A block found at some depth (used to keep the outermost of duplicates).
 pub(super) type Found = (u8, Block);
 
-/// Scan one level: `text` with `map` to the file, `depth` containers deep.
-pub(super) fn scan(
-    text: &str,
-    map: &OffsetMap,
+/// What every level of one file's scan shares.
+pub(super) struct Scan<'o> {
+    /// Which info strings count.
+    pub opts: &'o BlockOptions,
+    /// The blocks found so far.
+    pub out: Vec<Found>,
+}
+
+/// One level: its text, the map from it to the file, how deep it is.
+#[derive(Clone, Copy)]
+struct Level<'t> {
+    text: &'t str,
+    map: &'t OffsetMap,
     depth: u8,
-    opts: &BlockOptions,
-    out: &mut Vec<Found>,
-) {
-    let norm = normalize(text);
-    // Code blocks and HTML comments of this level: host tags inside them
-    // are not looked for here (code is rescanned where it is Markdown).
-    let mut skip: Vec<Range<usize>> = Vec::new();
-    let mut code: Option<(Option<String>, Vec<Range<usize>>)> = None;
-    let mut html: Option<Vec<Range<usize>>> = None;
-    for (event, range) in Parser::new_ext(&norm, Options::empty()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => Some(info.to_string()),
-                    CodeBlockKind::Indented => None,
-                };
-                code = Some((info, Vec::new()));
-            }
-            Event::Text(_) => {
-                if let Some((_, pieces)) = code.as_mut() {
-                    pieces.push(range);
+}
+
+impl Scan<'_> {
+    /// Scan one level: `text` with `map` to the file, `depth` containers deep.
+    pub(super) fn level(&mut self, text: &str, map: &OffsetMap, depth: u8) {
+        let lv = Level { text, map, depth };
+        let norm = normalize(text);
+        // Code blocks and HTML comments of this level: host tags inside them
+        // are not looked for here (code is rescanned where it is Markdown).
+        let mut skip: Vec<Range<usize>> = Vec::new();
+        let mut code: Option<(Option<String>, Vec<Range<usize>>)> = None;
+        let mut html: Option<Vec<Range<usize>>> = None;
+        for (event, range) in Parser::new_ext(&norm, Options::empty()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let info = match kind {
+                        CodeBlockKind::Fenced(info) => Some(info.to_string()),
+                        CodeBlockKind::Indented => None,
+                    };
+                    code = Some((info, Vec::new()));
                 }
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((info, pieces)) = code.take() {
-                    skip.push(range.clone());
-                    code_block(text, map, depth, opts, out, info, &pieces, range.start);
+                Event::Text(_) => {
+                    if let Some((_, pieces)) = code.as_mut() {
+                        pieces.push(range);
+                    }
                 }
-            }
-            Event::Start(Tag::HtmlBlock) => html = Some(Vec::new()),
-            Event::Html(_) => {
-                if let Some(pieces) = html.as_mut() {
-                    pieces.push(range);
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((info, pieces)) = code.take() {
+                        skip.push(range.clone());
+                        self.code_block(lv, info, &pieces, range.start);
+                    }
                 }
-            }
-            Event::End(TagEnd::HtmlBlock) => {
-                if let Some(pieces) = html.take() {
-                    html_block(text, map, depth, opts, out, &pieces, &range, &mut skip);
+                Event::Start(Tag::HtmlBlock) => html = Some(Vec::new()),
+                Event::Html(_) => {
+                    if let Some(pieces) = html.as_mut() {
+                        pieces.push(range);
+                    }
                 }
+                Event::End(TagEnd::HtmlBlock) => {
+                    if let Some(pieces) = html.take() {
+                        if self.html_block(lv, &pieces, range.start) {
+                            skip.push(range);
+                        }
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
-    }
-    skip.sort_by_key(|r| r.start);
-    for h in hosts::scan(text, &skip) {
-        let (body, body_map) = (&text[h.body.clone()], OffsetMap::contiguous(h.body.start));
-        out.push((
-            depth,
-            block(
-                text,
-                map,
+        skip.sort_by_key(|r| r.start);
+        for h in hosts::scan(text, &skip) {
+            let body = &text[h.body.clone()];
+            let b = block(
+                lv,
                 h.host,
                 h.info.to_string(),
                 body,
-                body_map,
+                OffsetMap::contiguous(h.body.start),
                 h.open,
-            ),
-        ));
-    }
-}
-
-/// A code block ended: keep it if it is Mermaid, rescan it if it is a
-/// Markdown container.
-#[allow(clippy::too_many_arguments)] // reason: the level's context, passed down as is
-fn code_block(
-    text: &str,
-    map: &OffsetMap,
-    depth: u8,
-    opts: &BlockOptions,
-    out: &mut Vec<Found>,
-    info: Option<String>,
-    pieces: &[Range<usize>],
-    start: usize,
-) {
-    let open = start..lines::line_end(text, start);
-    let after_open = lines::Lines::from(text, lines::line_start(text, start))
-        .next()
-        .map_or(text.len(), |l| l.next);
-    let (body, body_map) = gather(text, pieces, after_open);
-    match info {
-        Some(info) => {
-            let word = first_word(&info);
-            if opts
-                .info_strings
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(word))
-            {
-                let host = if word.starts_with('{') {
-                    Host::Myst
-                } else {
-                    Host::Fence
-                };
-                out.push((
-                    depth,
-                    block(text, map, host, word.to_string(), &body, body_map, open),
-                ));
-            } else if word.eq_ignore_ascii_case("mdx-code-block") {
-                nested(&body, &body_map, map, depth, opts, out);
-            }
+            );
+            self.out.push((depth, b));
         }
-        None => nested(&body, &body_map, map, depth, opts, out),
     }
-}
 
-/// An HTML block ended: remember comments, rescan the rest from its second
-/// line.
-#[allow(clippy::too_many_arguments)] // reason: the level's context, passed down as is
-fn html_block(
-    text: &str,
-    map: &OffsetMap,
-    depth: u8,
-    opts: &BlockOptions,
-    out: &mut Vec<Found>,
-    pieces: &[Range<usize>],
-    range: &Range<usize>,
-    skip: &mut Vec<Range<usize>>,
-) {
-    let head = text[range.start..].trim_start();
-    if head.starts_with("<!--") {
-        skip.push(range.clone());
-        return;
+    /// A code block ended: keep it if it is Mermaid, rescan it if it is a
+    /// Markdown container.
+    fn code_block(
+        &mut self,
+        lv: Level<'_>,
+        info: Option<String>,
+        pieces: &[Range<usize>],
+        start: usize,
+    ) {
+        let text = lv.text;
+        let open = start..lines::line_end(text, start);
+        let after_open = lines::Lines::from(text, lines::line_start(text, start))
+            .next()
+            .map_or(text.len(), |l| l.next);
+        let (body, body_map) = gather(text, pieces, after_open);
+        let Some(info) = info else {
+            return self.nested(lv, &body, &body_map);
+        };
+        let word = first_word(&info);
+        if self
+            .opts
+            .info_strings
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(word))
+        {
+            let host = if word.starts_with('{') {
+                Host::Myst
+            } else {
+                Host::Fence
+            };
+            let b = block(lv, host, word.to_string(), &body, body_map, open);
+            self.out.push((lv.depth, b));
+        } else if word.eq_ignore_ascii_case("mdx-code-block") {
+            self.nested(lv, &body, &body_map);
+        }
     }
-    let tag: String = head
-        .trim_start_matches(['<', '/'])
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if matches!(tag.as_str(), "pre" | "script" | "style" | "textarea") || !head.starts_with('<') {
-        return;
-    }
-    let second = lines::Lines::from(text, lines::line_start(text, range.start))
-        .next()
-        .map_or(text.len(), |l| l.next);
-    let rest: Vec<Range<usize>> = pieces
-        .iter()
-        .filter(|r| r.end > second)
-        .map(|r| r.start.max(second)..r.end)
-        .collect();
-    if rest.is_empty() {
-        return;
-    }
-    let (body, body_map) = gather(text, &rest, second);
-    nested(&body, &body_map, map, depth, opts, out);
-}
 
-/// Rescan a container's content (`body`, mapped into the level by
-/// `body_map`) one level deeper.
-fn nested(
-    body: &str,
-    body_map: &OffsetMap,
-    map: &OffsetMap,
-    depth: u8,
-    opts: &BlockOptions,
-    out: &mut Vec<Found>,
-) {
-    if depth + 1 >= MAX_DEPTH || body.trim().is_empty() {
-        return;
+    /// An HTML block ended: rescan it from its second line, unless it is a
+    /// comment (then say so: `true`) or a raw-text element.
+    fn html_block(&mut self, lv: Level<'_>, pieces: &[Range<usize>], start: usize) -> bool {
+        let text = lv.text;
+        let head = text[start..].trim_start();
+        if head.starts_with("<!--") {
+            return true;
+        }
+        let tag: String = head
+            .trim_start_matches(['<', '/'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if matches!(tag.as_str(), "pre" | "script" | "style" | "textarea") {
+            return false;
+        }
+        let second = lines::Lines::from(text, lines::line_start(text, start))
+            .next()
+            .map_or(text.len(), |l| l.next);
+        let rest: Vec<Range<usize>> = pieces
+            .iter()
+            .filter(|r| r.end > second)
+            .map(|r| r.start.max(second)..r.end)
+            .collect();
+        if !rest.is_empty() {
+            let (body, body_map) = gather(text, &rest, second);
+            self.nested(lv, &body, &body_map);
+        }
+        false
     }
-    let to_file = body_map.then(map, body.len());
-    scan(body, &to_file, depth + 1, opts, out);
+
+    /// Rescan a container's content (`body`, mapped into the level by
+    /// `body_map`) one level deeper.
+    fn nested(&mut self, lv: Level<'_>, body: &str, body_map: &OffsetMap) {
+        if lv.depth + 1 >= MAX_DEPTH || body.trim().is_empty() {
+            return;
+        }
+        let to_file = body_map.then(lv.map, body.len());
+        self.level(body, &to_file, lv.depth + 1);
+    }
 }
 
 /// Build a block from level-relative pieces: map everything to the file.
 fn block(
-    text: &str,
-    map: &OffsetMap,
+    lv: Level<'_>,
     host: Host,
     info: String,
     body: &str,
     body_map: OffsetMap,
     open: Range<usize>,
 ) -> Block {
-    let leading_comments = comments::leading(text, open.start)
+    let leading_comments = comments::leading(lv.text, open.start)
         .into_iter()
-        .map(|(s, r)| (s, map.span(Span::new(r.start, r.end))))
+        .map(|(s, r)| (s, lv.map.span(Span::new(r.start, r.end))))
         .collect();
     Block {
         host,
         info,
         text: body.to_string(),
-        map: body_map.then(map, body.len()),
-        open: map.span(Span::new(open.start, open.end)),
+        map: body_map.then(lv.map, body.len()),
+        open: lv.map.span(Span::new(open.start, open.end)),
         leading_comments,
     }
 }
