@@ -241,3 +241,20 @@ fn an_unreadable_folder_is_reported_and_the_walk_goes_on() {
     assert_eq!(rel(d.path(), files.into_iter().map(|t| t.path)), ["b/y.md"]);
     assert_eq!(errors.len(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_is_reported_when_links_are_followed() {
+    // Stands in for a file that vanishes during the walk.
+    let d = tree(&[("a.md", "")]);
+    std::os::unix::fs::symlink(d.path().join("gone.md"), d.path().join("b.md")).unwrap();
+    assert_eq!(walk(d.path(), &WalkOptions::default()), ["a.md"]);
+    let opts = WalkOptions {
+        follow_symlinks: true,
+        ..WalkOptions::default()
+    };
+    let (files, errors) = collect(&[d.path().to_path_buf()], &opts);
+    assert_eq!(files.len(), 1);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].path, d.path().join("b.md"));
+}
