@@ -129,7 +129,7 @@ const CASES: &[(&str, &[Expect])] = &[
             (13, Host::Fence, "mermaid-example", "flowchart LR\n  E --> F\n", &[]),
             (18, Host::Myst, "{mermaid}", "flowchart LR\n  G --> H\n", &[]),
             (23, Host::Myst, "{mermaid}", "flowchart LR\n  I --> J\n", &[]),
-            (38, Host::Fence, "mermaid", "flowchart LR\n  K --> L\n", &[]),
+            (40, Host::Fence, "mermaid", "flowchart LR\n  K --> L\n", &[]),
         ],
     ),
     (

@@ -137,12 +137,14 @@ impl Scan<'_> {
             .iter()
             .any(|s| s.eq_ignore_ascii_case(word))
         {
-            let host = if word.starts_with('{') {
-                Host::Myst
+            let b = if word.starts_with('{') {
+                // MyST hands the directive its body without the options.
+                let skip = myst_options_len(&body);
+                let map = OffsetMap::contiguous(skip).then(&body_map, body.len() - skip);
+                block(lv, Host::Myst, word.to_string(), &body[skip..], map, open)
             } else {
-                Host::Fence
+                block(lv, Host::Fence, word.to_string(), &body, body_map, open)
             };
-            let b = block(lv, host, word.to_string(), &body, body_map, open);
             self.out.push((lv.depth, b));
         } else if word.eq_ignore_ascii_case("mdx-code-block") {
             self.nested(lv, &body, &body_map);
@@ -213,6 +215,26 @@ fn block(
         open: lv.map.span(Span::new(open.start, open.end)),
         leading_comments,
     }
+}
+
+/// Length of the MyST directive options (`:caption: x`, `:align: center`
+/// lines) at the top of a `{mermaid}` body.
+fn myst_options_len(body: &str) -> usize {
+    let mut len = 0;
+    for l in lines::Lines::new(body) {
+        let t = body[l.start..l.end].trim_start();
+        let Some(rest) = t.strip_prefix(':') else {
+            break;
+        };
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        if name_len == 0 || !rest[name_len..].starts_with(':') {
+            break;
+        }
+        len = l.next;
+    }
+    len
 }
 
 /// The first word of an info string: up to whitespace, or up to `{` for
@@ -346,6 +368,16 @@ mod tests {
         assert!(is_mkdocs_header("=== \"Python\""));
         assert!(!is_mkdocs_header("==="));
         assert!(!is_mkdocs_header("!!!note"));
+    }
+
+    #[test]
+    fn myst_options_are_not_diagram_text() {
+        assert_eq!(
+            myst_options_len(":caption: x\n:align: center\ngraph LR\n"),
+            27
+        );
+        assert_eq!(myst_options_len("graph LR\n:x: y\n"), 0);
+        assert_eq!(myst_options_len("::: x\n"), 0);
     }
 
     #[test]
