@@ -258,8 +258,16 @@ pub(super) fn gather(text: &str, pieces: &[Range<usize>], empty_at: usize) -> (S
     let mut map = OffsetMap::default();
     let mut last: Option<usize> = None;
     for r in pieces {
-        let mut start = r.start;
-        let end = r.end.min(text.len());
+        let mut start = r.start.min(text.len());
+        let mut end = r.end.min(text.len());
+        // Ranges are on char boundaries of the normalized copy; on a
+        // blanked line they may not be on the original's.
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
         if let Some(le) = last {
             if start < le || bytes[le..start].iter().all(|&c| c == b'\r') {
                 start = le;
@@ -387,6 +395,24 @@ mod tests {
         assert_eq!(first_word("mermaid{.x}"), "mermaid");
         assert_eq!(first_word("{mermaid} :caption: x"), "{mermaid}");
         assert_eq!(first_word(""), "");
+    }
+
+    #[test]
+    fn a_blanked_tag_line_inside_a_deep_list_fence_keeps_its_text() {
+        // The tag line is blank to pulldown-cmark, which strips the list's
+        // indentation from it: the cut must not fall inside a character.
+        let text = "- - - - - - ```mermaid\n<T a=\"x日本語\">\n";
+        let opts = BlockOptions::default();
+        let mut scan = Scan {
+            opts: &opts,
+            out: Vec::new(),
+        };
+        scan.level(text, &OffsetMap::contiguous(0), 0);
+        for (_, b) in &scan.out {
+            for (i, &c) in b.text.as_bytes().iter().enumerate() {
+                assert_eq!(text.as_bytes()[b.map.to_file(i)], c);
+            }
+        }
     }
 
     #[test]
