@@ -153,7 +153,8 @@ fn random_token_soup() {
         "`",
     ];
     let mut rng = Rng(0x5eed_f00d_cafe_d00d);
-    for _ in 0..3_000 {
+    let rounds = std::env::var("SOUP_ROUNDS").map_or(3_000, |v| v.parse().unwrap_or(3_000));
+    for _ in 0..rounds {
         let len = (rng.next() % 60) as usize;
         let text: String = (0..len)
             .map(|_| TOKENS[(rng.next() % TOKENS.len() as u64) as usize])
