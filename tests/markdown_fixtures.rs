@@ -145,6 +145,14 @@ const CASES: &[(&str, &[Expect])] = &[
         ],
     ),
     (
+        "mdx_comments.mdx",
+        &[
+            (5, Host::Mdx, "mdx", "flowchart LR\n  A --> B", &["spoflint-disable single-point-of-failure: MDX has no HTML comments"]),
+            (11, Host::Mdx, "mdx", "flowchart LR\n  C --> D", &["stands before the container, so before its first diagram"]),
+            (14, Host::Mdx, "mdx", "flowchart LR\n  E --> F", &[]),
+        ],
+    ),
+    (
         "mdx_component.mdx",
         &[
             (4, Host::Mdx, "mdx", "\nflowchart LR\n  A --> B\n", &[]),
@@ -257,7 +265,11 @@ fn check_map(path: &Path, text: &str, blocks: &[Block]) {
         assert!(!text[b.open.start..b.open.end].contains(['\n', '\r']));
         for (_, span) in &b.leading_comments {
             let c = &text[span.start..span.end];
-            assert!(c.starts_with("<!--") && c.ends_with("-->"), "{c:?}");
+            assert!(
+                (c.starts_with("<!--") && c.ends_with("-->"))
+                    || (c.starts_with("{/*") && c.ends_with("*/}")),
+                "{c:?}"
+            );
         }
     }
 }

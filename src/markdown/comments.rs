@@ -1,5 +1,6 @@
-//! The HTML comments standing right before a block (suppression comments
-//! such as `<!-- spoflint-disable single-point-of-failure: reason -->`).
+//! The comments standing right before a block (suppression comments such
+//! as `<!-- spoflint-disable single-point-of-failure: reason -->`): HTML
+//! comments, and MDX comments `{/* ... */}` since MDX rejects HTML ones.
 //! Owns what "right before" means: only blank lines (and block-quote
 //! markers) between the comments and the block's opening line.
 
@@ -10,8 +11,12 @@ use std::ops::Range;
 /// comments are short; the bound keeps the scan linear on hostile input.
 const MAX_COMMENT_LEN: usize = 4096;
 
+/// Comment delimiters: HTML, and MDX's JavaScript comment in braces.
+const KINDS: &[(&str, &str)] = &[("<!--", "-->"), ("{/*", "*/}")];
+
 /// The comments before the line holding `open` (text inside, trimmed, and
-/// range of the whole `<!-- ... -->`), first comment first.
+/// range of the whole `<!-- ... -->` or `{/* ... */}`), first comment
+/// first.
 pub(super) fn leading(text: &str, open: usize) -> Vec<(String, Range<usize>)> {
     let mut found: Vec<(String, Range<usize>)> = Vec::new();
     let mut pos = line_start(text, open);
@@ -28,16 +33,16 @@ pub(super) fn leading(text: &str, open: usize) -> Vec<(String, Range<usize>)> {
             pos = start;
         }
         let Some(start) = prev else { break };
-        let end = line_end(text, start);
-        if !text[start..end].trim_end().ends_with("-->") {
+        let line = text[start..line_end(text, start)].trim_end();
+        let Some(&(opener, _)) = KINDS.iter().find(|(_, closer)| line.ends_with(closer)) else {
             break;
-        }
-        let end = start + text[start..end].trim_end().len();
+        };
+        let end = start + line.len();
         let window = end.saturating_sub(MAX_COMMENT_LEN);
         let window = (window..end)
             .find(|&i| text.is_char_boundary(i))
             .unwrap_or(end);
-        let Some(open_at) = text[window..end].rfind("<!--").map(|i| window + i) else {
+        let Some(open_at) = text[window..end].rfind(opener).map(|i| window + i) else {
             break;
         };
         let region = line_start(text, open_at);
@@ -64,9 +69,10 @@ fn parse_comments(text: &str, from: usize, to: usize) -> Option<Vec<(String, Ran
         if trimmed.is_empty() {
             return Some(out);
         }
-        let inner = trimmed.strip_prefix("<!--")?;
-        let close = inner.find("-->")?;
-        let end = i + 4 + close + 3;
+        let (opener, closer) = KINDS.iter().find(|(o, _)| trimmed.starts_with(o))?;
+        let inner = &trimmed[opener.len()..];
+        let close = inner.find(closer)?;
+        let end = i + opener.len() + close + closer.len();
         out.push((inner[..close].trim().to_string(), i..end));
         i = end;
     }
@@ -92,6 +98,13 @@ mod tests {
         assert!(texts("<!-- a -->\ntext\n```m\n").is_empty());
         assert!(texts("x <!-- a -->\n```m\n").is_empty());
         assert!(texts("```m\n").is_empty());
+    }
+
+    #[test]
+    fn mdx_comments() {
+        assert_eq!(texts("{/* a */}\n\n<!-- b -->\n```m\n"), ["a", "b"]);
+        assert_eq!(texts("{/*\n a\n*/}\n```m\n"), ["a"]);
+        assert!(texts("x {/* a */}\n```m\n").is_empty());
     }
 
     #[test]

@@ -43,18 +43,36 @@ pub(super) struct Scan<'o> {
     pub out: Vec<Found>,
 }
 
-/// One level: its text, the map from it to the file, how deep it is.
+/// One level: its text, the map from it to the file, how deep it is, and
+/// the comments standing before its container (file spans), which a block
+/// opening the container's content stands behind too.
 #[derive(Clone, Copy)]
 struct Level<'t> {
     text: &'t str,
     map: &'t OffsetMap,
     depth: u8,
+    inherited: &'t [(String, Span)],
 }
 
 impl Scan<'_> {
     /// Scan one level: `text` with `map` to the file, `depth` containers deep.
     pub(super) fn level(&mut self, text: &str, map: &OffsetMap, depth: u8) {
-        let lv = Level { text, map, depth };
+        let lv = Level {
+            text,
+            map,
+            depth,
+            inherited: &[],
+        };
+        self.scan_level(lv);
+    }
+
+    fn scan_level(&mut self, lv: Level<'_>) {
+        let Level {
+            text,
+            map: _,
+            depth,
+            ..
+        } = lv;
         let norm = normalize(text);
         // Code blocks and HTML comments of this level: host tags inside them
         // are not looked for here (code is rescanned where it is Markdown).
@@ -128,7 +146,7 @@ impl Scan<'_> {
             .map_or(text.len(), |l| l.next);
         let (body, body_map) = gather(text, pieces, after_open);
         let Some(info) = info else {
-            return self.nested(lv, &body, &body_map);
+            return self.nested(lv, &body, &body_map, start);
         };
         let word = first_word(&info);
         if self
@@ -147,7 +165,7 @@ impl Scan<'_> {
             };
             self.out.push((lv.depth, b));
         } else if word.eq_ignore_ascii_case("mdx-code-block") {
-            self.nested(lv, &body, &body_map);
+            self.nested(lv, &body, &body_map, start);
         }
     }
 
@@ -178,19 +196,25 @@ impl Scan<'_> {
             .collect();
         if !rest.is_empty() {
             let (body, body_map) = gather(text, &rest, second);
-            self.nested(lv, &body, &body_map);
+            self.nested(lv, &body, &body_map, start);
         }
         false
     }
 
     /// Rescan a container's content (`body`, mapped into the level by
-    /// `body_map`) one level deeper.
-    fn nested(&mut self, lv: Level<'_>, body: &str, body_map: &OffsetMap) {
+    /// `body_map`) one level deeper; the container opens at `start`.
+    fn nested(&mut self, lv: Level<'_>, body: &str, body_map: &OffsetMap, start: usize) {
         if lv.depth + 1 >= MAX_DEPTH || body.trim().is_empty() {
             return;
         }
         let to_file = body_map.then(lv.map, body.len());
-        self.level(body, &to_file, lv.depth + 1);
+        let inherited = comments_for(lv, start);
+        self.scan_level(Level {
+            text: body,
+            map: &to_file,
+            depth: lv.depth + 1,
+            inherited: &inherited,
+        });
     }
 }
 
@@ -203,10 +227,7 @@ fn block(
     body_map: OffsetMap,
     open: Range<usize>,
 ) -> Block {
-    let leading_comments = comments::leading(lv.text, open.start)
-        .into_iter()
-        .map(|(s, r)| (s, lv.map.span(Span::new(r.start, r.end))))
-        .collect();
+    let leading_comments = comments_for(lv, open.start);
     Block {
         host,
         info,
@@ -235,6 +256,23 @@ fn myst_options_len(body: &str) -> usize {
         len = l.next;
     }
     len
+}
+
+/// The comments standing before whatever opens at `start` in a level, as
+/// file spans; for the first thing in a container's content, those standing
+/// before the container.
+fn comments_for(lv: Level<'_>, start: usize) -> Vec<(String, Span)> {
+    let own = comments::leading(lv.text, start);
+    if own.is_empty()
+        && lv.text[..lines::line_start(lv.text, start)]
+            .trim()
+            .is_empty()
+    {
+        return lv.inherited.to_vec();
+    }
+    own.into_iter()
+        .map(|(s, r)| (s, lv.map.span(Span::new(r.start, r.end))))
+        .collect()
 }
 
 /// The first word of an info string: up to whitespace, or up to `{` for
