@@ -151,8 +151,11 @@ pub struct Block {
     /// The opening line (fence, shortcode, tag) in the file, where block-level
     /// diagnostics point.
     pub open: Span,
-    /// HTML comments (`<!-- ... -->`) that stand right before the block,
-    /// separated from it by nothing but blank lines: text inside, trimmed, and span.
+    /// HTML comments (`<!-- ... -->`, or MDX `{/* ... */}`) that stand right
+    /// before the block, separated from it by nothing but blank lines: text
+    /// inside, trimmed, and span. A block that opens a container's content
+    /// (```` ```mdx-code-block ````, an admonition) gets the comments standing
+    /// before the container when it has none of its own.
     pub leading_comments: Vec<(String, Span)>,
 }
 
