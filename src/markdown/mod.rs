@@ -7,15 +7,15 @@
 //! `fixtures/corpus/count_blocks.py`; `tests/markdown_corpus.rs` holds this
 //! module to it. The work is split in stages, each in its own file:
 //!
-//! - [`lines`]: line splitting and the per-file preliminaries (BOM, YAML
+//! - `lines`: line splitting and the per-file preliminaries (BOM, YAML
 //!   front matter);
-//! - [`scan`]: CommonMark structure through pulldown-cmark (fences in lists
+//! - `scan`: CommonMark structure through pulldown-cmark (fences in lists
 //!   and quotes, indentation, code that only *shows* a fence), plus the
 //!   containers whose content is Markdown again (```` ```mdx-code-block ````,
 //!   MkDocs admonitions, JSX/HTML wrappers such as Mintlify `<Tab>`);
-//! - [`hosts`]: the line-based host forms (Hugo, Liquid, Azure DevOps, HTML,
+//! - `hosts`: the line-based host forms (Hugo, Liquid, Azure DevOps, HTML,
 //!   MDX `<Mermaid>`);
-//! - [`comments`]: the HTML comments standing before a block.
+//! - `comments`: the HTML comments standing before a block.
 
 mod comments;
 mod hosts;
@@ -193,7 +193,7 @@ pub fn is_mermaid_file(path: &std::path::Path) -> bool {
 /// for `.mmd` / `.mermaid` files, whose whole text is one block.
 ///
 /// Never panics and runs in time linear in the size of `text` (nested
-/// containers are rescanned, at most [`scan::MAX_DEPTH`] levels deep).
+/// containers are rescanned, at most 8 levels deep).
 pub fn find_blocks(text: &str, standalone: bool, opts: &BlockOptions) -> Vec<Block> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     if standalone {
