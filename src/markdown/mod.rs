@@ -15,7 +15,17 @@
 //!   MkDocs admonitions, JSX/HTML wrappers such as Mintlify `<Tab>`);
 //! - `hosts`: the line-based host forms (Hugo, Liquid, Azure DevOps, HTML,
 //!   MDX `<Mermaid>`);
-//! - `comments`: the HTML comments standing before a block.
+//! - `comments`: the HTML (or MDX) comments standing before a block.
+//!
+//! Where this departs from plain CommonMark, on purpose and as
+//! `count_blocks.py` counts: indented code is read as Markdown again (so a
+//! fence inside 4-space-indented code counts, as MkDocs admonitions and MDX
+//! need), and lines holding only HTML/JSX tags are transparent. Blocks inside
+//! HTML comments and fences shown inside other fenced code are left out.
+//!
+//! Not handled yet: HTML entities in `<pre class="mermaid">` are not
+//! decoded; MyST colon fences `:::{mermaid}` and TOML front matter (`+++`)
+//! are not recognised; a leading comment longer than 4 KiB is not seen.
 
 mod comments;
 mod hosts;
