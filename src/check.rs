@@ -33,7 +33,7 @@ pub fn decode_in_place(bytes: &[u8]) -> (String, Option<usize>) {
                 out.push_str(std::str::from_utf8(&rest[..good]).unwrap_or_default());
                 let bad = e.error_len().unwrap_or(rest.len() - good);
                 first_bad.get_or_insert(consumed + good);
-                out.extend(std::iter::repeat_n('\u{1A}', bad));
+                out.extend(std::iter::repeat('\u{1A}').take(bad));
                 rest = &rest[good + bad..];
                 consumed += good + bad;
             }

@@ -1,14 +1,45 @@
-//! Turns the paths a user names into the sorted list of files to check.
-//! Owns which files are Markdown or Mermaid and which folders are skipped.
+//! Turns the paths a user names into the list of files to check. Owns which
+//! files are Markdown or Mermaid and which folders and files are skipped;
+//! reads no file's content beyond ignore files.
+//!
+//! Rules, as ripgrep, typos and ruff apply them:
+//!
+//! - a file named explicitly is always checked, whatever its extension and
+//!   even if an ignore file or `exclude` would leave it out;
+//! - a folder is walked in sorted order (by file name), keeping files whose
+//!   extension is in [`EXTENSIONS`]; folders whose name starts with `.`
+//!   (so `.git`), `node_modules` and `target` are not entered;
+//! - `.gitignore` and `.ignore` files are obeyed, nested ones included, with
+//!   negations (`!keep.md`), `.ignore` winning over `.gitignore` in the same
+//!   folder and deeper folders over shallower ones; the ignore files of the
+//!   folders above the walked one count too, up to the root of the Git
+//!   repository holding it, as does that repository's `.git/info/exclude`.
+//!   They are obeyed in or out of a Git repository. `no_ignore` turns all of
+//!   this off;
+//! - `exclude` globs use gitignore syntax relative to each walked folder: a
+//!   glob without a `/` matches a file or folder name at any depth
+//!   (`generated`, `*.gen.md`, as ruff's `exclude`), a glob with a `/` is
+//!   anchored at the walked folder (`docs/old/**`), a trailing `/` matches
+//!   folders only, `!` re-includes;
+//! - symbolic links are not followed unless asked (`follow_symlinks`); a
+//!   link loop is reported, never walked round;
+//! - a path that does not exist, an unreadable folder or an entry that
+//!   vanishes during the walk becomes a [`WalkError`] and the walk goes on.
 
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::Match;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// File name endings that are checked when a folder is walked.
 pub const EXTENSIONS: &[&str] = &["md", "markdown", "mdx", "mmd", "mermaid"];
 
-/// Folder names never entered.
+/// Folder names never entered (besides hidden ones).
 const SKIP_DIRS: &[&str] = &["node_modules", "target"];
+
+/// Ignore files read in every walked folder, weakest first.
+const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
 
 /// A file to check.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,48 +72,181 @@ fn is_skipped_dir(name: &str) -> bool {
 pub struct WalkOptions {
     /// Do not read `.gitignore` / `.ignore` files (`--no-ignore`).
     pub no_ignore: bool,
-    /// Globs of paths to leave out (`--exclude`, config `exclude`).
+    /// Globs of paths to leave out (`--exclude`, config `exclude`), in
+    /// gitignore syntax relative to each walked folder.
     pub exclude: Vec<String>,
     /// Follow symbolic links (off by default).
     pub follow_symlinks: bool,
 }
 
 /// Expand `paths` into files: named files always, folders walked in sorted
-/// order, skipping hidden folders, `node_modules` and `target`.
+/// order with the skipping rules of the module docs. Files come out in the
+/// order of `paths`, each folder's sorted, a file reached twice only once.
 pub fn collect(paths: &[PathBuf], opts: &WalkOptions) -> (Vec<Target>, Vec<WalkError>) {
-    let _ = opts;
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
-        if root.is_file() {
-            files.push(Target { path: root.clone() });
-            continue;
-        }
-        let walker = WalkDir::new(root)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !e.file_type().is_dir()
-                    || !is_skipped_dir(&e.file_name().to_string_lossy())
-            });
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_file() && has_checked_extension(e.path()) => {
-                    files.push(Target {
-                        path: e.into_path(),
-                    })
-                }
-                Ok(_) => {}
-                Err(e) => errors.push(WalkError {
-                    path: e
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.clone()),
-                    message: e.to_string(),
-                }),
-            }
+        match std::fs::metadata(root) {
+            Err(e) => errors.push(WalkError {
+                path: root.clone(),
+                message: e.to_string(),
+            }),
+            Ok(m) if m.is_dir() => walk_dir(root, opts, &mut files, &mut errors),
+            Ok(_) => files.push(Target { path: root.clone() }),
         }
     }
+    let mut seen = HashSet::new();
+    files.retain(|t| seen.insert(t.path.clone()));
     (files, errors)
+}
+
+/// The ignore files of one folder, and the depth of that folder in the walk
+/// (they apply to entries deeper than it).
+struct Level {
+    depth: usize,
+    matcher: Gitignore,
+}
+
+fn walk_dir(root: &Path, opts: &WalkOptions, files: &mut Vec<Target>, errors: &mut Vec<WalkError>) {
+    // Matchers see absolute paths, so those built for folders above `root`
+    // and those built inside it agree on what a path is relative to.
+    let abs_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let exclude = exclude_matcher(&abs_root, &opts.exclude, root, errors);
+    let outer = if opts.no_ignore {
+        Vec::new()
+    } else {
+        outer_matchers(&abs_root)
+    };
+    let mut levels: Vec<Level> = Vec::new();
+    let mut it = WalkDir::new(root)
+        .follow_links(opts.follow_symlinks)
+        .sort_by_file_name()
+        .into_iter();
+    loop {
+        let entry = match it.next() {
+            None => break,
+            Some(Ok(e)) => e,
+            Some(Err(e)) => {
+                errors.push(WalkError {
+                    path: e
+                        .path()
+                        .map_or_else(|| root.to_path_buf(), Path::to_path_buf),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let depth = entry.depth();
+        while levels.last().is_some_and(|l| l.depth >= depth) {
+            levels.pop();
+        }
+        let is_dir = entry.file_type().is_dir();
+        let abs = match entry.path().strip_prefix(root) {
+            Ok(rel) if depth > 0 => abs_root.join(rel),
+            _ => abs_root.clone(),
+        };
+        if depth > 0 {
+            if is_dir && is_skipped_dir(&entry.file_name().to_string_lossy()) {
+                it.skip_current_dir();
+                continue;
+            }
+            let excluded = exclude.matched(&abs, is_dir).is_ignore();
+            let ignored = !opts.no_ignore && is_ignored(&levels, &outer, &abs, is_dir);
+            if excluded || ignored {
+                if is_dir {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if is_dir {
+            if !opts.no_ignore {
+                levels.push(Level {
+                    depth,
+                    matcher: dir_matcher(entry.path(), &abs),
+                });
+            }
+        } else if entry.file_type().is_file() && has_checked_extension(entry.path()) {
+            files.push(Target {
+                path: entry.into_path(),
+            });
+        }
+    }
+}
+
+/// Whether the ignore files say `abs` is ignored: the deepest folder that
+/// has a say decides (an ignore or a `!` negation), then the folders above
+/// the walk.
+fn is_ignored(levels: &[Level], outer: &[Gitignore], abs: &Path, is_dir: bool) -> bool {
+    let inner = levels.iter().rev().map(|l| &l.matcher);
+    for m in inner.chain(outer.iter()) {
+        match m.matched(abs, is_dir) {
+            Match::None => continue,
+            Match::Ignore(_) => return true,
+            Match::Whitelist(_) => return false,
+        }
+    }
+    false
+}
+
+/// The `.gitignore` and `.ignore` of folder `dir` (known as `abs`), later
+/// lines and files winning. Lines that are not valid globs are skipped, as
+/// Git skips them.
+fn dir_matcher(dir: &Path, abs: &Path) -> Gitignore {
+    let mut b = GitignoreBuilder::new(abs);
+    for name in IGNORE_FILES {
+        let f = dir.join(name);
+        if f.is_file() {
+            let _ = b.add(f);
+        }
+    }
+    b.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+/// The ignore files of the folders above `abs_root`, deepest first, up to
+/// the root of the Git repository holding it, then that repository's
+/// `.git/info/exclude`. None outside a Git repository (a stray
+/// `~/.gitignore` must not hide a project's docs). Includes `abs_root`'s own
+/// `.git/info/exclude` when it is the repository root.
+fn outer_matchers(abs_root: &Path) -> Vec<Gitignore> {
+    let mut out = Vec::new();
+    let mut dir = Some(abs_root);
+    let mut first = true;
+    while let Some(d) = dir {
+        if !first {
+            out.push(dir_matcher(d, d));
+        }
+        first = false;
+        if d.join(".git").exists() {
+            let mut b = GitignoreBuilder::new(d);
+            let exclude = d.join(".git").join("info").join("exclude");
+            if exclude.is_file() {
+                let _ = b.add(exclude);
+            }
+            out.push(b.build().unwrap_or_else(|_| Gitignore::empty()));
+            return out;
+        }
+        dir = d.parent();
+    }
+    Vec::new()
+}
+
+/// The `exclude` globs, relative to the walked folder. A glob that does not
+/// parse is reported once and left out.
+fn exclude_matcher(
+    abs_root: &Path,
+    globs: &[String],
+    root: &Path,
+    errors: &mut Vec<WalkError>,
+) -> Gitignore {
+    let mut b = GitignoreBuilder::new(abs_root);
+    for g in globs {
+        if let Err(e) = b.add_line(None, g) {
+            errors.push(WalkError {
+                path: root.to_path_buf(),
+                message: format!("invalid exclude glob {g:?}: {e}"),
+            });
+        }
+    }
+    b.build().unwrap_or_else(|_| Gitignore::empty())
 }
