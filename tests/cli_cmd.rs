@@ -2,9 +2,6 @@
 //! run of the binary with its arguments, working folder, exit code and
 //! expected output (trycmd). `TRYCMD=overwrite cargo test --test cli_cmd`
 //! rewrites the expected output after a deliberate change.
-//!
-//! Cases that need the parser or the rules to find something live in
-//! `tests/cmd-pending/` and are not run yet (see its README).
 
 #[test]
 fn cli_cases() {

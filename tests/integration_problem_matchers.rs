@@ -184,7 +184,6 @@ fn translation_makes_classes_ascii() {
 }
 
 #[test]
-#[ignore = "pending the parser merge: the binary finds nothing yet (see tests/cmd-pending/README.md)"]
 fn matchers_read_the_binary_output_on_a_broken_diagram() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_spoflint"))
         .args(["--format", "concise", "fixtures/cli/broken/docs/arch.md"])
