@@ -20,6 +20,18 @@ pub(crate) struct Fail {
 
 type PResult<T> = Result<T, Fail>;
 
+/// The ids of a `&` group, and the node data of its last node, not yet applied.
+type Group = (Vec<(String, Span)>, Option<Pending>);
+
+/// Node data waiting for Mermaid's reduction point.
+struct Pending {
+    target: String,
+    target_span: Span,
+    data: String,
+    start: usize,
+    end: usize,
+}
+
 /// An open subgraph on the stack.
 struct Frame {
     id: Option<TextObj>,
@@ -711,7 +723,9 @@ impl<'a> Parser<'a> {
     }
 
     /// `shape_data = SHAPE_DATA { SHAPE_DATA }` (the text of `@{ ... }`).
-    fn shape_data(&mut self, target: &str, target_span: Span) -> PResult<()> {
+    /// Collected now, applied later: Mermaid runs the action only when the
+    /// token after it has been read, so a syntax error there comes first.
+    fn shape_data(&mut self, target: &str, target_span: Span) -> Pending {
         let start = self.peek().start;
         let mut s = String::new();
         let mut end = start;
@@ -720,15 +734,29 @@ impl<'a> Parser<'a> {
             s.push_str(t.text(self.src));
             end = t.end;
         }
-        if let Err(m) = self.b.add_vertex_data(target, &s, target_span) {
+        Pending {
+            target: target.to_string(),
+            target_span,
+            data: s,
+            start,
+            end,
+        }
+    }
+
+    /// Apply node data collected by [`Parser::shape_data`].
+    fn apply(&mut self, p: Option<Pending>) -> PResult<()> {
+        let Some(p) = p else {
+            return Ok(());
+        };
+        if let Err(m) = self.b.add_vertex_data(&p.target, &p.data, p.target_span) {
             // Point at the `shape:` entry when that is what is wrong.
-            let raw = self.src.get(start..end).unwrap_or("");
+            let raw = self.src.get(p.start..p.end).unwrap_or("");
             let (s0, e0) = match raw.find("shape") {
                 Some(k) if m.contains("shape") => {
                     let line_end = raw[k..].find([',', '\n', '}']).map_or(raw.len(), |x| k + x);
-                    (start + k, start + line_end)
+                    (p.start + k, p.start + line_end)
                 }
-                _ => (start, end),
+                _ => (p.start, p.end),
             };
             return self.semantic(s0, e0, m);
         }
@@ -736,28 +764,50 @@ impl<'a> Parser<'a> {
     }
 
     /// `node = styled_vertex { [ shape_data ] SPACE AMP SPACE styled_vertex } [ shape_data ]`
-    fn node_group(&mut self, after: &str) -> PResult<Vec<(String, Span)>> {
+    /// Returns the ids and the node data of the last one, not yet applied.
+    fn node_group(&mut self, after: &str) -> PResult<Group> {
         let mut ids = vec![self.styled_vertex(after)?];
         loop {
+            let mut pending = None;
             if self.kind() == Tok::ShapeData {
                 let (last, sp) = ids.last().cloned().unwrap_or_default();
-                self.shape_data(&last, sp)?;
+                pending = Some(self.shape_data(&last, sp));
             }
             if self.kind() == Tok::Space && self.kind_at(1) == Tok::Amp {
                 self.bump();
                 self.bump();
                 self.expect(Tok::Space, "expected a space after \"&\"")?;
                 ids.push(self.styled_vertex(" after \"&\"")?);
+                self.apply(pending)?;
                 continue;
             }
-            break;
+            return Ok((ids, pending));
         }
-        Ok(ids)
+    }
+
+    /// Check the token that ends a node (what Mermaid reads before it acts
+    /// on the node): `[ SPACE ] separator`, or a link.
+    fn node_follower(&mut self) -> PResult<()> {
+        match self.kind() {
+            Tok::Link | Tok::StartLink | Tok::LinkId => Ok(()),
+            k if is_separator(k) => Ok(()),
+            Tok::Space => {
+                if is_separator(self.kind_at(1)) || self.kind_at(1) == Tok::LinkId {
+                    Ok(())
+                } else {
+                    self.bump();
+                    self.fail("expected a line break or \";\" after the statement")
+                }
+            }
+            _ => self.fail("expected a line break or \";\" after the statement"),
+        }
     }
 
     /// `vertex_statement = node [ SPACE ] { link node [ SPACE ] }`
     fn vertex_statement(&mut self) -> PResult<Vec<String>> {
-        let mut prev = self.node_group("")?;
+        let (mut prev, pending) = self.node_group("")?;
+        self.node_follower()?;
+        self.apply(pending)?;
         let mut members: Vec<String> = prev.iter().map(|x| x.0.clone()).collect();
         if self.kind() == Tok::Space {
             self.bump();
@@ -773,7 +823,9 @@ impl<'a> Parser<'a> {
                 .trim()
                 .to_string();
             let span = self.span_of(arrow_start, arrow_end);
-            let next = self.node_group(&format!(" after \"{arrow_text}\""))?;
+            let (next, pending) = self.node_group(&format!(" after \"{arrow_text}\""))?;
+            self.node_follower()?;
+            self.apply(pending)?;
             if let Err(m) = self.b.add_link(&prev, &next, &link, span) {
                 return self.semantic(arrow_start, arrow_end, m);
             }

@@ -276,10 +276,35 @@ fn front_matter(t: &Mapped) -> Option<FrontMatter> {
 fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<String>) {
     let mut title = None;
     // An unclosed flow collection (`title: [`) is the YAML error seen in
-    // practice; the full YAML grammar is not checked.
-    let opens = body.matches(['[', '{']).count();
-    let closes = body.matches([']', '}']).count();
-    if opens > closes {
+    // practice; the full YAML grammar is not checked. A value that starts
+    // with `[` or `{` opens one, which may span lines.
+    let mut depth: i64 = 0;
+    let mut in_flow = false;
+    for line in body.split('\n') {
+        let counted = if in_flow {
+            line
+        } else {
+            match line.split_once(": ") {
+                Some((_, v)) if v.trim_start().starts_with(['[', '{']) => v,
+                _ => continue,
+            }
+        };
+        for c in counted.chars() {
+            match c {
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        in_flow = depth > 0;
+        if !in_flow {
+            depth = 0;
+        }
+    }
+    if let Err(e) = crate::flowchart::yaml::check_block(body) {
+        return (None, Some(format!("invalid YAML in the front matter: {e}")));
+    }
+    if in_flow {
         return (
             None,
             Some("invalid YAML in the front matter: unclosed \"[\" or \"{\"".into()),
@@ -329,10 +354,31 @@ fn remove_directives(t: &Mapped) -> Mapped {
             search = at + 3;
             continue;
         }
-        let end = match s[at + 3..].find("}%%") {
-            Some(r) => at + 3 + r + 3,
-            None => s.len(),
+        // `(\w+)\s*:` or `(\w+)`, then `\s*`, then a word or anything up
+        // to `}%%`, then `\s*` and an optional `}%%` (Mermaid's regex).
+        let word_w = |x: &str| {
+            x.bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count()
         };
+        let skip_ws = |x: &str| x.len() - x.trim_start_matches(js_space).len();
+        let mut k = at + 3 + ws + word;
+        let colon = k + skip_ws(&s[k..]);
+        if s[colon..].starts_with(':') {
+            k = colon + 1;
+        }
+        k += skip_ws(&s[k..]);
+        let w = word_w(&s[k..]);
+        if w > 0 {
+            k += w;
+        } else {
+            k = s[k..].find("}%%").map_or(s.len(), |r| k + r);
+        }
+        k += skip_ws(&s[k..]);
+        if s[k..].starts_with("}%%") {
+            k += 3;
+        }
+        let end = k;
         m.copy(t, pos, at);
         pos = end;
         search = end;

@@ -51,6 +51,13 @@ pub(crate) fn unquote(s: &str) -> Option<String> {
             if c == '\\' {
                 match chars.next() {
                     Some('n') => out.push('\n'),
+                    Some('r') => out.push('\r'),
+                    Some('0') => out.push('\0'),
+                    Some('b') => out.push('\u{8}'),
+                    Some('f') => out.push('\u{C}'),
+                    Some('v') => out.push('\u{B}'),
+                    Some('e') => out.push('\u{1B}'),
+                    Some(' ') => out.push(' '),
                     Some('t') => out.push('\t'),
                     Some('"') => out.push('"'),
                     Some('\\') => out.push('\\'),
@@ -180,15 +187,35 @@ fn parse_flow(text: &str) -> Result<Vec<(String, Value)>, String> {
     if text.matches('"').count() % 2 == 1 {
         return Err("unterminated quoted value".into());
     }
-    for entry in split_top(text, ',') {
+    let entries = split_top(text, ',');
+    let n = entries.len();
+    for (i, entry) in entries.into_iter().enumerate() {
         if entry.trim().is_empty() {
-            continue;
+            // `{a: 1,}` is fine; `{, a: 1}` and `{a: 1,, b: 2}` are not.
+            if i + 1 == n {
+                continue;
+            }
+            return Err("expected the node content, but found \",\"".into());
         }
         match key_colon(entry) {
             Some(c) => {
                 let v = &entry[c + 1..];
-                if v.trim_start().starts_with(['}', ']']) {
-                    return Err(format!("unexpected {} in value", v.trim()));
+                let k = entry[..c].trim();
+                let vt = v.trim();
+                let plain_v = !vt.starts_with(['"', '\'', '[', '{']);
+                let plain_k = !k.starts_with(['"', '\'']);
+                let nested_open = !plain_v
+                    && vt.starts_with(['[', '{'])
+                    && vt.matches(['[', '{']).count() != vt.matches([']', '}']).count();
+                if (plain_k && (k.contains(['[', ']', '{', '}']) || bad_plain_start(k)))
+                    || (plain_v
+                        && (vt.contains(['[', ']', '{', '}'])
+                            || bad_plain_start(vt)
+                            || key_colon(vt).is_some()
+                            || vt.ends_with(" :")))
+                    || nested_open
+                {
+                    return Err("missed comma between flow collection entries".into());
                 }
                 push_unique(&mut out, key_of(&entry[..c]), scalar(v)?)?;
             }
@@ -205,7 +232,177 @@ fn parse_flow(text: &str) -> Result<Vec<(String, Value)>, String> {
     Ok(out)
 }
 
+/// Characters that cannot start a plain scalar (js-yaml's rule, minus the
+/// block-scalar indicators `|` and `>` and the comment `#`).
+fn bad_plain_start(v: &str) -> bool {
+    v.starts_with(['%', '@', '`', '*', '!', '|', '>']) || v == "-" || v.starts_with("- ")
+}
+
+#[derive(PartialEq)]
+enum Kind {
+    Map,
+    Scalar,
+    Seq,
+}
+
+struct Level {
+    indent: usize,
+    kind: Kind,
+    keys: Vec<String>,
+    /// The last entry had its value on the same line.
+    inline_value: bool,
+}
+
+fn is_seq_item(c: &str) -> bool {
+    c == "-" || c.starts_with("- ")
+}
+
+/// Check the block structure of a YAML document: indentation, tabs,
+/// duplicate keys, and mappings that follow a scalar (what js-yaml rejects
+/// in practice). Values are not interpreted.
+pub(crate) fn check_block(text: &str) -> Result<(), String> {
+    let mut stack: Vec<Level> = Vec::new();
+    // indent of a `key:` line whose value is on the following lines
+    let mut expecting: Option<usize> = None;
+    for (n, line) in text.split('\n').enumerate() {
+        let content = line.trim();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let lead = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        if lead.contains('\t') {
+            return Err(format!(
+                "tab characters must not be used in indentation (line {})",
+                n + 1
+            ));
+        }
+        let i = lead.len();
+        let c = line.trim_end().trim_start_matches([' ', '\t']);
+        let key = key_colon(c);
+        let bad = || {
+            Err(format!(
+                "bad indentation of a mapping entry (line {})",
+                n + 1
+            ))
+        };
+        if let Some(p) = expecting.take() {
+            if i > p || (i == p && is_seq_item(c)) {
+                let kind = if is_seq_item(c) {
+                    Kind::Seq
+                } else if key.is_some() {
+                    Kind::Map
+                } else {
+                    Kind::Scalar
+                };
+                let mut level = Level {
+                    indent: i,
+                    kind,
+                    keys: Vec::new(),
+                    inline_value: false,
+                };
+                if let Some(k) = key.filter(|_| level.kind == Kind::Map) {
+                    level.keys.push(key_of(&c[..k]));
+                    let v = c[k + 1..].trim();
+                    if v.is_empty() {
+                        expecting = Some(i);
+                    }
+                    level.inline_value = !v.is_empty();
+                }
+                stack.push(level);
+                continue;
+            }
+        }
+        while stack.len() > 1 && stack.last().is_some_and(|t| i < t.indent) {
+            stack.pop();
+        }
+        // A sequence at the indent of its key ends where a key follows.
+        if stack.len() > 1
+            && stack
+                .last()
+                .is_some_and(|t| t.kind == Kind::Seq && i == t.indent && !is_seq_item(c))
+        {
+            stack.pop();
+        }
+        let Some(top) = stack.last_mut() else {
+            let kind = if is_seq_item(c) {
+                Kind::Seq
+            } else if key.is_some() {
+                Kind::Map
+            } else {
+                Kind::Scalar
+            };
+            let mut level = Level {
+                indent: i,
+                kind,
+                keys: Vec::new(),
+                inline_value: false,
+            };
+            if let Some(k) = key.filter(|_| level.kind == Kind::Map) {
+                level.keys.push(key_of(&c[..k]));
+                let v = c[k + 1..].trim();
+                if !v.starts_with(['"', '\'', '[', '{']) && key_colon(v).is_some() {
+                    return bad();
+                }
+                if v.is_empty() {
+                    expecting = Some(i);
+                }
+                level.inline_value = !v.is_empty();
+            }
+            stack.push(level);
+            continue;
+        };
+        if i < top.indent {
+            return bad();
+        }
+        if i > top.indent {
+            // Only a continuation of a multi-line plain value can be here.
+            if key.is_some() {
+                return bad();
+            }
+            continue;
+        }
+        match top.kind {
+            Kind::Map => match key {
+                Some(k) => {
+                    let name = key_of(&c[..k]);
+                    if top.keys.contains(&name) {
+                        return Err(format!(
+                            "duplicated mapping key \"{name}\" (line {})",
+                            n + 1
+                        ));
+                    }
+                    top.keys.push(name);
+                    let v = c[k + 1..].trim();
+                    if !v.starts_with(['"', '\'', '[', '{']) && key_colon(v).is_some() {
+                        return bad();
+                    }
+                    if v.is_empty() {
+                        expecting = Some(i);
+                    }
+                    top.inline_value = !v.is_empty();
+                }
+                None => return bad(),
+            },
+            Kind::Scalar => {
+                if key.is_some() {
+                    return Err(format!(
+                        "end of the stream or a document separator is expected (line {})",
+                        n + 1
+                    ));
+                }
+            }
+            Kind::Seq => {
+                if !is_seq_item(c) {
+                    return bad();
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn parse_block(text: &str) -> Result<Vec<(String, Value)>, String> {
+    check_block(text)?;
     let mut out: Vec<(String, Value)> = Vec::new();
     let mut indent: Option<usize> = None;
     for line in text.split('\n') {
@@ -216,22 +413,12 @@ fn parse_block(text: &str) -> Result<Vec<(String, Value)>, String> {
         let ind = body.len() - body.trim_start().len();
         let base = *indent.get_or_insert(ind);
         if ind > base {
-            // Continuation of a plain multi-line value.
+            // Continuation of a plain multi-line value (or a nested block).
             if let Some((_, Value::Str(s))) = out.last_mut() {
                 s.push(' ');
                 s.push_str(body.trim());
-                continue;
             }
-            return Err(format!(
-                "bad indentation of a mapping entry: {}",
-                body.trim()
-            ));
-        }
-        if ind < base {
-            return Err(format!(
-                "bad indentation of a mapping entry: {}",
-                body.trim()
-            ));
+            continue;
         }
         let entry = body.trim();
         match key_colon(entry) {
@@ -243,9 +430,13 @@ fn parse_block(text: &str) -> Result<Vec<(String, Value)>, String> {
                 } else {
                     v.split(" #").next().unwrap_or(v)
                 };
+                if bad_plain_start(v) || bad_plain_start(entry) {
+                    return Err(format!("unexpected character in \"{entry}\""));
+                }
                 push_unique(&mut out, key_of(&entry[..c]), scalar(v)?)?;
             }
-            None => return Err(format!("expected \"key: value\", found \"{entry}\"")),
+            // A document that is one plain scalar is valid YAML (no keys).
+            None => return Ok(Vec::new()),
         }
     }
     Ok(out)
