@@ -82,6 +82,11 @@ pub(crate) fn unquote(s: &str) -> Option<String> {
 
 fn scalar(raw: &str) -> Result<Value, String> {
     let t = raw.trim();
+    // `&name value`: an anchor before the value.
+    if let Some(rest) = t.strip_prefix('&') {
+        let after = rest.find(char::is_whitespace).map_or("", |k| &rest[k..]);
+        return scalar(after);
+    }
     if t.is_empty() || t == "null" || t == "~" {
         return Ok(Value::Null);
     }
@@ -235,6 +240,7 @@ fn parse_flow(text: &str) -> Result<Vec<(String, Value)>, String> {
 /// Characters that cannot start a plain scalar (js-yaml's rule, minus the
 /// block-scalar indicators `|` and `>` and the comment `#`).
 fn bad_plain_start(v: &str) -> bool {
+    // (`&` starts an anchor, which [`scalar`] skips.)
     v.starts_with(['%', '@', '`', '*', '!', '|', '>']) || v == "-" || v.starts_with("- ")
 }
 
