@@ -44,7 +44,7 @@ fn conformance_with_mermaid() {
     let mut listed_seen = Vec::new();
     let mut summary = Vec::new();
     let mut compared_vertices = 0;
-    for corpus in ["mermaid-docs", "edge-cases"] {
+    for corpus in ["mermaid-docs", "edge-cases", "fuzz"] {
         let path = fixtures().join(corpus).join("expected-raw.jsonl");
         let text = std::fs::read_to_string(&path).expect("vendored expectations");
         let (mut n, mut matched) = (0, 0);

@@ -312,14 +312,15 @@ fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<Strin
     }
     for line in body.split('\n') {
         let line = line.strip_prefix(indent).unwrap_or(line);
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') || line.trim() == "---" {
             continue;
         }
         if line.starts_with([' ', '\t']) {
             continue;
         }
+        // (check_block above has vetted the structure.)
         let Some((key, value)) = line.split_once(':') else {
-            return (None, Some("invalid YAML in the front matter".into()));
+            continue;
         };
         if key.trim() == "title" {
             let v = value.trim();

@@ -270,11 +270,20 @@ pub(crate) fn check_block(text: &str) -> Result<(), String> {
     let mut stack: Vec<Level> = Vec::new();
     // indent of a `key:` line whose value is on the following lines
     let mut expecting: Option<usize> = None;
+    let mut seen_content = false;
     for (n, line) in text.split('\n').enumerate() {
         let content = line.trim();
         if content.is_empty() || content.starts_with('#') {
             continue;
         }
+        if line.trim_end() == "---" {
+            // An explicit document start; a second document is an error.
+            if seen_content {
+                return Err("expected a single document in the stream".into());
+            }
+            continue;
+        }
+        seen_content = true;
         let lead = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
         if lead.contains('\t') {
             return Err(format!(
