@@ -300,7 +300,7 @@ impl<'a> Lexer<'a> {
 
     /// All tokens up to the end (or the first lexical error).
     pub fn tokenize(mut self) -> Vec<Token> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.src.len() / 4 + 8);
         loop {
             let t = self.next_token();
             let k = t.kind;
@@ -891,6 +891,25 @@ impl<'a> Lexer<'a> {
                 ret!(n, Some(t));
             }
         }
+        // Every link rule starts with optional whitespace and then one of
+        // these characters; skip them all otherwise (a fast path only).
+        let first = i.trim_start_matches(js_space).bytes().next();
+        let may_link = matches!(first, Some(b'-' | b'=' | b'.' | b'~' | b'x' | b'o' | b'<'));
+        if may_link {
+            if let Some(r) = self.link_rules(i) {
+                return Some(r);
+            }
+        }
+        self.bracket_rules(i)
+    }
+
+    /// Rules 70–79: links and the openers of inline edge labels.
+    fn link_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, $tok, None))
+            };
+        }
         if let Some(n) = normal_link(i) {
             ret!(n, Some(Tok::Link));
         }
@@ -914,6 +933,16 @@ impl<'a> Lexer<'a> {
         }
         if let Some(n) = invisible_link(i) {
             ret!(n, Some(Tok::Link));
+        }
+        None
+    }
+
+    /// Rules 82–121: brackets, ids, punctuation, line breaks and spaces.
+    fn bracket_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, $tok, None))
+            };
         }
         macro_rules! push_ret {
             ($s:expr, $state:expr, $tok:expr) => {
@@ -957,7 +986,7 @@ impl<'a> Lexer<'a> {
         if i.starts_with('-') {
             ret!(1, Some(Tok::Minus));
         }
-        if let Some(c) = i.chars().next() {
+        if let Some(c) = i.chars().next().filter(|c| !c.is_ascii()) {
             if is_unicode_letter(c) {
                 ret!(c.len_utf8(), Some(Tok::UnicodeText));
             }

@@ -235,11 +235,11 @@ impl<'a> Parser<'a> {
     }
 
     fn bump(&mut self) -> Token {
-        let t = self.peek().clone();
+        let i = self.pos.min(self.toks.len().saturating_sub(1));
         if self.pos < self.toks.len().saturating_sub(1) {
             self.pos += 1;
         }
-        t
+        self.toks[i].clone()
     }
 
     fn span_of(&self, start: usize, end: usize) -> Span {
@@ -379,7 +379,13 @@ impl<'a> Parser<'a> {
         let mut stack: Vec<Frame> = Vec::new();
         let mut top: Vec<Member> = Vec::new();
         loop {
-            let t = self.peek().clone();
+            let t = self.peek();
+            let t = Token {
+                kind: t.kind,
+                start: t.start,
+                end: t.end,
+                value: None,
+            };
             macro_rules! list {
                 () => {
                     match stack.last_mut() {
@@ -390,9 +396,13 @@ impl<'a> Parser<'a> {
             }
             match t.kind {
                 Tok::Semi | Tok::Newline | Tok::Space | Tok::Eof => {
-                    let s = t.text(self.src).to_string();
-                    list!().push(Member::Id(s));
-                    self.bump();
+                    // Blank entries are dropped by Mermaid anyway; `;` is kept.
+                    if t.kind == Tok::Semi {
+                        list!().push(Member::Id(";".into()));
+                    }
+                    if self.pos + 1 < self.toks.len() {
+                        self.pos += 1;
+                    }
                 }
                 Tok::End0 => {
                     if !stack.is_empty() {

@@ -103,11 +103,11 @@ pub(crate) fn preprocess(block: &str) -> Preprocessed {
         }
         None => t,
     };
-    let t = remove_directives(&t);
-    let t = remove_comments(&t, &mut out.comments, block);
-    let t = trim_start(&t);
-    let t = encode_entities(&t);
-    let t = squeeze_after_braces(&t);
+    let t = remove_directives(t);
+    let t = remove_comments(t, &mut out.comments, block);
+    let t = trim_start(t);
+    let t = encode_entities(t);
+    let t = squeeze_after_braces(t);
     let mut t = t;
     // Mermaid appends a line break before parsing.
     let end = block.len();
@@ -334,9 +334,9 @@ fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<Strin
 }
 
 /// Remove `%%{ ... }%%` directives anywhere.
-fn remove_directives(t: &Mapped) -> Mapped {
+fn remove_directives(t: Mapped) -> Mapped {
     if !t.text.contains("%%{") {
-        return t.clone();
+        return t;
     }
     let s = &t.text;
     let mut m = Mapped::with_capacity(s.len());
@@ -380,20 +380,20 @@ fn remove_directives(t: &Mapped) -> Mapped {
             k += 3;
         }
         let end = k;
-        m.copy(t, pos, at);
+        m.copy(&t, pos, at);
         pos = end;
         search = end;
     }
-    m.copy(t, pos, s.len());
+    m.copy(&t, pos, s.len());
     m.finish(*t.map.last().unwrap_or(&0))
 }
 
 /// Remove whole-line `%%` comments (and blank lines just before them),
 /// recording each comment.
-fn remove_comments(t: &Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapped {
+fn remove_comments(t: Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapped {
     let s = &t.text;
     if !s.contains("%%") {
-        return t.clone();
+        return t;
     }
     let b = s.as_bytes();
     let mut m = Mapped::with_capacity(s.len());
@@ -415,7 +415,7 @@ fn remove_comments(t: &Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapp
                 .map(|x| x.trim().to_string())
                 .unwrap_or(text);
             comments.push(Comment { text, span });
-            m.copy(t, pos, line);
+            m.copy(&t, pos, line);
             let next = if eol < b.len() { eol + 1 } else { eol };
             pos = next;
             line = next;
@@ -426,21 +426,24 @@ fn remove_comments(t: &Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapp
             }
         }
     }
-    m.copy(t, pos, s.len());
+    m.copy(&t, pos, s.len());
     m.finish(*t.map.last().unwrap_or(&0))
 }
 
-fn trim_start(t: &Mapped) -> Mapped {
+fn trim_start(t: Mapped) -> Mapped {
     let trimmed = t.text.trim_start_matches(js_space);
     let from = t.text.len() - trimmed.len();
-    slice(t, from, t.text.len())
+    if from == 0 {
+        return t;
+    }
+    slice(&t, from, t.text.len())
 }
 
 /// Mermaid's `encodeEntities`: drop the last `;` of `style`/`classDef` lines
 /// with a colour, then turn `#name;` into private marker characters.
-fn encode_entities(t: &Mapped) -> Mapped {
+fn encode_entities(t: Mapped) -> Mapped {
     let t = drop_style_semicolon(t, "style");
-    let t = drop_style_semicolon(&t, "classDef");
+    let t = drop_style_semicolon(t, "classDef");
     if !t.text.contains('#') {
         return t;
     }
@@ -489,9 +492,9 @@ pub(crate) fn decode_entities(s: &str) -> String {
 
 /// `/word.*:\S*#.*;/g`: on a line with `word`, then a `:` whose following
 /// non-space run holds a `#`, then a `;`, the last `;` of the line goes.
-fn drop_style_semicolon(t: &Mapped, word: &str) -> Mapped {
+fn drop_style_semicolon(t: Mapped, word: &str) -> Mapped {
     if !t.text.contains(word) {
-        return t.clone();
+        return t;
     }
     let s = &t.text;
     let mut drop = Vec::new();
@@ -517,22 +520,22 @@ fn drop_style_semicolon(t: &Mapped, word: &str) -> Mapped {
         line_start += line.len() + 1;
     }
     if drop.is_empty() {
-        return t.clone();
+        return t;
     }
     let mut m = Mapped::with_capacity(s.len());
     let mut pos = 0;
     for d in drop {
-        m.copy(t, pos, d);
+        m.copy(&t, pos, d);
         pos = d + 1;
     }
-    m.copy(t, pos, s.len());
+    m.copy(&t, pos, s.len());
     m.finish(*t.map.last().unwrap_or(&0))
 }
 
 /// `}` + whitespace + line break becomes `}` + line break.
-fn squeeze_after_braces(t: &Mapped) -> Mapped {
+fn squeeze_after_braces(t: Mapped) -> Mapped {
     if !t.text.contains('}') {
-        return t.clone();
+        return t;
     }
     let s = &t.text;
     let b = s.as_bytes();
@@ -545,7 +548,7 @@ fn squeeze_after_braces(t: &Mapped) -> Mapped {
             let ws_end = i + 1 + (rest.len() - rest.trim_start_matches(js_space).len());
             if let Some(nl) = s[i + 1..ws_end].rfind('\n') {
                 let nl = i + 1 + nl;
-                m.copy(t, pos, i + 1);
+                m.copy(&t, pos, i + 1);
                 pos = nl;
                 i = nl;
                 continue;
@@ -553,7 +556,7 @@ fn squeeze_after_braces(t: &Mapped) -> Mapped {
         }
         i += 1;
     }
-    m.copy(t, pos, s.len());
+    m.copy(&t, pos, s.len());
     m.finish(*t.map.last().unwrap_or(&0))
 }
 
