@@ -66,6 +66,8 @@ pub(crate) struct Builder {
     sub_lookup: HashMap<String, usize>,
     in_subgraph: HashSet<String>,
     sub_count: usize,
+    /// Config `flowchart.inheritDir`.
+    pub inherit_dir: bool,
 }
 
 impl Builder {
@@ -298,6 +300,9 @@ impl Builder {
                     }
                 }
             }
+        }
+        if dir.is_none() && self.inherit_dir {
+            dir = Some(self.d.direction.clone());
         }
         let sid = sid.unwrap_or_else(|| format!("subGraph{}", self.sub_count));
         self.sub_count += 1;

@@ -162,7 +162,7 @@ pub fn parse(text: &str) -> Parsed {
         };
     }
     let toks = lexer::Lexer::new(&cleaned.text).tokenize();
-    let p = parser::Parser::new(&cleaned.text, toks, cleaned);
+    let p = parser::Parser::new(&cleaned.text, toks, cleaned, pre.inherit_dir);
     let (diagram, fail, _, _) = p.parse();
     match (diagram, fail) {
         (Some(mut d), None) => {
@@ -188,5 +188,52 @@ pub fn parse(text: &str) -> Parsed {
                 errors,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagram_kinds() {
+        assert_eq!(parse("graph TD\nA").kind, DiagramKind::Flowchart);
+        assert_eq!(parse("flowchart-elk LR\nA").kind, DiagramKind::Flowchart);
+        assert_eq!(parse("swimlane-beta LR\nA").kind, DiagramKind::Flowchart);
+        assert_eq!(
+            parse("sequenceDiagram\nA->>B: hi").kind,
+            DiagramKind::Other("sequenceDiagram".into())
+        );
+        let p = parse("Flowchart LR\nA");
+        assert_eq!(p.kind, DiagramKind::Unknown);
+        assert!(p.diagram.is_none());
+    }
+
+    #[test]
+    fn comments_title_and_spans_are_in_block_coordinates() {
+        let text = "---\ntitle: Shop\n---\n\u{feff}flowchart LR\r\n  %% spoflint-disable x\r\n  A --> B\r\n";
+        let p = parse(text);
+        let d = p.diagram.expect("parses");
+        assert_eq!(d.title.as_deref(), Some("Shop"));
+        assert_eq!(d.comments.len(), 1);
+        assert_eq!(d.comments[0].text, "spoflint-disable x");
+        let c = d.comments[0].span;
+        assert_eq!(&text[c.start..c.end], "%% spoflint-disable x");
+        let a = d.nodes[0].occurrences[0];
+        assert_eq!(&text[a.start..a.end], "A");
+        let h = d.header_span;
+        assert_eq!(&text[h.start..h.end], "flowchart");
+        assert_eq!(
+            &text[d.edges[0].span.start..d.edges[0].span.end].trim(),
+            &"-->"
+        );
+    }
+
+    #[test]
+    fn error_points_at_the_offending_token() {
+        let text = "flowchart LR\n  A --> B\n  end --> C\n";
+        let p = parse(text);
+        let e = &p.errors[0];
+        assert_eq!(&text[e.span.start..e.span.end].trim(), &"end");
     }
 }

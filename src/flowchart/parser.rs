@@ -208,13 +208,15 @@ fn edge_type(ty: &str, double: bool) -> EdgeType {
 }
 
 impl<'a> Parser<'a> {
-    pub fn new(src: &'a str, toks: Vec<Token>, map: &'a Mapped) -> Self {
+    pub fn new(src: &'a str, toks: Vec<Token>, map: &'a Mapped, inherit_dir: bool) -> Self {
+        let mut b = Builder::default();
+        b.inherit_dir = inherit_dir;
         Parser {
             src,
             toks,
             pos: 0,
             map,
-            b: Builder::default(),
+            b,
         }
     }
 

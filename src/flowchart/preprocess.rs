@@ -84,6 +84,9 @@ pub(crate) struct Preprocessed {
     pub title: Option<String>,
     /// Whole-line `%%` comments.
     pub comments: Vec<Comment>,
+    /// `flowchart.inheritDir: true` in the front matter config or an
+    /// `init` directive: subgraphs without `direction` take the diagram's.
+    pub inherit_dir: bool,
     /// A front matter error (Mermaid fails before parsing).
     pub error: Option<(Span, String)>,
 }
@@ -95,6 +98,7 @@ pub(crate) fn preprocess(block: &str) -> Preprocessed {
     let t = quote_tag_attributes(t);
     let t = match front_matter(&t) {
         Some(fm) => {
+            out.inherit_dir |= yaml_inherit_dir(&t.text[..fm.len.min(t.text.len())]);
             out.title = fm.title;
             if let Some(e) = fm.error {
                 out.error = Some((t.span(0, fm.len), e));
@@ -103,6 +107,14 @@ pub(crate) fn preprocess(block: &str) -> Preprocessed {
         }
         None => t,
     };
+    if t.text.contains("%%{") {
+        // Only the directives' text matters; a rough look is enough here.
+        for (k, _) in t.text.match_indices("%%{") {
+            let end = t.text[k..].find("}%%").map_or(t.text.len(), |e| k + e);
+            let d = &t.text[k..end];
+            out.inherit_dir |= d.contains("flowchart") && mentions_inherit_dir(d);
+        }
+    }
     let t = remove_directives(t);
     let t = remove_comments(t, &mut out.comments, block);
     let t = trim_start(t);
@@ -124,6 +136,44 @@ fn slice(t: &Mapped, from: usize, to: usize) -> Mapped {
     m.copy(t, from, to);
     let end = t.map.get(to).copied().unwrap_or(0);
     m.finish(end)
+}
+
+/// Whether front matter sets `config.flowchart.inheritDir: true`.
+fn yaml_inherit_dir(s: &str) -> bool {
+    let mut path: Vec<(usize, String)> = Vec::new();
+    for line in s.split('\n') {
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        let Some((key, value)) = body.split_once(':') else {
+            continue;
+        };
+        while path.last().is_some_and(|(i, _)| *i >= indent) {
+            path.pop();
+        }
+        let key = key.trim().trim_matches(['"', '\'']).to_string();
+        let keys: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).collect();
+        if key == "inheritDir" && keys == ["config", "flowchart"] {
+            return value.trim().trim_matches(['"', '\'']) == "true";
+        }
+        path.push((indent, key));
+    }
+    false
+}
+
+/// Whether config text sets `inheritDir` to `true` (YAML or JSON).
+fn mentions_inherit_dir(s: &str) -> bool {
+    s.match_indices("inheritDir").any(|(k, _)| {
+        let rest = s[k + "inheritDir".len()..].trim_start_matches(['"', '\'']);
+        let rest = rest.trim_start();
+        rest.strip_prefix(':').is_some_and(|r| {
+            r.trim_start()
+                .trim_start_matches(['"', '\''])
+                .starts_with("true")
+        })
+    })
 }
 
 /// `\r\n` and lone `\r` become `\n`.
