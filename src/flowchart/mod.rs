@@ -129,6 +129,32 @@ fn detect(text: &str) -> DiagramKind {
     DiagramKind::Unknown
 }
 
+/// Where an "unexpected end" error goes: just after the last character, or
+/// at the start of the next line of the block when Mermaid had read a line
+/// break after it (it reports that line).
+fn end_position(text: &str, after: usize, broke: bool) -> usize {
+    let after = after.min(text.len());
+    if !broke {
+        return after;
+    }
+    let b = text.as_bytes();
+    let mut i = after;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => return i + 1,
+            b'\r' => {
+                return if b.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+            }
+            _ => i += 1,
+        }
+    }
+    text.len()
+}
+
 /// Parse the text of one Mermaid block.
 pub fn parse(text: &str) -> Parsed {
     let pre = preprocess::preprocess(text);
@@ -177,7 +203,10 @@ pub fn parse(text: &str) -> Parsed {
         (_, fail) => {
             let errors = fail
                 .map(|f| SyntaxError {
-                    span: cleaned.span(f.start, f.end),
+                    span: match f.end_after {
+                        Some((after, broke)) => Span::at(end_position(text, after, broke)),
+                        None => cleaned.span(f.start, f.end),
+                    },
                     message: f.message,
                 })
                 .into_iter()

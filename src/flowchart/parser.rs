@@ -16,6 +16,10 @@ pub(crate) struct Fail {
     pub start: usize,
     pub end: usize,
     pub message: String,
+    /// For an error at the end of the input (no token of its own): the
+    /// block offset just after the last character, and whether a line break
+    /// was read after it (Mermaid then reports the next line).
+    pub end_after: Option<(usize, bool)>,
 }
 
 type PResult<T> = Result<T, Fail>;
@@ -276,11 +280,34 @@ impl<'a> Parser<'a> {
         } else {
             format!("{expected}, found {}", self.describe(t))
         };
+        let block_end = self.map.map.last().copied().unwrap_or(0);
+        let at_end = matches!(t.kind, Tok::End0 | Tok::Eof)
+            || self.map.map.get(t.start).is_some_and(|&o| o >= block_end);
+        let end_after = at_end.then(|| self.end_position(t.start));
         Err(Fail {
             start,
             end,
             message,
+            end_after,
         })
+    }
+
+    /// Where to report "unexpected end": the block offset just after the
+    /// last character before `at`, and whether a line break follows it.
+    fn end_position(&self, at: usize) -> (usize, bool) {
+        let map = &self.map.map;
+        let block_end = map.last().copied().unwrap_or(0);
+        let before = self.src.get(..at).unwrap_or("");
+        let p = before.trim_end_matches(super::preprocess::js_space).len();
+        // Only line breaks inside tokens already read count (not the
+        // offending token itself).
+        let broke = self.src.get(p..at).is_some_and(|gap| gap.contains('\n'));
+        let after = if p > 0 {
+            map.get(p - 1).map_or(block_end, |&o| o + 1)
+        } else {
+            0
+        };
+        (after, broke)
     }
 
     fn semantic<T>(&self, start: usize, end: usize, message: String) -> PResult<T> {
@@ -288,6 +315,7 @@ impl<'a> Parser<'a> {
             start,
             end,
             message,
+            end_after: None,
         })
     }
 
