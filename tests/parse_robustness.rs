@@ -116,3 +116,101 @@ fn ten_thousand_lines_parse_quickly() {
     // Generous bound for unoptimised test builds; release is far faster.
     assert!(took.as_millis() < 3_000, "took {took:?}");
 }
+
+#[test]
+fn no_panic_on_random_token_soup() {
+    // A fixed xorshift sequence keeps the test deterministic.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let alphabet = [
+        "A",
+        "b",
+        "1",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\r\n",
+        "-",
+        "--",
+        "->",
+        ">",
+        "<",
+        "=",
+        ".",
+        "~",
+        "o",
+        "x",
+        "[",
+        "]",
+        "(",
+        ")",
+        "{",
+        "}",
+        "|",
+        "\"",
+        "`",
+        "&",
+        ":",
+        ";",
+        ",",
+        "#",
+        "%%",
+        "@",
+        "@{",
+        "}%%",
+        "%%{",
+        "\\",
+        "/",
+        "^",
+        "v",
+        "end",
+        "subgraph ",
+        "style ",
+        "class ",
+        "classDef ",
+        "linkStyle ",
+        "click ",
+        "call ",
+        "href ",
+        "direction TB",
+        "accTitle:",
+        "accDescr{",
+        "default",
+        "interpolate",
+        "_blank",
+        "é",
+        "日",
+        "🙂",
+        "\u{feff}",
+        "---",
+        "shape: ",
+        "label: ",
+        "e1@",
+        "#quot;",
+        ":::",
+    ];
+    for _ in 0..4000 {
+        let n = (next() % 40) as usize;
+        let mut s = String::from(if next() % 2 == 0 {
+            "flowchart LR\n"
+        } else {
+            "graph\n"
+        });
+        for _ in 0..n {
+            s.push_str(alphabet[(next() % alphabet.len() as u64) as usize]);
+        }
+        let p = parse(&s);
+        for e in &p.errors {
+            assert!(
+                e.span.end <= s.len() && s.is_char_boundary(e.span.start),
+                "{s:?}"
+            );
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! data, classes, and subgraph membership by closing order. Owns those
 //! semantics; parses no text (the grammar calls it).
 
-use super::preprocess::{decode_entities, js_space};
+use super::preprocess::{decode_entities, js_space, js_trim};
 use super::shapes::is_valid_shape;
 use super::yaml::{self, Value};
 use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
@@ -73,7 +73,7 @@ pub(crate) struct Builder {
 impl Builder {
     /// Set the diagram direction from the header token.
     pub fn set_direction(&mut self, dir: &str) {
-        let d = dir.trim();
+        let d = js_trim(dir);
         let mut out = d.to_string();
         if d.contains('<') {
             out = "RL".into();
@@ -115,13 +115,13 @@ impl Builder {
     /// `addVertex(id, text, type)`: a mention of a vertex, with a bracket
     /// label and shape if it had one.
     pub fn add_vertex(&mut self, id: &str, text: Option<TextObj>, shape: Option<&str>, span: Span) {
-        if id.trim().is_empty() || self.edge_ids.contains(id) {
+        if js_trim(id).is_empty() || self.edge_ids.contains(id) {
             return;
         }
         let i = self.get_or_create(id, span);
         let n = &mut self.d.nodes[i];
         if let Some(t) = text {
-            n.label = strip_quotes(&decode_entities(t.text.trim()));
+            n.label = strip_quotes(&decode_entities(js_trim(&t.text)));
             n.label_type = t.kind.to_string();
             n.defined_at = span;
         }
@@ -133,7 +133,7 @@ impl Builder {
 
     /// `addVertex(id, ..., shapeData)`: `@{ ... }` on the last node.
     pub fn add_vertex_data(&mut self, id: &str, data: &str, span: Span) -> Result<(), String> {
-        if id.trim().is_empty() {
+        if js_trim(id).is_empty() {
             return Ok(());
         }
         let doc = yaml::parse_node_data(data)
@@ -171,7 +171,7 @@ impl Builder {
         }
         let label_blank = label
             .and_then(|l| l.as_text())
-            .map_or(true, |l| l.trim().is_empty());
+            .map_or(true, |l| js_trim(&l).is_empty());
         for key in ["icon", "img"] {
             if get(key).is_some_and(|v| v.truthy()) && label_blank && n.label == n.id {
                 n.label = String::new();
@@ -229,7 +229,7 @@ impl Builder {
         let label = link
             .text
             .as_ref()
-            .map(|t| strip_quotes(&decode_entities(t.text.trim())))
+            .map(|t| strip_quotes(&decode_entities(js_trim(&t.text))))
             .unwrap_or_default();
         let (id, user_id) = match id {
             Some(id) if !self.edge_ids.contains(id) => (id.to_string(), true),
@@ -281,7 +281,7 @@ impl Builder {
         list: Vec<Member>,
         span: Span,
     ) -> String {
-        let mut sid = Some(id.text.trim().to_string());
+        let mut sid = Some(js_trim(&id.text).to_string());
         if same && title.text.contains(js_space) {
             sid = None;
         }
@@ -292,7 +292,7 @@ impl Builder {
             match m {
                 Member::Dir(d) => dir = Some(d),
                 Member::Id(s) => {
-                    if s.trim().is_empty() {
+                    if js_trim(&s).is_empty() {
                         continue;
                     }
                     if seen.insert(s.clone()) {
@@ -318,7 +318,7 @@ impl Builder {
                 self.sub_lookup.insert(sid.clone(), self.d.subgraphs.len());
                 self.d.subgraphs.push(Subgraph {
                     id: sid.clone(),
-                    title: decode_entities(title.text.trim()),
+                    title: decode_entities(js_trim(&title.text)),
                     members: nodes,
                     parent: None,
                     dir,

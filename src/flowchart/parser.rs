@@ -6,7 +6,7 @@
 
 use super::builder::{Builder, LinkInfo, Member, TextObj};
 use super::lexer::{Tok, Token};
-use super::preprocess::Mapped;
+use super::preprocess::{js_trim, Mapped};
 use crate::model::{Diagram, EdgeType, Stroke};
 use crate::span::Span;
 
@@ -114,7 +114,7 @@ fn is_separator(k: Tok) -> bool {
 
 /// Mermaid's `destructLink(end, start)`.
 fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8>) {
-    let s = end.trim();
+    let s = js_trim(end);
     let mut line: &str = s.get(..s.len().saturating_sub(1)).unwrap_or("");
     let last = s.chars().last();
     let mut ty = "arrow_open";
@@ -161,7 +161,7 @@ fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8
         return (end_type, stroke, Some(length.clamp(0, 10) as u8));
     };
     // destructStartLink
-    let mut st = start.trim();
+    let mut st = js_trim(start);
     let mut sty = "arrow_open";
     match st.chars().next() {
         Some('<') => {
@@ -483,11 +483,11 @@ impl<'a> Parser<'a> {
                         Tok::AccDescrValue
                     };
                     let v = self.expect(want, "expected the accessibility text")?;
-                    let s = v.text(self.src).trim().to_string();
+                    let s = js_trim(v.text(self.src)).to_string();
                     list!().push(Member::Id(s));
                 }
                 Tok::AccDescrMultilineValue => {
-                    let s = t.text(self.src).trim().to_string();
+                    let s = js_trim(t.text(self.src)).to_string();
                     list!().push(Member::Id(s));
                     self.bump();
                 }

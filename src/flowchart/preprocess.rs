@@ -22,6 +22,11 @@ pub(crate) fn js_space(c: char) -> bool {
     )
 }
 
+/// JavaScript's `String.prototype.trim`.
+pub(crate) fn js_trim(s: &str) -> &str {
+    s.trim_matches(js_space)
+}
+
 /// Text plus, for every byte, the offset in the block it came from.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mapped {
@@ -100,8 +105,8 @@ pub(crate) fn preprocess(block: &str) -> Preprocessed {
         Some(fm) => {
             out.inherit_dir |= yaml_inherit_dir(&t.text[..fm.len.min(t.text.len())]);
             out.title = fm.title;
-            if let Some(e) = fm.error {
-                out.error = Some((t.span(0, fm.len), e));
+            if let Some((e, a, b)) = fm.error {
+                out.error = Some((t.span(a, b), e));
             }
             slice(&t, fm.len, t.text.len())
         }
@@ -245,7 +250,8 @@ fn quote_tag_attributes(mut t: Mapped) -> Mapped {
 struct FrontMatter {
     len: usize,
     title: Option<String>,
-    error: Option<String>,
+    /// The YAML error and the range (in the text given) it points at.
+    error: Option<(String, usize, usize)>,
 }
 
 fn is_break(c: u8) -> bool {
@@ -311,6 +317,22 @@ fn front_matter(t: &Mapped) -> Option<FrontMatter> {
         if let Some(end) = closing_end(i) {
             let body = &t.text[body_start..i];
             let (title, error) = front_matter_title(body, indent);
+            // Point at the line the YAML error names, else at the whole block.
+            let error = error.map(|e| match e.rsplit_once(" (line ") {
+                Some((msg, n)) => {
+                    let n: usize = n.trim_end_matches(')').parse().unwrap_or(1);
+                    let mut off = 0;
+                    for l in body.split('\n').take(n.saturating_sub(1)) {
+                        off += l.len() + 1;
+                    }
+                    let len = body[off.min(body.len())..]
+                        .find('\n')
+                        .unwrap_or(body.len() - off.min(body.len()));
+                    let a = body_start + off.min(body.len());
+                    (msg.to_string(), a, a + len)
+                }
+                None => (e, 0, end + 1),
+            });
             return Some(FrontMatter {
                 len: end + 1,
                 title,
