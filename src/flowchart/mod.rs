@@ -259,6 +259,19 @@ mod tests {
     }
 
     #[test]
+    fn edge_and_subgraph_spans_cover_their_text() {
+        let text =
+            "flowchart LR\n  subgraph s1 [Title]\n    A -- calls --> B\n    B -->|x| C\n  end\n";
+        let d = parse(text).diagram.expect("parses");
+        let e = d.edges[0].span;
+        assert_eq!(&text[e.start..e.end], "-- calls -->");
+        let e = d.edges[1].span;
+        assert_eq!(&text[e.start..e.end], "-->|x|");
+        let s = d.subgraphs[0].span;
+        assert_eq!(&text[s.start..s.end], "subgraph s1 [Title]");
+    }
+
+    #[test]
     fn error_points_at_the_offending_token() {
         let text = "flowchart LR\n  A --> B\n  end --> C\n";
         let p = parse(text);

@@ -252,6 +252,15 @@ impl<'a> Parser<'a> {
         self.map.span(start, end)
     }
 
+    /// The span of `start..end` without surrounding whitespace (link tokens
+    /// carry the spaces and line breaks around the arrow).
+    fn trimmed_span(&self, start: usize, end: usize) -> Span {
+        let raw = self.src.get(start..end).unwrap_or("");
+        let lead = raw.len() - raw.trim_start_matches(super::preprocess::js_space).len();
+        let body = js_trim(raw);
+        self.map.span(start + lead, start + lead + body.len())
+    }
+
     fn describe(&self, t: &Token) -> String {
         match t.kind {
             Tok::Newline => "the end of the line".into(),
@@ -544,7 +553,7 @@ impl<'a> Parser<'a> {
                     self.bump();
                     let title = self.text("expected a subgraph title inside \"[ ]\"")?;
                     self.expect(Tok::Sqe, "expected \"]\" to close the subgraph title")?;
-                    let span = self.span_of(kw.start, line_end(self));
+                    let span = self.trimmed_span(kw.start, line_end(self));
                     self.separator()?;
                     Ok(Frame {
                         id: Some(id),
@@ -554,7 +563,7 @@ impl<'a> Parser<'a> {
                         span,
                     })
                 } else {
-                    let span = self.span_of(kw.start, line_end(self));
+                    let span = self.trimmed_span(kw.start, line_end(self));
                     self.separator()?;
                     Ok(Frame {
                         id: Some(id.clone()),
@@ -862,7 +871,7 @@ impl<'a> Parser<'a> {
                 .unwrap_or("")
                 .trim()
                 .to_string();
-            let span = self.span_of(arrow_start, arrow_end);
+            let span = self.trimmed_span(arrow_start, arrow_end);
             let (next, pending) = self.node_group(&format!(" after \"{arrow_text}\""))?;
             self.node_follower()?;
             self.apply(pending)?;
