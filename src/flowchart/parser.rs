@@ -108,6 +108,24 @@ fn is_style_component(k: Tok) -> bool {
     matches!(k, Num | NodeString | Colon | Space | Brkt | Style)
 }
 
+fn is_shape_opener(k: Tok) -> bool {
+    use Tok::*;
+    matches!(
+        k,
+        Sqs | Ps
+            | DiamondStart
+            | StadiumStart
+            | SubroutineStart
+            | CylinderStart
+            | DoubleCircleStart
+            | EllipseStart
+            | TrapStart
+            | InvTrapStart
+            | VertexWithPropsStart
+            | ShapeData
+    )
+}
+
 fn is_separator(k: Tok) -> bool {
     matches!(k, Tok::Newline | Tok::Semi | Tok::Eof)
 }
@@ -317,6 +335,12 @@ impl<'a> Parser<'a> {
             0
         };
         (after, broke)
+    }
+
+    /// An error at the current token with a message of its own.
+    fn fail_with<T>(&self, message: &str) -> PResult<T> {
+        let t = self.peek();
+        self.semantic(t.start, t.end.max(t.start), message.to_string())
     }
 
     fn semantic<T>(&self, start: usize, end: usize, message: String) -> PResult<T> {
@@ -841,10 +865,16 @@ impl<'a> Parser<'a> {
             Tok::Link | Tok::StartLink | Tok::LinkId => Ok(()),
             k if is_separator(k) => Ok(()),
             Tok::Space => {
-                if is_separator(self.kind_at(1)) || self.kind_at(1) == Tok::LinkId {
+                let next = self.kind_at(1);
+                if is_separator(next) || next == Tok::LinkId {
                     Ok(())
                 } else {
                     self.bump();
+                    if is_shape_opener(next) {
+                        return self.fail_with(
+                            "no space is allowed between a node id and its shape or \"@{\" (write \"A[text]\")",
+                        );
+                    }
                     self.fail("expected a line break or \";\" after the statement")
                 }
             }
@@ -967,6 +997,7 @@ impl<'a> Parser<'a> {
         let (id, s, e) = self.id_string("expected a node id after \"style\"")?;
         self.expect(Tok::Space, "expected a space before the styles")?;
         self.styles()?;
+        self.no_parentheses_in_styles()?;
         let span = self.span_of(s, e);
         self.b.add_vertex(&id, None, None, span);
         Ok(())
@@ -995,7 +1026,18 @@ impl<'a> Parser<'a> {
         self.expect(Tok::Space, "expected a space after \"classDef\"")?;
         self.id_string("expected a class name after \"classDef\"")?;
         self.expect(Tok::Space, "expected a space before the styles")?;
-        self.styles()
+        self.styles()?;
+        self.no_parentheses_in_styles()
+    }
+
+    /// Mermaid's style values take no parentheses (`rgb(...)` fails).
+    fn no_parentheses_in_styles(&self) -> PResult<()> {
+        if self.kind() == Tok::Ps {
+            return self.fail_with(
+                "parentheses are not allowed in style values; write colours as #rrggbb",
+            );
+        }
+        Ok(())
     }
 
     /// `class_statement = CLASS SPACE id_string SPACE id_string`
