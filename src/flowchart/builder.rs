@@ -169,6 +169,17 @@ impl Builder {
             n.label_type = sanitize_label_type(lt.as_deref()).to_string();
             n.defined_at = span;
         }
+        let has_asset =
+            get("icon").is_some_and(|v| v.truthy()) || get("img").is_some_and(|v| v.truthy());
+        if has_asset
+            && matches!(
+                label,
+                Some(Value::Num(_) | Value::Bool(_) | Value::Nested(_))
+            )
+        {
+            // Mermaid calls `label.trim()` here, which throws for non-strings.
+            return Err("the label in @{ … } must be a string when icon or img is given".into());
+        }
         let label_blank = label
             .and_then(|l| l.as_text())
             .map_or(true, |l| js_trim(&l).is_empty());

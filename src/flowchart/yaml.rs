@@ -14,15 +14,15 @@ pub(crate) enum Value {
     Bool(bool),
     /// `null`, `~` or nothing.
     Null,
-    /// A nested mapping or sequence (kept as written; unused).
-    Nested,
+    /// A nested mapping or sequence, as JavaScript would print it.
+    Nested(String),
 }
 
 impl Value {
     /// The value as text, if it is a string or a number.
     pub fn as_text(&self) -> Option<String> {
         match self {
-            Value::Str(s) | Value::Num(s) => Some(s.clone()),
+            Value::Str(s) | Value::Num(s) | Value::Nested(s) => Some(s.clone()),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
         }
@@ -35,7 +35,7 @@ impl Value {
             Value::Num(n) => n.parse::<f64>().map(|x| x != 0.0).unwrap_or(true),
             Value::Bool(b) => *b,
             Value::Null => false,
-            Value::Nested => true,
+            Value::Nested(_) => true,
         }
     }
 }
@@ -80,6 +80,63 @@ pub(crate) fn unquote(s: &str) -> Option<String> {
     None
 }
 
+/// Parse a quoted scalar strictly: the closing quote must end the value
+/// (only spaces or a ` #` comment may follow).
+fn quoted(t: &str) -> Result<String, String> {
+    let q = t.chars().next().unwrap_or('"');
+    let body = &t[1..];
+    let mut out = String::new();
+    let mut chars = body.char_indices().peekable();
+    let mut close = None;
+    while let Some((i, c)) = chars.next() {
+        if q == '\'' && c == '\'' {
+            if chars.peek().map(|x| x.1) == Some('\'') {
+                chars.next();
+                out.push('\'');
+                continue;
+            }
+            close = Some(i);
+            break;
+        }
+        if q == '"' && c == '\\' {
+            chars.next();
+            continue;
+        }
+        if q == '"' && c == '"' {
+            close = Some(i);
+            break;
+        }
+        out.push(c);
+    }
+    let Some(close) = close else {
+        return Err(format!("unterminated quoted value {t}"));
+    };
+    let rest = body[close + 1..].trim();
+    if !rest.is_empty() && !rest.starts_with('#') {
+        return Err(format!("unexpected text after a quoted value: {rest}"));
+    }
+    if q == '"' {
+        return unquote(&t[..close + 2]).ok_or_else(|| format!("bad quoted value {t}"));
+    }
+    Ok(out)
+}
+
+/// The text JavaScript would show for a flow sequence of scalars
+/// (`[a, b]` becomes `a,b`); other nested values show as written.
+fn nested_text(t: &str) -> String {
+    match t.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+        Some(inner) => split_top(inner, ',')
+            .into_iter()
+            .map(|x| {
+                let x = x.trim();
+                unquote(x).unwrap_or_else(|| x.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        None => t.to_string(),
+    }
+}
+
 fn scalar(raw: &str) -> Result<Value, String> {
     let t = raw.trim();
     // `&name value`: an anchor before the value.
@@ -91,13 +148,13 @@ fn scalar(raw: &str) -> Result<Value, String> {
         return Ok(Value::Null);
     }
     if t.starts_with('"') || t.starts_with('\'') {
-        return unquote(t)
-            .map(Value::Str)
-            .ok_or_else(|| format!("unterminated quoted value {t}"));
+        return quoted(t).map(Value::Str);
     }
     if t.starts_with('{') || t.starts_with('[') {
-        return Ok(Value::Nested);
+        return Ok(Value::Nested(nested_text(t)));
     }
+    // ` #` starts a comment after a plain value.
+    let t = t.split(" #").next().unwrap_or(t).trim_end();
     match t {
         "true" => return Ok(Value::Bool(true)),
         "false" => return Ok(Value::Bool(false)),
@@ -187,7 +244,30 @@ fn push_unique(out: &mut Vec<(String, Value)>, k: String, v: Value) -> Result<()
     Ok(())
 }
 
+/// Cut a one-line flow mapping at a ` #` comment outside quotes (the
+/// comment runs to the end of the line, swallowing later entries).
+fn cut_comment(text: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut prev_space = true;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                } else if c == '#' && prev_space {
+                    return &text[..i];
+                }
+            }
+        }
+        prev_space = c == ' ' || c == '\t';
+    }
+    text
+}
+
 fn parse_flow(text: &str) -> Result<Vec<(String, Value)>, String> {
+    let text = cut_comment(text);
     let mut out = Vec::new();
     if text.matches('"').count() % 2 == 1 {
         return Err("unterminated quoted value".into());

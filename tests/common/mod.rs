@@ -38,6 +38,25 @@ pub fn ours(p: &Parsed) -> Value {
     serde_json::json!({"direction": d.direction, "vertices": vertices, "edges": edges, "subgraphs": subgraphs})
 }
 
+/// A label as JavaScript would print it: our model keeps labels as text,
+/// Mermaid keeps what YAML gave (`label: 123` is a number, `[a, b]` an array).
+fn js_text(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Bool(b) => Value::String(b.to_string()),
+        Value::Array(a) => Value::String(
+            a.iter()
+                .map(|x| match x {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        other => other.clone(),
+    }
+}
+
 pub fn theirs(o: &Value) -> Value {
     if o["ok"] != Value::Bool(true) {
         return Value::Null;
@@ -48,7 +67,7 @@ pub fn theirs(o: &Value) -> Value {
         .map(|v| {
             serde_json::json!([
                 v["id"],
-                v["label"],
+                js_text(&v["label"]),
                 v["labelType"],
                 v["shape"],
                 v["classes"]
