@@ -129,30 +129,27 @@ fn detect(text: &str) -> DiagramKind {
     DiagramKind::Unknown
 }
 
-/// Where an "unexpected end" error goes: just after the last character, or
-/// at the start of the next line of the block when Mermaid had read a line
-/// break after it (it reports that line).
-fn end_position(text: &str, after: usize, broke: bool) -> usize {
-    let after = after.min(text.len());
-    if !broke {
-        return after;
-    }
+/// Where an "unexpected end" error goes: just after the last character, or,
+/// when Mermaid had read `breaks` line breaks after it, at the start of the
+/// line it then reports.
+fn end_position(text: &str, after: usize, breaks: usize) -> usize {
+    let mut pos = after.min(text.len());
     let b = text.as_bytes();
-    let mut i = after;
-    while i < b.len() {
-        match b[i] {
-            b'\n' => return i + 1,
-            b'\r' => {
-                return if b.get(i + 1) == Some(&b'\n') {
-                    i + 2
-                } else {
-                    i + 1
-                };
-            }
-            _ => i += 1,
+    for _ in 0..breaks {
+        let mut i = pos;
+        while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+            i += 1;
         }
+        if i >= b.len() {
+            return text.len();
+        }
+        pos = if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
     }
-    text.len()
+    pos
 }
 
 /// Parse the text of one Mermaid block.

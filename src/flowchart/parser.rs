@@ -17,9 +17,9 @@ pub(crate) struct Fail {
     pub end: usize,
     pub message: String,
     /// For an error at the end of the input (no token of its own): the
-    /// block offset just after the last character, and whether a line break
-    /// was read after it (Mermaid then reports the next line).
-    pub end_after: Option<(usize, bool)>,
+    /// block offset just after the last character, and how many line breaks
+    /// were read after it (Mermaid reports the line after them).
+    pub end_after: Option<(usize, usize)>,
 }
 
 type PResult<T> = Result<T, Fail>;
@@ -320,15 +320,18 @@ impl<'a> Parser<'a> {
     }
 
     /// Where to report "unexpected end": the block offset just after the
-    /// last character before `at`, and whether a line break follows it.
-    fn end_position(&self, at: usize) -> (usize, bool) {
+    /// last character before `at`, and how many line breaks follow it.
+    fn end_position(&self, at: usize) -> (usize, usize) {
         let map = &self.map.map;
         let block_end = map.last().copied().unwrap_or(0);
         let before = self.src.get(..at).unwrap_or("");
         let p = before.trim_end_matches(super::preprocess::js_space).len();
         // Only line breaks inside tokens already read count (not the
         // offending token itself).
-        let broke = self.src.get(p..at).is_some_and(|gap| gap.contains('\n'));
+        let broke = self
+            .src
+            .get(p..at)
+            .map_or(0, |gap| gap.matches('\n').count());
         let after = if p > 0 {
             map.get(p - 1).map_or(block_end, |&o| o + 1)
         } else {
