@@ -112,13 +112,21 @@ impl Builder {
         i
     }
 
-    /// `addVertex(id, text, type)`: a mention of a vertex, with a bracket
-    /// label and shape if it had one.
-    pub fn add_vertex(&mut self, id: &str, text: Option<TextObj>, shape: Option<&str>, span: Span) {
+    /// `addVertex(id, text, type)`: a mention of a vertex (at `span`), with a
+    /// bracket label and shape if it had one (defined at `def`).
+    pub fn add_vertex(
+        &mut self,
+        id: &str,
+        text: Option<TextObj>,
+        shape: Option<&str>,
+        span: Span,
+        def: Span,
+    ) {
         if js_trim(id).is_empty() || self.edge_ids.contains(id) {
             return;
         }
         let i = self.get_or_create(id, span);
+        let span = def;
         let n = &mut self.d.nodes[i];
         if let Some(t) = text {
             n.label = strip_quotes(&decode_entities(js_trim(&t.text)));

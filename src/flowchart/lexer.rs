@@ -3,8 +3,10 @@
 //! the longest), exactly as Mermaid's generated lexer works. Owns the token
 //! set; the grammar is in `parser.rs`.
 //!
-//! The token rules are written as small nom parsers over `&str` (each rule's
-//! doc comment gives its pattern; `grammar/flowchart.ebnf` lists them all).
+//! Token rules are nom `complete` parsers where they fit (keywords, link
+//! shapes, runs of a character class) and direct scans of the input where a
+//! rule is a plain search (`[^"]+`, rest of the line); each helper's doc
+//! comment gives its pattern, and `grammar/flowchart.ebnf` lists them all.
 
 use super::preprocess::js_space;
 use super::unicode::is_unicode_letter;

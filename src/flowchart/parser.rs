@@ -702,12 +702,12 @@ impl<'a> Parser<'a> {
         let shape = self.shape()?;
         match shape {
             Some((text, name, end)) => {
-                let span = self.span_of(s, end);
-                self.b.add_vertex(&id, Some(text), Some(name), span);
-                // the mention itself is the id
-                let _ = id_span;
+                // The mention is the id; the definition includes the shape.
+                let full = self.span_of(s, end);
+                self.b
+                    .add_vertex(&id, Some(text), Some(name), id_span, full);
             }
-            None => self.b.add_vertex(&id, None, None, id_span),
+            None => self.b.add_vertex(&id, None, None, id_span, id_span),
         }
         if self.kind() == Tok::StyleSeparator {
             self.bump();
@@ -1002,7 +1002,7 @@ impl<'a> Parser<'a> {
         self.styles()?;
         self.no_parentheses_in_styles()?;
         let span = self.span_of(s, e);
-        self.b.add_vertex(&id, None, None, span);
+        self.b.add_vertex(&id, None, None, span, span);
         Ok(())
     }
 
