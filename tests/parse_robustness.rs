@@ -214,3 +214,30 @@ fn no_panic_on_random_token_soup() {
         }
     }
 }
+
+// Regression guard: inputs that could make a first-match lexer or a naive
+// lookup quadratic (long lines of one token, long `direction` lines, deep
+// bracket nesting, huge `&` groups) stay linear.
+#[test]
+fn pathological_inputs_stay_fast() {
+    let n = 100_000;
+    let cases = [
+        format!("flowchart LR\n{}", "-".repeat(n)),
+        format!("flowchart LR\n{}", "A-".repeat(n / 2)),
+        format!("flowchart LR\n{}x", " ".repeat(n)),
+        format!("flowchart LR\nA{}", "[".repeat(n)),
+        format!("flowchart LR\n{}", "A-->".repeat(n / 4)),
+        format!("flowchart LR\n{}", "a@b".repeat(n / 3)),
+        format!("flowchart LR\n{}", "direction TB ".repeat(n / 13)),
+        format!("flowchart LR\n{}", "subgraph a\n".repeat(n / 11)),
+        format!("flowchart LR\nA{}", " & A".repeat(n / 4)),
+        format!("flowchart LR\nA[{}]", "#quot;".repeat(n / 6)),
+    ];
+    let t = std::time::Instant::now();
+    for s in &cases {
+        let _ = parse(s);
+    }
+    let took = t.elapsed();
+    // About 0.2 s in release; the bound leaves room for debug builds.
+    assert!(took.as_secs() < 20, "took {took:?}");
+}

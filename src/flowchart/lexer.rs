@@ -726,10 +726,16 @@ impl<'a> Lexer<'a> {
                         continue;
                     };
                     let from = abs + 9 + ws + 2;
-                    let end = src[from..]
-                        .find('\n')
-                        .map(|x| from + x)
-                        .unwrap_or(src.len());
+                    // `[^\n]*` runs to the end of this line, unless `\s+`
+                    // crossed a line break (then to the end of that line).
+                    let end = if after[..ws].contains('\n') {
+                        src[from..]
+                            .find('\n')
+                            .map(|x| from + x)
+                            .unwrap_or(src.len())
+                    } else {
+                        line_end
+                    };
                     occ.push((abs, kind, end));
                 }
             }
