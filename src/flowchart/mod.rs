@@ -269,6 +269,14 @@ mod tests {
     }
 
     #[test]
+    fn quoted_front_matter_title_may_span_lines() {
+        let text =
+            "---\ntitle: \"Order flow: checkout and\n  payment\"\n---\nflowchart LR\n  A --> B\n";
+        let d = parse(text).diagram.expect("parses");
+        assert_eq!(d.title.as_deref(), Some("Order flow: checkout and payment"));
+    }
+
+    #[test]
     fn error_points_at_the_offending_token() {
         let text = "flowchart LR\n  A --> B\n  end --> C\n";
         let p = parse(text);

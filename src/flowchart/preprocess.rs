@@ -382,7 +382,8 @@ fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<Strin
             Some("invalid YAML in the front matter: unclosed \"[\" or \"{\"".into()),
         );
     }
-    for line in body.split('\n') {
+    let lines: Vec<&str> = body.split('\n').collect();
+    for (n, line) in lines.iter().enumerate() {
         let line = line.strip_prefix(indent).unwrap_or(line);
         if line.trim().is_empty() || line.trim_start().starts_with('#') || line.trim() == "---" {
             continue;
@@ -395,7 +396,18 @@ fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<Strin
             continue;
         };
         if key.trim() == "title" {
-            let v = value.trim();
+            let mut joined = value.trim().to_string();
+            // A quoted title may go on over the next lines (folded with spaces).
+            if let Some(q) = joined.chars().next().filter(|q| *q == '"' || *q == '\'') {
+                let mut k = n + 1;
+                while joined.len() < 2 || !joined.ends_with(q) {
+                    let Some(next) = lines.get(k) else { break };
+                    joined.push(' ');
+                    joined.push_str(next.trim());
+                    k += 1;
+                }
+            }
+            let v = joined.as_str();
             let v = crate::flowchart::yaml::unquote(v).unwrap_or_else(|| v.to_string());
             if !v.is_empty() {
                 title = Some(v);

@@ -141,6 +141,9 @@ fn scalar(raw: &str) -> Result<Value, String> {
     let t = raw.trim();
     // `&name value`: an anchor before the value.
     if let Some(rest) = t.strip_prefix('&') {
+        if rest.is_empty() || rest.starts_with(char::is_whitespace) {
+            return Err("name of an anchor node must contain at least one character".into());
+        }
         let after = rest.find(char::is_whitespace).map_or("", |k| &rest[k..]);
         return scalar(after);
     }
@@ -317,6 +320,26 @@ fn parse_flow(text: &str) -> Result<Vec<(String, Value)>, String> {
     Ok(out)
 }
 
+/// Where the quoted text that started before `s` ends in `s` (the index of
+/// the closing quote), honouring `''` and `\"` escapes.
+fn quote_end(s: &str, q: char) -> Option<usize> {
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if q == '"' && c == '\\' {
+            chars.next();
+            continue;
+        }
+        if c == q {
+            if q == '\'' && chars.peek().map(|x| x.1) == Some('\'') {
+                chars.next();
+                continue;
+            }
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// Characters that cannot start a plain scalar (js-yaml's rule, minus the
 /// block-scalar indicators `|` and `>` and the comment `#`).
 fn bad_plain_start(v: &str) -> bool {
@@ -351,7 +374,15 @@ pub(crate) fn check_block(text: &str) -> Result<(), String> {
     // indent of a `key:` line whose value is on the following lines
     let mut expecting: Option<usize> = None;
     let mut seen_content = false;
+    let mut open_quote: Option<char> = None;
     for (n, line) in text.split('\n').enumerate() {
+        if let Some(q) = open_quote {
+            // Inside a quoted value that spans lines.
+            if quote_end(line, q).is_some() {
+                open_quote = None;
+            }
+            continue;
+        }
         let content = line.trim();
         if content.is_empty() || content.starts_with('#') {
             continue;
@@ -374,6 +405,27 @@ pub(crate) fn check_block(text: &str) -> Result<(), String> {
         let i = lead.len();
         let c = line.trim_end().trim_start_matches([' ', '\t']);
         let key = key_colon(c);
+        if key.is_none() {
+            if let Some(q) = c.chars().next().filter(|q| *q == '"' || *q == '\'') {
+                if quote_end(&c[1..], q).is_none() {
+                    open_quote = Some(q);
+                }
+            }
+        }
+        if let Some(k) = key {
+            let v = c[k + 1..].trim();
+            if !v.starts_with(['"', '\'', '[', '{']) && key_colon(v).is_some() {
+                return Err(format!(
+                    "bad indentation of a mapping entry (line {})",
+                    n + 1
+                ));
+            }
+            if let Some(q) = v.chars().next().filter(|q| *q == '"' || *q == '\'') {
+                if quote_end(&v[1..], q).is_none() {
+                    open_quote = Some(q);
+                }
+            }
+        }
         let bad = || {
             Err(format!(
                 "bad indentation of a mapping entry (line {})",
@@ -492,6 +544,9 @@ pub(crate) fn check_block(text: &str) -> Result<(), String> {
                 }
             }
         }
+    }
+    if open_quote.is_some() {
+        return Err("unexpected end of the stream within a quoted scalar".into());
     }
     Ok(())
 }
