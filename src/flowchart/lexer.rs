@@ -787,8 +787,9 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn initial_rules(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
-        let i = &self.src[self.pos..];
+    /// Rules 0–44: accessibility, node data, `call`, keywords, header,
+    /// `subgraph`/`end` and link targets.
+    fn keyword_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
                 return Some(($len, $tok, None))
@@ -873,6 +874,23 @@ impl<'a> Lexer<'a> {
         for w in ["_self", "_blank", "_parent", "_top"] {
             if let Some(n) = keyword(i, w) {
                 ret!(n, Some(Tok::LinkTarget));
+            }
+        }
+        None
+    }
+
+    fn initial_rules(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
+        let i = &self.src[self.pos..];
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, $tok, None))
+            };
+        }
+        // Rules 0–44 all start with a letter, `_` or `@`; skip them otherwise.
+        let b0 = i.as_bytes().first().copied().unwrap_or(0);
+        if b0.is_ascii_alphabetic() || b0 == b'_' || b0 == b'@' {
+            if let Some(r) = self.keyword_rules(i) {
+                return Some(r);
             }
         }
         if let Some((n, t)) = self.direction_rule() {
