@@ -27,6 +27,17 @@ type PResult<T> = Result<T, Fail>;
 /// The ids of a `&` group, and the node data of its last node, not yet applied.
 type Group = (Vec<(String, Span)>, Option<Pending>);
 
+/// What came before a node, for the "expected a node id" message.
+#[derive(Clone, Copy)]
+enum After {
+    /// The start of a statement.
+    Start,
+    /// `&` in a group.
+    Amp,
+    /// The arrow (cleaned-text range).
+    Arrow(usize, usize),
+}
+
 /// Node data waiting for Mermaid's reduction point.
 struct Pending {
     target: String,
@@ -695,9 +706,19 @@ impl<'a> Parser<'a> {
 
     /// `styled_vertex = vertex [ ":::" id_string ]`
     /// `vertex = id_string [ shape ]`
-    fn styled_vertex(&mut self, after: &str) -> PResult<(String, Span)> {
-        let expected = format!("expected a node id{after}");
-        let (id, s, e) = self.id_string(&expected)?;
+    fn styled_vertex(&mut self, after: After) -> PResult<(String, Span)> {
+        if !is_id_token(self.kind()) {
+            // Build the message only when it is needed.
+            let what = match after {
+                After::Start => String::new(),
+                After::Amp => " after \"&\"".to_string(),
+                After::Arrow(a, b) => {
+                    format!(" after \"{}\"", js_trim(self.src.get(a..b).unwrap_or("")))
+                }
+            };
+            return self.fail(&format!("expected a node id{what}"));
+        }
+        let (id, s, e) = self.id_string("expected a node id")?;
         let id_span = self.span_of(s, e);
         let shape = self.shape()?;
         match shape {
@@ -841,7 +862,7 @@ impl<'a> Parser<'a> {
 
     /// `node = styled_vertex { [ shape_data ] SPACE AMP SPACE styled_vertex } [ shape_data ]`
     /// Returns the ids and the node data of the last one, not yet applied.
-    fn node_group(&mut self, after: &str) -> PResult<Group> {
+    fn node_group(&mut self, after: After) -> PResult<Group> {
         let mut ids = vec![self.styled_vertex(after)?];
         loop {
             let mut pending = None;
@@ -853,7 +874,7 @@ impl<'a> Parser<'a> {
                 self.bump();
                 self.bump();
                 self.expect(Tok::Space, "expected a space after \"&\"")?;
-                ids.push(self.styled_vertex(" after \"&\"")?);
+                ids.push(self.styled_vertex(After::Amp)?);
                 self.apply(pending)?;
                 continue;
             }
@@ -887,7 +908,7 @@ impl<'a> Parser<'a> {
 
     /// `vertex_statement = node [ SPACE ] { link node [ SPACE ] }`
     fn vertex_statement(&mut self) -> PResult<Vec<String>> {
-        let (mut prev, pending) = self.node_group("")?;
+        let (mut prev, pending) = self.node_group(After::Start)?;
         self.node_follower()?;
         self.apply(pending)?;
         let mut members: Vec<String> = prev.iter().map(|x| x.0.clone()).collect();
@@ -898,14 +919,8 @@ impl<'a> Parser<'a> {
             let arrow_start = self.peek().start;
             let link = self.link()?;
             let arrow_end = self.toks[self.pos.saturating_sub(1)].end;
-            let arrow_text = self
-                .src
-                .get(arrow_start..arrow_end)
-                .unwrap_or("")
-                .trim()
-                .to_string();
             let span = self.trimmed_span(arrow_start, arrow_end);
-            let (next, pending) = self.node_group(&format!(" after \"{arrow_text}\""))?;
+            let (next, pending) = self.node_group(After::Arrow(arrow_start, arrow_end))?;
             self.node_follower()?;
             self.apply(pending)?;
             if let Err(m) = self.b.add_link(&prev, &next, &link, span) {
