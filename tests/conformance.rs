@@ -44,7 +44,7 @@ fn conformance_with_mermaid() {
     let mut listed_seen = Vec::new();
     let mut summary = Vec::new();
     let mut compared_vertices = 0;
-    for corpus in ["mermaid-docs", "edge-cases", "real"] {
+    for corpus in ["mermaid-docs", "edge-cases", "real", "fuzz"] {
         let path = fixtures().join(corpus).join("expected-raw.jsonl");
         let text = std::fs::read_to_string(&path).expect("vendored expectations");
         let (mut n, mut matched) = (0, 0);
@@ -126,4 +126,44 @@ fn conformance_with_mermaid() {
         unlisted.len(),
         listed_seen.len()
     );
+}
+
+/// Development aid: compare any oracle output (`--jsonl --nest --raw-labels`
+/// records with `text` and `oracle`) named by `SPOFLINT_DIFF_JSONL`.
+/// Run with `cargo test --test conformance -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn differential_jsonl_from_env() {
+    let Ok(path) = std::env::var("SPOFLINT_DIFF_JSONL") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).expect("readable jsonl");
+    let (mut n, mut bad) = (0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let rec: Value = serde_json::from_str(line).expect("jsonl");
+        let block = rec["text"].as_str().unwrap_or_default();
+        let oracle = &rec["oracle"];
+        let parsed = parse(block);
+        n += 1;
+        let mut diff = difference(&ours(&parsed), &theirs(oracle));
+        if diff.is_none() {
+            if let (Some(want), Some(e)) = (oracle["sourceLine"].as_u64(), parsed.errors.first()) {
+                let got = LineIndex::new(block).line_col(block, e.span.start).line as u64;
+                if got != want {
+                    diff = Some(format!("error line: ours {got} vs Mermaid {want}"));
+                }
+            }
+        }
+        if let Some(d) = diff {
+            bad += 1;
+            #[allow(clippy::print_stderr)] // a development report
+            {
+                eprintln!("DIFF {}: {d}\n  text: {block:?}", rec["id"]);
+            }
+        }
+    }
+    #[allow(clippy::print_stderr)] // a development report
+    {
+        eprintln!("{n} blocks, {bad} differ");
+    }
 }

@@ -3,7 +3,7 @@
 //! data, classes, and subgraph membership by closing order. Owns those
 //! semantics; parses no text (the grammar calls it).
 
-use super::preprocess::{decode_entities, js_space};
+use super::preprocess::{decode_entities, js_space, js_trim};
 use super::shapes::is_valid_shape;
 use super::yaml::{self, Value};
 use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
@@ -66,12 +66,14 @@ pub(crate) struct Builder {
     sub_lookup: HashMap<String, usize>,
     in_subgraph: HashSet<String>,
     sub_count: usize,
+    /// Config `flowchart.inheritDir`.
+    pub inherit_dir: bool,
 }
 
 impl Builder {
     /// Set the diagram direction from the header token.
     pub fn set_direction(&mut self, dir: &str) {
-        let d = dir.trim();
+        let d = js_trim(dir);
         let mut out = d.to_string();
         if d.contains('<') {
             out = "RL".into();
@@ -110,16 +112,24 @@ impl Builder {
         i
     }
 
-    /// `addVertex(id, text, type)`: a mention of a vertex, with a bracket
-    /// label and shape if it had one.
-    pub fn add_vertex(&mut self, id: &str, text: Option<TextObj>, shape: Option<&str>, span: Span) {
-        if id.trim().is_empty() || self.edge_ids.contains(id) {
+    /// `addVertex(id, text, type)`: a mention of a vertex (at `span`), with a
+    /// bracket label and shape if it had one (defined at `def`).
+    pub fn add_vertex(
+        &mut self,
+        id: &str,
+        text: Option<TextObj>,
+        shape: Option<&str>,
+        span: Span,
+        def: Span,
+    ) {
+        if js_trim(id).is_empty() || self.edge_ids.contains(id) {
             return;
         }
         let i = self.get_or_create(id, span);
+        let span = def;
         let n = &mut self.d.nodes[i];
         if let Some(t) = text {
-            n.label = strip_quotes(&decode_entities(t.text.trim()));
+            n.label = strip_quotes(&decode_entities(js_trim(&t.text)));
             n.label_type = t.kind.to_string();
             n.defined_at = span;
         }
@@ -131,7 +141,7 @@ impl Builder {
 
     /// `addVertex(id, ..., shapeData)`: `@{ ... }` on the last node.
     pub fn add_vertex_data(&mut self, id: &str, data: &str, span: Span) -> Result<(), String> {
-        if id.trim().is_empty() {
+        if js_trim(id).is_empty() {
             return Ok(());
         }
         let doc = yaml::parse_node_data(data)
@@ -167,9 +177,20 @@ impl Builder {
             n.label_type = sanitize_label_type(lt.as_deref()).to_string();
             n.defined_at = span;
         }
+        let has_asset =
+            get("icon").is_some_and(|v| v.truthy()) || get("img").is_some_and(|v| v.truthy());
+        if has_asset
+            && matches!(
+                label,
+                Some(Value::Num(_) | Value::Bool(_) | Value::Nested(_))
+            )
+        {
+            // Mermaid calls `label.trim()` here, which throws for non-strings.
+            return Err("the label in @{ … } must be a string when icon or img is given".into());
+        }
         let label_blank = label
             .and_then(|l| l.as_text())
-            .map_or(true, |l| l.trim().is_empty());
+            .map_or(true, |l| js_trim(&l).is_empty());
         for key in ["icon", "img"] {
             if get(key).is_some_and(|v| v.truthy()) && label_blank && n.label == n.id {
                 n.label = String::new();
@@ -227,7 +248,7 @@ impl Builder {
         let label = link
             .text
             .as_ref()
-            .map(|t| strip_quotes(&decode_entities(t.text.trim())))
+            .map(|t| strip_quotes(&decode_entities(js_trim(&t.text))))
             .unwrap_or_default();
         let (id, user_id) = match id {
             Some(id) if !self.edge_ids.contains(id) => (id.to_string(), true),
@@ -279,7 +300,7 @@ impl Builder {
         list: Vec<Member>,
         span: Span,
     ) -> String {
-        let mut sid = Some(id.text.trim().to_string());
+        let mut sid = Some(js_trim(&id.text).to_string());
         if same && title.text.contains(js_space) {
             sid = None;
         }
@@ -290,7 +311,7 @@ impl Builder {
             match m {
                 Member::Dir(d) => dir = Some(d),
                 Member::Id(s) => {
-                    if s.trim().is_empty() {
+                    if js_trim(&s).is_empty() {
                         continue;
                     }
                     if seen.insert(s.clone()) {
@@ -298,6 +319,9 @@ impl Builder {
                     }
                 }
             }
+        }
+        if dir.is_none() && self.inherit_dir {
+            dir = Some(self.d.direction.clone());
         }
         let sid = sid.unwrap_or_else(|| format!("subGraph{}", self.sub_count));
         self.sub_count += 1;
@@ -313,7 +337,7 @@ impl Builder {
                 self.sub_lookup.insert(sid.clone(), self.d.subgraphs.len());
                 self.d.subgraphs.push(Subgraph {
                     id: sid.clone(),
-                    title: decode_entities(title.text.trim()),
+                    title: decode_entities(js_trim(&title.text)),
                     members: nodes,
                     parent: None,
                     dir,

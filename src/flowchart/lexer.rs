@@ -3,8 +3,10 @@
 //! the longest), exactly as Mermaid's generated lexer works. Owns the token
 //! set; the grammar is in `parser.rs`.
 //!
-//! The token rules are written as small nom parsers over `&str` (each rule's
-//! doc comment gives its pattern; `grammar/flowchart.ebnf` lists them all).
+//! Token rules are nom `complete` parsers where they fit (keywords, link
+//! shapes, runs of a character class) and direct scans of the input where a
+//! rule is a plain search (`[^"]+`, rest of the line); each helper's doc
+//! comment gives its pattern, and `grammar/flowchart.ebnf` lists them all.
 
 use super::preprocess::js_space;
 use super::unicode::is_unicode_letter;
@@ -300,7 +302,7 @@ impl<'a> Lexer<'a> {
 
     /// All tokens up to the end (or the first lexical error).
     pub fn tokenize(mut self) -> Vec<Token> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.src.len() / 4 + 8);
         loop {
             let t = self.next_token();
             let k = t.kind;
@@ -724,10 +726,16 @@ impl<'a> Lexer<'a> {
                         continue;
                     };
                     let from = abs + 9 + ws + 2;
-                    let end = src[from..]
-                        .find('\n')
-                        .map(|x| from + x)
-                        .unwrap_or(src.len());
+                    // `[^\n]*` runs to the end of this line, unless `\s+`
+                    // crossed a line break (then to the end of that line).
+                    let end = if after[..ws].contains('\n') {
+                        src[from..]
+                            .find('\n')
+                            .map(|x| from + x)
+                            .unwrap_or(src.len())
+                    } else {
+                        line_end
+                    };
                     occ.push((abs, kind, end));
                 }
             }
@@ -779,8 +787,9 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn initial_rules(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
-        let i = &self.src[self.pos..];
+    /// Rules 0–44: accessibility, node data, `call`, keywords, header,
+    /// `subgraph`/`end` and link targets.
+    fn keyword_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
                 return Some(($len, $tok, None))
@@ -867,6 +876,23 @@ impl<'a> Lexer<'a> {
                 ret!(n, Some(Tok::LinkTarget));
             }
         }
+        None
+    }
+
+    fn initial_rules(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
+        let i = &self.src[self.pos..];
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, $tok, None))
+            };
+        }
+        // Rules 0–44 all start with a letter, `_` or `@`; skip them otherwise.
+        let b0 = i.as_bytes().first().copied().unwrap_or(0);
+        if b0.is_ascii_alphabetic() || b0 == b'_' || b0 == b'@' {
+            if let Some(r) = self.keyword_rules(i) {
+                return Some(r);
+            }
+        }
         if let Some((n, t)) = self.direction_rule() {
             ret!(n, Some(t));
         }
@@ -891,6 +917,25 @@ impl<'a> Lexer<'a> {
                 ret!(n, Some(t));
             }
         }
+        // Every link rule starts with optional whitespace and then one of
+        // these characters; skip them all otherwise (a fast path only).
+        let first = i.trim_start_matches(js_space).bytes().next();
+        let may_link = matches!(first, Some(b'-' | b'=' | b'.' | b'~' | b'x' | b'o' | b'<'));
+        if may_link {
+            if let Some(r) = self.link_rules(i) {
+                return Some(r);
+            }
+        }
+        self.bracket_rules(i)
+    }
+
+    /// Rules 70–79: links and the openers of inline edge labels.
+    fn link_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, $tok, None))
+            };
+        }
         if let Some(n) = normal_link(i) {
             ret!(n, Some(Tok::Link));
         }
@@ -914,6 +959,16 @@ impl<'a> Lexer<'a> {
         }
         if let Some(n) = invisible_link(i) {
             ret!(n, Some(Tok::Link));
+        }
+        None
+    }
+
+    /// Rules 82–121: brackets, ids, punctuation, line breaks and spaces.
+    fn bracket_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
+        macro_rules! ret {
+            ($len:expr, $tok:expr) => {
+                return Some(($len, $tok, None))
+            };
         }
         macro_rules! push_ret {
             ($s:expr, $state:expr, $tok:expr) => {
@@ -957,7 +1012,7 @@ impl<'a> Lexer<'a> {
         if i.starts_with('-') {
             ret!(1, Some(Tok::Minus));
         }
-        if let Some(c) = i.chars().next() {
+        if let Some(c) = i.chars().next().filter(|c| !c.is_ascii()) {
             if is_unicode_letter(c) {
                 ret!(c.len_utf8(), Some(Tok::UnicodeText));
             }

@@ -129,6 +129,29 @@ fn detect(text: &str) -> DiagramKind {
     DiagramKind::Unknown
 }
 
+/// Where an "unexpected end" error goes: just after the last character, or,
+/// when Mermaid had read `breaks` line breaks after it, at the start of the
+/// line it then reports.
+fn end_position(text: &str, after: usize, breaks: usize) -> usize {
+    let mut pos = after.min(text.len());
+    let b = text.as_bytes();
+    for _ in 0..breaks {
+        let mut i = pos;
+        while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+            i += 1;
+        }
+        if i >= b.len() {
+            return text.len();
+        }
+        pos = if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
+    }
+    pos
+}
+
 /// Parse the text of one Mermaid block.
 pub fn parse(text: &str) -> Parsed {
     let pre = preprocess::preprocess(text);
@@ -162,7 +185,7 @@ pub fn parse(text: &str) -> Parsed {
         };
     }
     let toks = lexer::Lexer::new(&cleaned.text).tokenize();
-    let p = parser::Parser::new(&cleaned.text, toks, cleaned);
+    let p = parser::Parser::new(&cleaned.text, toks, cleaned, pre.inherit_dir);
     let (diagram, fail, _, _) = p.parse();
     match (diagram, fail) {
         (Some(mut d), None) => {
@@ -177,7 +200,10 @@ pub fn parse(text: &str) -> Parsed {
         (_, fail) => {
             let errors = fail
                 .map(|f| SyntaxError {
-                    span: cleaned.span(f.start, f.end),
+                    span: match f.end_after {
+                        Some((after, broke)) => Span::at(end_position(text, after, broke)),
+                        None => cleaned.span(f.start, f.end),
+                    },
                     message: f.message,
                 })
                 .into_iter()
@@ -188,5 +214,73 @@ pub fn parse(text: &str) -> Parsed {
                 errors,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagram_kinds() {
+        assert_eq!(parse("graph TD\nA").kind, DiagramKind::Flowchart);
+        assert_eq!(parse("flowchart-elk LR\nA").kind, DiagramKind::Flowchart);
+        assert_eq!(parse("swimlane-beta LR\nA").kind, DiagramKind::Flowchart);
+        assert_eq!(
+            parse("sequenceDiagram\nA->>B: hi").kind,
+            DiagramKind::Other("sequenceDiagram".into())
+        );
+        let p = parse("Flowchart LR\nA");
+        assert_eq!(p.kind, DiagramKind::Unknown);
+        assert!(p.diagram.is_none());
+    }
+
+    #[test]
+    fn comments_title_and_spans_are_in_block_coordinates() {
+        let text = "---\ntitle: Shop\n---\n\u{feff}flowchart LR\r\n  %% spoflint-disable x\r\n  A --> B\r\n";
+        let p = parse(text);
+        let d = p.diagram.expect("parses");
+        assert_eq!(d.title.as_deref(), Some("Shop"));
+        assert_eq!(d.comments.len(), 1);
+        assert_eq!(d.comments[0].text, "spoflint-disable x");
+        let c = d.comments[0].span;
+        assert_eq!(&text[c.start..c.end], "%% spoflint-disable x");
+        let a = d.nodes[0].occurrences[0];
+        assert_eq!(&text[a.start..a.end], "A");
+        let h = d.header_span;
+        assert_eq!(&text[h.start..h.end], "flowchart");
+        assert_eq!(
+            &text[d.edges[0].span.start..d.edges[0].span.end].trim(),
+            &"-->"
+        );
+    }
+
+    #[test]
+    fn edge_and_subgraph_spans_cover_their_text() {
+        let text =
+            "flowchart LR\n  subgraph s1 [Title]\n    A -- calls --> B\n    B -->|x| C\n  end\n";
+        let d = parse(text).diagram.expect("parses");
+        let e = d.edges[0].span;
+        assert_eq!(&text[e.start..e.end], "-- calls -->");
+        let e = d.edges[1].span;
+        assert_eq!(&text[e.start..e.end], "-->|x|");
+        let s = d.subgraphs[0].span;
+        assert_eq!(&text[s.start..s.end], "subgraph s1 [Title]");
+    }
+
+    #[test]
+    fn quoted_front_matter_title_may_span_lines() {
+        let text =
+            "---\ntitle: \"Order flow: checkout and\n  payment\"\n---\nflowchart LR\n  A --> B\n";
+        let d = parse(text).diagram.expect("parses");
+        assert_eq!(d.title.as_deref(), Some("Order flow: checkout and payment"));
+    }
+
+    #[test]
+    fn error_points_at_the_offending_token() {
+        let text = "flowchart LR\n  A --> B\n  end --> C\n";
+        let p = parse(text);
+        let e = &p.errors[0];
+        assert_eq!(&text[e.span.start..e.span.end].trim(), &"end");
     }
 }

@@ -6,7 +6,7 @@
 
 use super::builder::{Builder, LinkInfo, Member, TextObj};
 use super::lexer::{Tok, Token};
-use super::preprocess::Mapped;
+use super::preprocess::{js_trim, Mapped};
 use crate::model::{Diagram, EdgeType, Stroke};
 use crate::span::Span;
 
@@ -16,9 +16,36 @@ pub(crate) struct Fail {
     pub start: usize,
     pub end: usize,
     pub message: String,
+    /// For an error at the end of the input (no token of its own): the
+    /// block offset just after the last character, and how many line breaks
+    /// were read after it (Mermaid reports the line after them).
+    pub end_after: Option<(usize, usize)>,
 }
 
 type PResult<T> = Result<T, Fail>;
+
+/// The ids of a `&` group, and the node data of its last node, not yet applied.
+type Group = (Vec<(String, Span)>, Option<Pending>);
+
+/// What came before a node, for the "expected a node id" message.
+#[derive(Clone, Copy)]
+enum After {
+    /// The start of a statement.
+    Start,
+    /// `&` in a group.
+    Amp,
+    /// The arrow (cleaned-text range).
+    Arrow(usize, usize),
+}
+
+/// Node data waiting for Mermaid's reduction point.
+struct Pending {
+    target: String,
+    target_span: Span,
+    data: String,
+    start: usize,
+    end: usize,
+}
 
 /// An open subgraph on the stack.
 struct Frame {
@@ -92,13 +119,31 @@ fn is_style_component(k: Tok) -> bool {
     matches!(k, Num | NodeString | Colon | Space | Brkt | Style)
 }
 
+fn is_shape_opener(k: Tok) -> bool {
+    use Tok::*;
+    matches!(
+        k,
+        Sqs | Ps
+            | DiamondStart
+            | StadiumStart
+            | SubroutineStart
+            | CylinderStart
+            | DoubleCircleStart
+            | EllipseStart
+            | TrapStart
+            | InvTrapStart
+            | VertexWithPropsStart
+            | ShapeData
+    )
+}
+
 fn is_separator(k: Tok) -> bool {
     matches!(k, Tok::Newline | Tok::Semi | Tok::Eof)
 }
 
 /// Mermaid's `destructLink(end, start)`.
 fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8>) {
-    let s = end.trim();
+    let s = js_trim(end);
     let mut line: &str = s.get(..s.len().saturating_sub(1)).unwrap_or("");
     let last = s.chars().last();
     let mut ty = "arrow_open";
@@ -145,7 +190,7 @@ fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8
         return (end_type, stroke, Some(length.clamp(0, 10) as u8));
     };
     // destructStartLink
-    let mut st = start.trim();
+    let mut st = js_trim(start);
     let mut sty = "arrow_open";
     match st.chars().next() {
         Some('<') => {
@@ -196,13 +241,15 @@ fn edge_type(ty: &str, double: bool) -> EdgeType {
 }
 
 impl<'a> Parser<'a> {
-    pub fn new(src: &'a str, toks: Vec<Token>, map: &'a Mapped) -> Self {
+    pub fn new(src: &'a str, toks: Vec<Token>, map: &'a Mapped, inherit_dir: bool) -> Self {
+        let mut b = Builder::default();
+        b.inherit_dir = inherit_dir;
         Parser {
             src,
             toks,
             pos: 0,
             map,
-            b: Builder::default(),
+            b,
         }
     }
 
@@ -223,15 +270,24 @@ impl<'a> Parser<'a> {
     }
 
     fn bump(&mut self) -> Token {
-        let t = self.peek().clone();
+        let i = self.pos.min(self.toks.len().saturating_sub(1));
         if self.pos < self.toks.len().saturating_sub(1) {
             self.pos += 1;
         }
-        t
+        self.toks[i].clone()
     }
 
     fn span_of(&self, start: usize, end: usize) -> Span {
         self.map.span(start, end)
+    }
+
+    /// The span of `start..end` without surrounding whitespace (link tokens
+    /// carry the spaces and line breaks around the arrow).
+    fn trimmed_span(&self, start: usize, end: usize) -> Span {
+        let raw = self.src.get(start..end).unwrap_or("");
+        let lead = raw.len() - raw.trim_start_matches(super::preprocess::js_space).len();
+        let body = js_trim(raw);
+        self.map.span(start + lead, start + lead + body.len())
     }
 
     fn describe(&self, t: &Token) -> String {
@@ -262,11 +318,43 @@ impl<'a> Parser<'a> {
         } else {
             format!("{expected}, found {}", self.describe(t))
         };
+        let block_end = self.map.map.last().copied().unwrap_or(0);
+        let at_end = matches!(t.kind, Tok::End0 | Tok::Eof)
+            || self.map.map.get(t.start).is_some_and(|&o| o >= block_end);
+        let end_after = at_end.then(|| self.end_position(t.start));
         Err(Fail {
             start,
             end,
             message,
+            end_after,
         })
+    }
+
+    /// Where to report "unexpected end": the block offset just after the
+    /// last character before `at`, and how many line breaks follow it.
+    fn end_position(&self, at: usize) -> (usize, usize) {
+        let map = &self.map.map;
+        let block_end = map.last().copied().unwrap_or(0);
+        let before = self.src.get(..at).unwrap_or("");
+        let p = before.trim_end_matches(super::preprocess::js_space).len();
+        // Only line breaks inside tokens already read count (not the
+        // offending token itself).
+        let broke = self
+            .src
+            .get(p..at)
+            .map_or(0, |gap| gap.matches('\n').count());
+        let after = if p > 0 {
+            map.get(p - 1).map_or(block_end, |&o| o + 1)
+        } else {
+            0
+        };
+        (after, broke)
+    }
+
+    /// An error at the current token with a message of its own.
+    fn fail_with<T>(&self, message: &str) -> PResult<T> {
+        let t = self.peek();
+        self.semantic(t.start, t.end.max(t.start), message.to_string())
     }
 
     fn semantic<T>(&self, start: usize, end: usize, message: String) -> PResult<T> {
@@ -274,6 +362,7 @@ impl<'a> Parser<'a> {
             start,
             end,
             message,
+            end_after: None,
         })
     }
 
@@ -367,7 +456,13 @@ impl<'a> Parser<'a> {
         let mut stack: Vec<Frame> = Vec::new();
         let mut top: Vec<Member> = Vec::new();
         loop {
-            let t = self.peek().clone();
+            let t = self.peek();
+            let t = Token {
+                kind: t.kind,
+                start: t.start,
+                end: t.end,
+                value: None,
+            };
             macro_rules! list {
                 () => {
                     match stack.last_mut() {
@@ -378,9 +473,13 @@ impl<'a> Parser<'a> {
             }
             match t.kind {
                 Tok::Semi | Tok::Newline | Tok::Space | Tok::Eof => {
-                    let s = t.text(self.src).to_string();
-                    list!().push(Member::Id(s));
-                    self.bump();
+                    // Blank entries are dropped by Mermaid anyway; `;` is kept.
+                    if t.kind == Tok::Semi {
+                        list!().push(Member::Id(";".into()));
+                    }
+                    if self.pos + 1 < self.toks.len() {
+                        self.pos += 1;
+                    }
                 }
                 Tok::End0 => {
                     if !stack.is_empty() {
@@ -431,11 +530,11 @@ impl<'a> Parser<'a> {
                         Tok::AccDescrValue
                     };
                     let v = self.expect(want, "expected the accessibility text")?;
-                    let s = v.text(self.src).trim().to_string();
+                    let s = js_trim(v.text(self.src)).to_string();
                     list!().push(Member::Id(s));
                 }
                 Tok::AccDescrMultilineValue => {
-                    let s = t.text(self.src).trim().to_string();
+                    let s = js_trim(t.text(self.src)).to_string();
                     list!().push(Member::Id(s));
                     self.bump();
                 }
@@ -492,7 +591,7 @@ impl<'a> Parser<'a> {
                     self.bump();
                     let title = self.text("expected a subgraph title inside \"[ ]\"")?;
                     self.expect(Tok::Sqe, "expected \"]\" to close the subgraph title")?;
-                    let span = self.span_of(kw.start, line_end(self));
+                    let span = self.trimmed_span(kw.start, line_end(self));
                     self.separator()?;
                     Ok(Frame {
                         id: Some(id),
@@ -502,7 +601,7 @@ impl<'a> Parser<'a> {
                         span,
                     })
                 } else {
-                    let span = self.span_of(kw.start, line_end(self));
+                    let span = self.trimmed_span(kw.start, line_end(self));
                     self.separator()?;
                     Ok(Frame {
                         id: Some(id.clone()),
@@ -607,19 +706,29 @@ impl<'a> Parser<'a> {
 
     /// `styled_vertex = vertex [ ":::" id_string ]`
     /// `vertex = id_string [ shape ]`
-    fn styled_vertex(&mut self, after: &str) -> PResult<(String, Span)> {
-        let expected = format!("expected a node id{after}");
-        let (id, s, e) = self.id_string(&expected)?;
+    fn styled_vertex(&mut self, after: After) -> PResult<(String, Span)> {
+        if !is_id_token(self.kind()) {
+            // Build the message only when it is needed.
+            let what = match after {
+                After::Start => String::new(),
+                After::Amp => " after \"&\"".to_string(),
+                After::Arrow(a, b) => {
+                    format!(" after \"{}\"", js_trim(self.src.get(a..b).unwrap_or("")))
+                }
+            };
+            return self.fail(&format!("expected a node id{what}"));
+        }
+        let (id, s, e) = self.id_string("expected a node id")?;
         let id_span = self.span_of(s, e);
         let shape = self.shape()?;
         match shape {
             Some((text, name, end)) => {
-                let span = self.span_of(s, end);
-                self.b.add_vertex(&id, Some(text), Some(name), span);
-                // the mention itself is the id
-                let _ = id_span;
+                // The mention is the id; the definition includes the shape.
+                let full = self.span_of(s, end);
+                self.b
+                    .add_vertex(&id, Some(text), Some(name), id_span, full);
             }
-            None => self.b.add_vertex(&id, None, None, id_span),
+            None => self.b.add_vertex(&id, None, None, id_span, id_span),
         }
         if self.kind() == Tok::StyleSeparator {
             self.bump();
@@ -711,7 +820,9 @@ impl<'a> Parser<'a> {
     }
 
     /// `shape_data = SHAPE_DATA { SHAPE_DATA }` (the text of `@{ ... }`).
-    fn shape_data(&mut self, target: &str, target_span: Span) -> PResult<()> {
+    /// Collected now, applied later: Mermaid runs the action only when the
+    /// token after it has been read, so a syntax error there comes first.
+    fn shape_data(&mut self, target: &str, target_span: Span) -> Pending {
         let start = self.peek().start;
         let mut s = String::new();
         let mut end = start;
@@ -720,15 +831,29 @@ impl<'a> Parser<'a> {
             s.push_str(t.text(self.src));
             end = t.end;
         }
-        if let Err(m) = self.b.add_vertex_data(target, &s, target_span) {
+        Pending {
+            target: target.to_string(),
+            target_span,
+            data: s,
+            start,
+            end,
+        }
+    }
+
+    /// Apply node data collected by [`Parser::shape_data`].
+    fn apply(&mut self, p: Option<Pending>) -> PResult<()> {
+        let Some(p) = p else {
+            return Ok(());
+        };
+        if let Err(m) = self.b.add_vertex_data(&p.target, &p.data, p.target_span) {
             // Point at the `shape:` entry when that is what is wrong.
-            let raw = self.src.get(start..end).unwrap_or("");
+            let raw = self.src.get(p.start..p.end).unwrap_or("");
             let (s0, e0) = match raw.find("shape") {
                 Some(k) if m.contains("shape") => {
                     let line_end = raw[k..].find([',', '\n', '}']).map_or(raw.len(), |x| k + x);
-                    (start + k, start + line_end)
+                    (p.start + k, p.start + line_end)
                 }
-                _ => (start, end),
+                _ => (p.start, p.end),
             };
             return self.semantic(s0, e0, m);
         }
@@ -736,28 +861,56 @@ impl<'a> Parser<'a> {
     }
 
     /// `node = styled_vertex { [ shape_data ] SPACE AMP SPACE styled_vertex } [ shape_data ]`
-    fn node_group(&mut self, after: &str) -> PResult<Vec<(String, Span)>> {
+    /// Returns the ids and the node data of the last one, not yet applied.
+    fn node_group(&mut self, after: After) -> PResult<Group> {
         let mut ids = vec![self.styled_vertex(after)?];
         loop {
+            let mut pending = None;
             if self.kind() == Tok::ShapeData {
                 let (last, sp) = ids.last().cloned().unwrap_or_default();
-                self.shape_data(&last, sp)?;
+                pending = Some(self.shape_data(&last, sp));
             }
             if self.kind() == Tok::Space && self.kind_at(1) == Tok::Amp {
                 self.bump();
                 self.bump();
                 self.expect(Tok::Space, "expected a space after \"&\"")?;
-                ids.push(self.styled_vertex(" after \"&\"")?);
+                ids.push(self.styled_vertex(After::Amp)?);
+                self.apply(pending)?;
                 continue;
             }
-            break;
+            return Ok((ids, pending));
         }
-        Ok(ids)
+    }
+
+    /// Check the token that ends a node (what Mermaid reads before it acts
+    /// on the node): `[ SPACE ] separator`, or a link.
+    fn node_follower(&mut self) -> PResult<()> {
+        match self.kind() {
+            Tok::Link | Tok::StartLink | Tok::LinkId => Ok(()),
+            k if is_separator(k) => Ok(()),
+            Tok::Space => {
+                let next = self.kind_at(1);
+                if is_separator(next) || next == Tok::LinkId {
+                    Ok(())
+                } else {
+                    self.bump();
+                    if is_shape_opener(next) {
+                        return self.fail_with(
+                            "no space is allowed between a node id and its shape or \"@{\" (write \"A[text]\")",
+                        );
+                    }
+                    self.fail("expected a line break or \";\" after the statement")
+                }
+            }
+            _ => self.fail("expected a line break or \";\" after the statement"),
+        }
     }
 
     /// `vertex_statement = node [ SPACE ] { link node [ SPACE ] }`
     fn vertex_statement(&mut self) -> PResult<Vec<String>> {
-        let mut prev = self.node_group("")?;
+        let (mut prev, pending) = self.node_group(After::Start)?;
+        self.node_follower()?;
+        self.apply(pending)?;
         let mut members: Vec<String> = prev.iter().map(|x| x.0.clone()).collect();
         if self.kind() == Tok::Space {
             self.bump();
@@ -766,14 +919,10 @@ impl<'a> Parser<'a> {
             let arrow_start = self.peek().start;
             let link = self.link()?;
             let arrow_end = self.toks[self.pos.saturating_sub(1)].end;
-            let arrow_text = self
-                .src
-                .get(arrow_start..arrow_end)
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            let span = self.span_of(arrow_start, arrow_end);
-            let next = self.node_group(&format!(" after \"{arrow_text}\""))?;
+            let span = self.trimmed_span(arrow_start, arrow_end);
+            let (next, pending) = self.node_group(After::Arrow(arrow_start, arrow_end))?;
+            self.node_follower()?;
+            self.apply(pending)?;
             if let Err(m) = self.b.add_link(&prev, &next, &link, span) {
                 return self.semantic(arrow_start, arrow_end, m);
             }
@@ -866,8 +1015,9 @@ impl<'a> Parser<'a> {
         let (id, s, e) = self.id_string("expected a node id after \"style\"")?;
         self.expect(Tok::Space, "expected a space before the styles")?;
         self.styles()?;
+        self.no_parentheses_in_styles()?;
         let span = self.span_of(s, e);
-        self.b.add_vertex(&id, None, None, span);
+        self.b.add_vertex(&id, None, None, span, span);
         Ok(())
     }
 
@@ -894,7 +1044,18 @@ impl<'a> Parser<'a> {
         self.expect(Tok::Space, "expected a space after \"classDef\"")?;
         self.id_string("expected a class name after \"classDef\"")?;
         self.expect(Tok::Space, "expected a space before the styles")?;
-        self.styles()
+        self.styles()?;
+        self.no_parentheses_in_styles()
+    }
+
+    /// Mermaid's style values take no parentheses (`rgb(...)` fails).
+    fn no_parentheses_in_styles(&self) -> PResult<()> {
+        if self.kind() == Tok::Ps {
+            return self.fail_with(
+                "parentheses are not allowed in style values; write colours as #rrggbb",
+            );
+        }
+        Ok(())
     }
 
     /// `class_statement = CLASS SPACE id_string SPACE id_string`

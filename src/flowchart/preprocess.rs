@@ -22,6 +22,11 @@ pub(crate) fn js_space(c: char) -> bool {
     )
 }
 
+/// JavaScript's `String.prototype.trim`.
+pub(crate) fn js_trim(s: &str) -> &str {
+    s.trim_matches(js_space)
+}
+
 /// Text plus, for every byte, the offset in the block it came from.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mapped {
@@ -84,6 +89,9 @@ pub(crate) struct Preprocessed {
     pub title: Option<String>,
     /// Whole-line `%%` comments.
     pub comments: Vec<Comment>,
+    /// `flowchart.inheritDir: true` in the front matter config or an
+    /// `init` directive: subgraphs without `direction` take the diagram's.
+    pub inherit_dir: bool,
     /// A front matter error (Mermaid fails before parsing).
     pub error: Option<(Span, String)>,
 }
@@ -95,19 +103,28 @@ pub(crate) fn preprocess(block: &str) -> Preprocessed {
     let t = quote_tag_attributes(t);
     let t = match front_matter(&t) {
         Some(fm) => {
+            out.inherit_dir |= yaml_inherit_dir(&t.text[..fm.len.min(t.text.len())]);
             out.title = fm.title;
-            if let Some(e) = fm.error {
-                out.error = Some((t.span(0, fm.len), e));
+            if let Some((e, a, b)) = fm.error {
+                out.error = Some((t.span(a, b), e));
             }
             slice(&t, fm.len, t.text.len())
         }
         None => t,
     };
-    let t = remove_directives(&t);
-    let t = remove_comments(&t, &mut out.comments, block);
-    let t = trim_start(&t);
-    let t = encode_entities(&t);
-    let t = squeeze_after_braces(&t);
+    if t.text.contains("%%{") {
+        // Only the directives' text matters; a rough look is enough here.
+        for (k, _) in t.text.match_indices("%%{") {
+            let end = t.text[k..].find("}%%").map_or(t.text.len(), |e| k + e);
+            let d = &t.text[k..end];
+            out.inherit_dir |= d.contains("flowchart") && mentions_inherit_dir(d);
+        }
+    }
+    let t = remove_directives(t);
+    let t = remove_comments(t, &mut out.comments, block);
+    let t = trim_start(t);
+    let t = encode_entities(t);
+    let t = squeeze_after_braces(t);
     let mut t = t;
     // Mermaid appends a line break before parsing.
     let end = block.len();
@@ -124,6 +141,44 @@ fn slice(t: &Mapped, from: usize, to: usize) -> Mapped {
     m.copy(t, from, to);
     let end = t.map.get(to).copied().unwrap_or(0);
     m.finish(end)
+}
+
+/// Whether front matter sets `config.flowchart.inheritDir: true`.
+fn yaml_inherit_dir(s: &str) -> bool {
+    let mut path: Vec<(usize, String)> = Vec::new();
+    for line in s.split('\n') {
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        let Some((key, value)) = body.split_once(':') else {
+            continue;
+        };
+        while path.last().is_some_and(|(i, _)| *i >= indent) {
+            path.pop();
+        }
+        let key = key.trim().trim_matches(['"', '\'']).to_string();
+        let keys: Vec<&str> = path.iter().map(|(_, k)| k.as_str()).collect();
+        if key == "inheritDir" && keys == ["config", "flowchart"] {
+            return value.trim().trim_matches(['"', '\'']) == "true";
+        }
+        path.push((indent, key));
+    }
+    false
+}
+
+/// Whether config text sets `inheritDir` to `true` (YAML or JSON).
+fn mentions_inherit_dir(s: &str) -> bool {
+    s.match_indices("inheritDir").any(|(k, _)| {
+        let rest = s[k + "inheritDir".len()..].trim_start_matches(['"', '\'']);
+        let rest = rest.trim_start();
+        rest.strip_prefix(':').is_some_and(|r| {
+            r.trim_start()
+                .trim_start_matches(['"', '\''])
+                .starts_with("true")
+        })
+    })
 }
 
 /// `\r\n` and lone `\r` become `\n`.
@@ -195,7 +250,8 @@ fn quote_tag_attributes(mut t: Mapped) -> Mapped {
 struct FrontMatter {
     len: usize,
     title: Option<String>,
-    error: Option<String>,
+    /// The YAML error and the range (in the text given) it points at.
+    error: Option<(String, usize, usize)>,
 }
 
 fn is_break(c: u8) -> bool {
@@ -261,6 +317,22 @@ fn front_matter(t: &Mapped) -> Option<FrontMatter> {
         if let Some(end) = closing_end(i) {
             let body = &t.text[body_start..i];
             let (title, error) = front_matter_title(body, indent);
+            // Point at the line the YAML error names, else at the whole block.
+            let error = error.map(|e| match e.rsplit_once(" (line ") {
+                Some((msg, n)) => {
+                    let n: usize = n.trim_end_matches(')').parse().unwrap_or(1);
+                    let mut off = 0;
+                    for l in body.split('\n').take(n.saturating_sub(1)) {
+                        off += l.len() + 1;
+                    }
+                    let len = body[off.min(body.len())..]
+                        .find('\n')
+                        .unwrap_or(body.len() - off.min(body.len()));
+                    let a = body_start + off.min(body.len());
+                    (msg.to_string(), a, a + len)
+                }
+                None => (e, 0, end + 1),
+            });
             return Some(FrontMatter {
                 len: end + 1,
                 title,
@@ -276,28 +348,66 @@ fn front_matter(t: &Mapped) -> Option<FrontMatter> {
 fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<String>) {
     let mut title = None;
     // An unclosed flow collection (`title: [`) is the YAML error seen in
-    // practice; the full YAML grammar is not checked.
-    let opens = body.matches(['[', '{']).count();
-    let closes = body.matches([']', '}']).count();
-    if opens > closes {
+    // practice; the full YAML grammar is not checked. A value that starts
+    // with `[` or `{` opens one, which may span lines.
+    let mut depth: i64 = 0;
+    let mut in_flow = false;
+    for line in body.split('\n') {
+        let counted = if in_flow {
+            line
+        } else {
+            match line.split_once(": ") {
+                Some((_, v)) if v.trim_start().starts_with(['[', '{']) => v,
+                _ => continue,
+            }
+        };
+        for c in counted.chars() {
+            match c {
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        in_flow = depth > 0;
+        if !in_flow {
+            depth = 0;
+        }
+    }
+    if let Err(e) = crate::flowchart::yaml::check_block(body) {
+        return (None, Some(format!("invalid YAML in the front matter: {e}")));
+    }
+    if in_flow {
         return (
             None,
             Some("invalid YAML in the front matter: unclosed \"[\" or \"{\"".into()),
         );
     }
-    for line in body.split('\n') {
+    let lines: Vec<&str> = body.split('\n').collect();
+    for (n, line) in lines.iter().enumerate() {
         let line = line.strip_prefix(indent).unwrap_or(line);
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') || line.trim() == "---" {
             continue;
         }
         if line.starts_with([' ', '\t']) {
             continue;
         }
+        // (check_block above has vetted the structure.)
         let Some((key, value)) = line.split_once(':') else {
-            return (None, Some("invalid YAML in the front matter".into()));
+            continue;
         };
         if key.trim() == "title" {
-            let v = value.trim();
+            let mut joined = value.trim().to_string();
+            // A quoted title may go on over the next lines (folded with spaces).
+            if let Some(q) = joined.chars().next().filter(|q| *q == '"' || *q == '\'') {
+                let mut k = n + 1;
+                while joined.len() < 2 || !joined.ends_with(q) {
+                    let Some(next) = lines.get(k) else { break };
+                    joined.push(' ');
+                    joined.push_str(next.trim());
+                    k += 1;
+                }
+            }
+            let v = joined.as_str();
             let v = crate::flowchart::yaml::unquote(v).unwrap_or_else(|| v.to_string());
             if !v.is_empty() {
                 title = Some(v);
@@ -308,9 +418,9 @@ fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<Strin
 }
 
 /// Remove `%%{ ... }%%` directives anywhere.
-fn remove_directives(t: &Mapped) -> Mapped {
+fn remove_directives(t: Mapped) -> Mapped {
     if !t.text.contains("%%{") {
-        return t.clone();
+        return t;
     }
     let s = &t.text;
     let mut m = Mapped::with_capacity(s.len());
@@ -329,24 +439,45 @@ fn remove_directives(t: &Mapped) -> Mapped {
             search = at + 3;
             continue;
         }
-        let end = match s[at + 3..].find("}%%") {
-            Some(r) => at + 3 + r + 3,
-            None => s.len(),
+        // `(\w+)\s*:` or `(\w+)`, then `\s*`, then a word or anything up
+        // to `}%%`, then `\s*` and an optional `}%%` (Mermaid's regex).
+        let word_w = |x: &str| {
+            x.bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                .count()
         };
-        m.copy(t, pos, at);
+        let skip_ws = |x: &str| x.len() - x.trim_start_matches(js_space).len();
+        let mut k = at + 3 + ws + word;
+        let colon = k + skip_ws(&s[k..]);
+        if s[colon..].starts_with(':') {
+            k = colon + 1;
+        }
+        k += skip_ws(&s[k..]);
+        let w = word_w(&s[k..]);
+        if w > 0 {
+            k += w;
+        } else {
+            k = s[k..].find("}%%").map_or(s.len(), |r| k + r);
+        }
+        k += skip_ws(&s[k..]);
+        if s[k..].starts_with("}%%") {
+            k += 3;
+        }
+        let end = k;
+        m.copy(&t, pos, at);
         pos = end;
         search = end;
     }
-    m.copy(t, pos, s.len());
+    m.copy(&t, pos, s.len());
     m.finish(*t.map.last().unwrap_or(&0))
 }
 
 /// Remove whole-line `%%` comments (and blank lines just before them),
 /// recording each comment.
-fn remove_comments(t: &Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapped {
+fn remove_comments(t: Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapped {
     let s = &t.text;
     if !s.contains("%%") {
-        return t.clone();
+        return t;
     }
     let b = s.as_bytes();
     let mut m = Mapped::with_capacity(s.len());
@@ -368,7 +499,7 @@ fn remove_comments(t: &Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapp
                 .map(|x| x.trim().to_string())
                 .unwrap_or(text);
             comments.push(Comment { text, span });
-            m.copy(t, pos, line);
+            m.copy(&t, pos, line);
             let next = if eol < b.len() { eol + 1 } else { eol };
             pos = next;
             line = next;
@@ -379,21 +510,24 @@ fn remove_comments(t: &Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapp
             }
         }
     }
-    m.copy(t, pos, s.len());
+    m.copy(&t, pos, s.len());
     m.finish(*t.map.last().unwrap_or(&0))
 }
 
-fn trim_start(t: &Mapped) -> Mapped {
+fn trim_start(t: Mapped) -> Mapped {
     let trimmed = t.text.trim_start_matches(js_space);
     let from = t.text.len() - trimmed.len();
-    slice(t, from, t.text.len())
+    if from == 0 {
+        return t;
+    }
+    slice(&t, from, t.text.len())
 }
 
 /// Mermaid's `encodeEntities`: drop the last `;` of `style`/`classDef` lines
 /// with a colour, then turn `#name;` into private marker characters.
-fn encode_entities(t: &Mapped) -> Mapped {
+fn encode_entities(t: Mapped) -> Mapped {
     let t = drop_style_semicolon(t, "style");
-    let t = drop_style_semicolon(&t, "classDef");
+    let t = drop_style_semicolon(t, "classDef");
     if !t.text.contains('#') {
         return t;
     }
@@ -442,9 +576,9 @@ pub(crate) fn decode_entities(s: &str) -> String {
 
 /// `/word.*:\S*#.*;/g`: on a line with `word`, then a `:` whose following
 /// non-space run holds a `#`, then a `;`, the last `;` of the line goes.
-fn drop_style_semicolon(t: &Mapped, word: &str) -> Mapped {
+fn drop_style_semicolon(t: Mapped, word: &str) -> Mapped {
     if !t.text.contains(word) {
-        return t.clone();
+        return t;
     }
     let s = &t.text;
     let mut drop = Vec::new();
@@ -470,22 +604,22 @@ fn drop_style_semicolon(t: &Mapped, word: &str) -> Mapped {
         line_start += line.len() + 1;
     }
     if drop.is_empty() {
-        return t.clone();
+        return t;
     }
     let mut m = Mapped::with_capacity(s.len());
     let mut pos = 0;
     for d in drop {
-        m.copy(t, pos, d);
+        m.copy(&t, pos, d);
         pos = d + 1;
     }
-    m.copy(t, pos, s.len());
+    m.copy(&t, pos, s.len());
     m.finish(*t.map.last().unwrap_or(&0))
 }
 
 /// `}` + whitespace + line break becomes `}` + line break.
-fn squeeze_after_braces(t: &Mapped) -> Mapped {
+fn squeeze_after_braces(t: Mapped) -> Mapped {
     if !t.text.contains('}') {
-        return t.clone();
+        return t;
     }
     let s = &t.text;
     let b = s.as_bytes();
@@ -498,7 +632,7 @@ fn squeeze_after_braces(t: &Mapped) -> Mapped {
             let ws_end = i + 1 + (rest.len() - rest.trim_start_matches(js_space).len());
             if let Some(nl) = s[i + 1..ws_end].rfind('\n') {
                 let nl = i + 1 + nl;
-                m.copy(t, pos, i + 1);
+                m.copy(&t, pos, i + 1);
                 pos = nl;
                 i = nl;
                 continue;
@@ -506,7 +640,7 @@ fn squeeze_after_braces(t: &Mapped) -> Mapped {
         }
         i += 1;
     }
-    m.copy(t, pos, s.len());
+    m.copy(&t, pos, s.len());
     m.finish(*t.map.last().unwrap_or(&0))
 }
 

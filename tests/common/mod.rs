@@ -12,7 +12,7 @@ pub fn ours(p: &Parsed) -> Value {
     let vertices: Vec<Value> = d
         .nodes
         .iter()
-        .map(|n| serde_json::json!([n.id, n.label, n.shape, n.classes]))
+        .map(|n| serde_json::json!([n.id, n.label, n.label_type, n.shape, n.classes]))
         .collect();
     let edges: Vec<Value> = d
         .edges
@@ -24,16 +24,37 @@ pub fn ours(p: &Parsed) -> Value {
                 e.kind.as_str(),
                 e.stroke.as_str(),
                 e.length,
-                e.label
+                e.label,
+                e.id,
+                e.user_id
             ])
         })
         .collect();
     let subgraphs: Vec<Value> = d
         .subgraphs
         .iter()
-        .map(|s| serde_json::json!([s.id, s.title, s.members]))
+        .map(|s| serde_json::json!([s.id, s.title, s.members, s.dir, s.classes]))
         .collect();
     serde_json::json!({"direction": d.direction, "vertices": vertices, "edges": edges, "subgraphs": subgraphs})
+}
+
+/// A label as JavaScript would print it: our model keeps labels as text,
+/// Mermaid keeps what YAML gave (`label: 123` is a number, `[a, b]` an array).
+fn js_text(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Bool(b) => Value::String(b.to_string()),
+        Value::Array(a) => Value::String(
+            a.iter()
+                .map(|x| match x {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        other => other.clone(),
+    }
 }
 
 pub fn theirs(o: &Value) -> Value {
@@ -43,7 +64,15 @@ pub fn theirs(o: &Value) -> Value {
     let arr = |v: &Value| v.as_array().cloned().unwrap_or_default();
     let vertices: Vec<Value> = arr(&o["vertices"])
         .iter()
-        .map(|v| serde_json::json!([v["id"], v["label"], v["shape"], v["classes"]]))
+        .map(|v| {
+            serde_json::json!([
+                v["id"],
+                js_text(&v["label"]),
+                v["labelType"],
+                v["shape"],
+                v["classes"]
+            ])
+        })
         .collect();
     let edges: Vec<Value> = arr(&o["edges"])
         .iter()
@@ -54,13 +83,15 @@ pub fn theirs(o: &Value) -> Value {
                 e["type"],
                 e["stroke"],
                 e["length"],
-                e["label"]
+                e["label"],
+                e["id"],
+                e["isUserDefinedId"]
             ])
         })
         .collect();
     let subgraphs: Vec<Value> = arr(&o["subgraphs"])
         .iter()
-        .map(|s| serde_json::json!([s["id"], s["title"], s["nodes"]]))
+        .map(|s| serde_json::json!([s["id"], s["title"], s["nodes"], s["dir"], s["classes"]]))
         .collect();
     serde_json::json!({"direction": o["direction"], "vertices": vertices, "edges": edges, "subgraphs": subgraphs})
 }
