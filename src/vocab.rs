@@ -1,0 +1,463 @@
+//! The vocabulary that turns diagram text into reliability facts: kind words,
+//! link words, redundancy evidence, process and location titles. Owns the
+//! embedded `vocab.toml`, its extension by the user's config, and whole-word
+//! phrase matching; decides nothing about a diagram by itself.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The built-in vocabulary, as shipped.
+pub const BUILTIN: &str = include_str!("vocab.toml");
+
+/// One kind's words, in tie-break order.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindWords {
+    /// Kind name (`database`, `load balancer`, ...).
+    pub name: String,
+    /// Phrases that give the kind.
+    #[serde(default)]
+    pub words: Vec<String>,
+}
+
+/// Shape names that carry meaning.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShapeWords {
+    /// Shapes that make a node a database when no infrastructure word matched.
+    pub database: Vec<String>,
+    /// Shapes that make a node storage when no infrastructure word matched.
+    pub storage: Vec<String>,
+    /// Shapes that make a node an actor when no word matched.
+    pub actor: Vec<String>,
+    /// Stacked shapes: redundant by themselves.
+    pub stacked: Vec<String>,
+    /// Control-flow and annotation shapes: never reported.
+    pub not_components: Vec<String>,
+}
+
+/// Words in link labels.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkWords {
+    /// Dependence: make a dotted link hard.
+    pub hard: Vec<String>,
+    /// Observation: make a solid link soft.
+    pub soft: Vec<String>,
+    /// Replication: the link is redundancy evidence.
+    pub redundancy: Vec<String>,
+}
+
+/// Redundancy evidence words.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedundancyWords {
+    /// Class names that mark a node redundant.
+    pub classes: Vec<String>,
+    /// Replica role words (`primary`, `replica`, ...).
+    pub roles: Vec<String>,
+    /// Replica markers stripped before comparing twins' labels.
+    pub markers: Vec<String>,
+    /// Words of machines: in labels with one, single letters (`A`, `B`) are replica markers.
+    pub letter_marker_words: Vec<String>,
+    /// Labels stating multiplicity.
+    pub multiplicity: Vec<String>,
+    /// Nouns that state multiplicity after a count of two or more.
+    pub count_nouns: Vec<String>,
+    /// Managed services and clusters by design.
+    pub managed: Vec<String>,
+    /// Words that say "just one" and override `multiplicity` and `managed`.
+    pub single: Vec<String>,
+    /// Subgraph titles of pools and clusters.
+    pub pool_titles: Vec<String>,
+}
+
+/// Subgraph title words.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SubgraphWords {
+    /// Titles of process subgraphs (backup, CI/CD, ...).
+    pub process: Vec<String>,
+    /// Titles of locations (region, AZ, data center, ...).
+    pub locations: Vec<String>,
+    /// Titles that are never locations (security zones).
+    pub not_locations: Vec<String>,
+}
+
+/// The vocabulary file's layout (also the layout of a user extension).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VocabFile {
+    /// Kinds in tie-break order.
+    pub kinds: Vec<KindWords>,
+    /// Shapes.
+    pub shapes: ShapeWords,
+    /// Link label words.
+    pub links: LinkWords,
+    /// Redundancy evidence.
+    pub redundancy: RedundancyWords,
+    /// Subgraph titles.
+    pub subgraphs: SubgraphWords,
+}
+
+/// A set of phrases, indexed for whole-word matching over token lists.
+#[derive(Clone, Debug, Default)]
+pub struct PhraseSet {
+    by_first: HashMap<String, Vec<Vec<String>>>,
+}
+
+/// A phrase found in a token list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// First token.
+    pub start: usize,
+    /// Number of tokens.
+    pub len: usize,
+}
+
+impl PhraseSet {
+    /// Index these phrases.
+    pub fn new<S: AsRef<str>>(phrases: &[S]) -> Self {
+        let mut set = PhraseSet::default();
+        for p in phrases {
+            set.add(p.as_ref());
+        }
+        set
+    }
+
+    fn add(&mut self, phrase: &str) {
+        let toks = tokens(phrase);
+        if let Some(first) = toks.first() {
+            let v = self.by_first.entry(first.clone()).or_default();
+            if !v.contains(&toks) {
+                v.push(toks);
+            }
+        }
+    }
+
+    /// Every phrase occurrence in `toks`.
+    pub fn find_all(&self, toks: &[String]) -> Vec<Match> {
+        let mut out = Vec::new();
+        for start in 0..toks.len() {
+            for key in key_forms(&toks[start]) {
+                if let Some(cands) = self.by_first.get(key.as_str()) {
+                    for c in cands {
+                        if start + c.len() <= toks.len()
+                            && c.iter()
+                                .enumerate()
+                                .all(|(i, w)| tok_eq(&toks[start + i], w, i + 1 == c.len()))
+                        {
+                            let m = Match {
+                                start,
+                                len: c.len(),
+                            };
+                            if !out.contains(&m) {
+                                out.push(m);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether any phrase occurs in `toks`.
+    pub fn matches(&self, toks: &[String]) -> bool {
+        !self.find_all(toks).is_empty()
+    }
+
+    /// Whether `toks` is exactly one of the phrases.
+    pub fn is_exactly(&self, toks: &[String]) -> bool {
+        self.find_all(toks)
+            .iter()
+            .any(|m| m.start == 0 && m.len == toks.len())
+    }
+}
+
+/// The forms of a token under which a phrase's first word may be indexed:
+/// itself, without trailing digits (`db1`), without a plural `s`.
+fn key_forms(t: &str) -> Vec<String> {
+    let mut v = vec![t.to_string()];
+    let d = strip_digits(t);
+    if d.len() >= 2 && d != t {
+        v.push(d.to_string());
+    }
+    for suf in ["es", "s"] {
+        if let Some(s) = t.strip_suffix(suf) {
+            if s.len() >= 2 {
+                v.push(s.to_string());
+            }
+        }
+    }
+    v
+}
+
+fn strip_digits(t: &str) -> &str {
+    t.trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+/// Whether token `t` stands for vocabulary word `w` (plural and trailing
+/// digits tolerated on the phrase's last word; digits also on others).
+fn tok_eq(t: &str, w: &str, last: bool) -> bool {
+    if t == w {
+        return true;
+    }
+    let d = strip_digits(t);
+    if d.len() >= 2 && d != t && d == w {
+        return true;
+    }
+    last && (t.strip_suffix('s') == Some(w) || t.strip_suffix("es") == Some(w))
+}
+
+/// Split text into lowercase whole-word tokens: HTML tags and entity codes
+/// removed, anything that is not a letter or digit separates words.
+pub fn tokens(text: &str) -> Vec<String> {
+    let clean = clean_text(text).to_lowercase();
+    clean
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Tokens of an id: camelCase and `snake_case` split (`OrderDB` → `order db`).
+pub fn id_tokens(id: &str) -> Vec<String> {
+    let chars: Vec<char> = id.chars().collect();
+    let mut s = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || (prev.is_uppercase() && next_lower) {
+                s.push(' ');
+            }
+        }
+        s.push(c);
+    }
+    tokens(&s)
+}
+
+/// A label as a reader sees it: `<br/>` and other tags become spaces, Mermaid
+/// entity codes (`#quot;`, `#9829;`) and HTML entities are dropped or
+/// decoded, whitespace collapsed.
+pub fn clean_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => {
+                // A tag: skip to '>' if there is one soon.
+                let rest: String = chars.clone().take(64).collect();
+                if let Some(end) = rest.find('>') {
+                    for _ in 0..rest[..=end].chars().count() {
+                        chars.next();
+                    }
+                    out.push(' ');
+                } else {
+                    out.push(c);
+                }
+            }
+            '#' | '&' => {
+                let rest: String = chars.clone().take(12).collect();
+                if let Some(end) = rest.find(';') {
+                    let name = &rest[..end];
+                    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) {
+                        for _ in 0..=end {
+                            chars.next();
+                        }
+                        out.push(match name {
+                            "amp" => '&',
+                            "lt" => '<',
+                            "gt" => '>',
+                            _ => ' ',
+                        });
+                        continue;
+                    }
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The compiled vocabulary.
+#[derive(Clone, Debug)]
+pub struct Vocab {
+    /// The lists as read (built-in plus extensions).
+    pub file: VocabFile,
+    /// Kind phrases, in tie-break order (index = priority, lower wins ties).
+    pub kinds: Vec<(String, PhraseSet)>,
+    /// Link dependence words.
+    pub link_hard: PhraseSet,
+    /// Link observation words.
+    pub link_soft: PhraseSet,
+    /// Link replication words.
+    pub link_redundancy: PhraseSet,
+    /// Replica roles.
+    pub roles: PhraseSet,
+    /// Replica markers.
+    pub markers: PhraseSet,
+    /// Multiplicity words.
+    pub multiplicity: PhraseSet,
+    /// Count nouns.
+    pub count_nouns: PhraseSet,
+    /// Managed services.
+    pub managed: PhraseSet,
+    /// "Just one" words.
+    pub single: PhraseSet,
+    /// Pool titles.
+    pub pool_titles: PhraseSet,
+    /// Machine words (single letters are markers in their labels).
+    pub machines: PhraseSet,
+    /// Process titles.
+    pub process: PhraseSet,
+    /// Location titles.
+    pub locations: PhraseSet,
+    /// Security zones.
+    pub not_locations: PhraseSet,
+}
+
+impl Default for Vocab {
+    fn default() -> Self {
+        Vocab::builtin()
+    }
+}
+
+impl Vocab {
+    /// The built-in vocabulary.
+    pub fn builtin() -> Self {
+        // The embedded file is checked by a unit test; failing here is a build bug.
+        let file: VocabFile = toml::from_str(BUILTIN).expect("built-in vocab.toml is valid");
+        Vocab::compile(file)
+    }
+
+    /// The built-in vocabulary extended by a user's TOML (same layout as
+    /// `vocab.toml`): lists are appended; a `[[kinds]]` entry with a known
+    /// name adds words to that kind.
+    pub fn extended(extension: &str) -> Result<Self, String> {
+        let mut file: VocabFile = toml::from_str(BUILTIN).expect("built-in vocab.toml is valid");
+        let ext: VocabFile = toml::from_str(extension).map_err(|e| e.to_string())?;
+        for k in ext.kinds {
+            match file.kinds.iter_mut().find(|x| x.name == k.name) {
+                Some(x) => x.words.extend(k.words),
+                None => return Err(format!("unknown kind `{}` in vocabulary", k.name)),
+            }
+        }
+        macro_rules! append {
+            ($($sec:ident . $f:ident),*) => { $( file.$sec.$f.extend(ext.$sec.$f); )* };
+        }
+        append!(
+            shapes.database,
+            shapes.storage,
+            shapes.actor,
+            shapes.stacked,
+            shapes.not_components,
+            links.hard,
+            links.soft,
+            links.redundancy,
+            redundancy.classes,
+            redundancy.roles,
+            redundancy.markers,
+            redundancy.letter_marker_words,
+            redundancy.multiplicity,
+            redundancy.count_nouns,
+            redundancy.managed,
+            redundancy.single,
+            redundancy.pool_titles,
+            subgraphs.process,
+            subgraphs.locations,
+            subgraphs.not_locations
+        );
+        Ok(Vocab::compile(file))
+    }
+
+    fn compile(file: VocabFile) -> Self {
+        Vocab {
+            kinds: file
+                .kinds
+                .iter()
+                .map(|k| (k.name.clone(), PhraseSet::new(&k.words)))
+                .collect(),
+            link_hard: PhraseSet::new(&file.links.hard),
+            link_soft: PhraseSet::new(&file.links.soft),
+            link_redundancy: PhraseSet::new(&file.links.redundancy),
+            roles: PhraseSet::new(&file.redundancy.roles),
+            markers: PhraseSet::new(&file.redundancy.markers),
+            multiplicity: PhraseSet::new(&file.redundancy.multiplicity),
+            count_nouns: PhraseSet::new(&file.redundancy.count_nouns),
+            managed: PhraseSet::new(&file.redundancy.managed),
+            single: PhraseSet::new(&file.redundancy.single),
+            pool_titles: PhraseSet::new(&file.redundancy.pool_titles),
+            machines: PhraseSet::new(&file.redundancy.letter_marker_words),
+            process: PhraseSet::new(&file.subgraphs.process),
+            locations: PhraseSet::new(&file.subgraphs.locations),
+            not_locations: PhraseSet::new(&file.subgraphs.not_locations),
+            file,
+        }
+    }
+
+    /// Whether a class name is one of the redundant classes.
+    pub fn is_redundant_class(&self, class: &str) -> bool {
+        self.file
+            .redundancy
+            .classes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(class))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Vec<String> {
+        tokens(s)
+    }
+
+    #[test]
+    fn builtin_vocab_parses_and_has_every_kind() {
+        let v = Vocab::builtin();
+        let names: Vec<&str> = v.kinds.iter().map(|k| k.0.as_str()).collect();
+        for k in crate::analysis::Kind::ALL_KNOWN {
+            assert!(
+                names.contains(&k.as_str()),
+                "kind {k:?} missing in vocab.toml"
+            );
+        }
+    }
+
+    #[test]
+    fn phrases_match_whole_words_with_plural_and_digits() {
+        let s = PhraseSet::new(&["db", "load balancer", "pub/sub"]);
+        assert!(s.matches(&t("Orders DB")));
+        assert!(s.matches(&t("db1")));
+        assert!(s.matches(&t("Load Balancers")));
+        assert!(s.matches(&t("Google Pub-Sub")));
+        assert!(!s.matches(&t("dbx")));
+        assert!(!s.matches(&t("loadbalancer")));
+    }
+
+    #[test]
+    fn ids_split_on_camel_case() {
+        assert_eq!(id_tokens("OrderDB"), vec!["order", "db"]);
+        assert_eq!(id_tokens("APIGateway"), vec!["api", "gateway"]);
+        assert_eq!(id_tokens("big_server"), vec!["big", "server"]);
+    }
+
+    #[test]
+    fn labels_lose_html_and_entities() {
+        assert_eq!(clean_text("Redis<br/>Cache #quot;x#quot;"), "Redis Cache x");
+    }
+
+    #[test]
+    fn extension_adds_words_and_rejects_unknown_kinds() {
+        let v = Vocab::extended("[[kinds]]\nname = \"queue\"\nwords = [\"conveyor\"]\n").unwrap();
+        let q = &v.kinds.iter().find(|k| k.0 == "queue").unwrap().1;
+        assert!(q.matches(&t("Order Conveyor")));
+        assert!(Vocab::extended("[[kinds]]\nname = \"nope\"\n").is_err());
+        assert!(Vocab::extended("[links]\nbogus = []\n").is_err());
+    }
+}
