@@ -139,8 +139,8 @@ impl PhraseSet {
     pub fn find_all(&self, toks: &[String]) -> Vec<Match> {
         let mut out = Vec::new();
         for start in 0..toks.len() {
-            for key in key_forms(&toks[start]) {
-                if let Some(cands) = self.by_first.get(key.as_str()) {
+            for key in key_forms(&toks[start]).into_iter().flatten() {
+                if let Some(cands) = self.by_first.get(key) {
                     for c in cands {
                         if start + c.len() <= toks.len()
                             && c.iter()
@@ -176,21 +176,17 @@ impl PhraseSet {
 }
 
 /// The forms of a token under which a phrase's first word may be indexed:
-/// itself, without trailing digits (`db1`), without a plural `s`.
-fn key_forms(t: &str) -> Vec<String> {
-    let mut v = vec![t.to_string()];
+/// itself, without trailing digits (`db1`), without a plural `s` / `es`.
+/// All are prefixes of the token, so nothing is allocated.
+fn key_forms(t: &str) -> [Option<&str>; 4] {
     let d = strip_digits(t);
-    if d.len() >= 2 && d != t {
-        v.push(d.to_string());
-    }
-    for suf in ["es", "s"] {
-        if let Some(s) = t.strip_suffix(suf) {
-            if s.len() >= 2 {
-                v.push(s.to_string());
-            }
-        }
-    }
-    v
+    let long = |s: &str| s.len() >= 2;
+    [
+        Some(t),
+        (long(d) && d.len() != t.len()).then_some(d),
+        t.strip_suffix("es").filter(|s| long(s)),
+        t.strip_suffix('s').filter(|s| long(s)),
+    ]
 }
 
 fn strip_digits(t: &str) -> &str {

@@ -91,32 +91,60 @@ pub fn reach(succ: &[Vec<usize>], entries: &[usize]) -> Reach {
     }
 }
 
-/// Classes that fail with `v` (a path to `v`), nearest first, at most
-/// `budget` of them; the flag says whether the search was cut short.
-pub fn failing_with(
-    pred: &[Vec<usize>],
-    v: usize,
-    budget: usize,
-    skip: impl Fn(usize) -> bool,
-) -> (Vec<usize>, bool) {
-    let mut seen = std::collections::HashSet::new();
-    seen.insert(v);
-    let mut queue = std::collections::VecDeque::from([v]);
-    let mut out = Vec::new();
-    while let Some(x) = queue.pop_front() {
-        for &p in &pred[x] {
-            if seen.insert(p) {
-                if !skip(p) {
-                    if out.len() == budget {
-                        return (out, true);
-                    }
-                    out.push(p);
-                }
-                queue.push_back(p);
-            }
+/// Capped backward searches for blast radii, sharing one mark array so each
+/// search costs only what it visits.
+#[derive(Clone, Debug)]
+pub struct Searcher {
+    mark: Vec<u32>,
+    stamp: u32,
+    queue: std::collections::VecDeque<usize>,
+}
+
+impl Searcher {
+    /// A searcher over a graph of `n` vertices.
+    pub fn new(n: usize) -> Self {
+        Searcher {
+            mark: vec![0; n],
+            stamp: 0,
+            queue: std::collections::VecDeque::new(),
         }
     }
-    (out, false)
+
+    /// Classes that fail with `v` (a path to `v`), nearest first, searching
+    /// at most `budget` classes; the flag says whether the search was cut
+    /// short.
+    pub fn failing_with(
+        &mut self,
+        pred: &[Vec<usize>],
+        v: usize,
+        budget: usize,
+        skip: impl Fn(usize) -> bool,
+    ) -> (Vec<usize>, bool) {
+        self.stamp += 1;
+        let stamp = self.stamp;
+        self.mark[v] = stamp;
+        self.queue.clear();
+        self.queue.push_back(v);
+        let mut seen = 1usize;
+        let mut out = Vec::new();
+        while let Some(x) = self.queue.pop_front() {
+            for &p in &pred[x] {
+                if self.mark[p] != stamp {
+                    self.mark[p] = stamp;
+                    seen += 1;
+                    // The budget bounds the work, not only the output.
+                    if seen > budget {
+                        return (out, true);
+                    }
+                    if !skip(p) {
+                        out.push(p);
+                    }
+                    self.queue.push_back(p);
+                }
+            }
+        }
+        (out, false)
+    }
 }
 
 #[cfg(test)]
