@@ -125,3 +125,60 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod classify_tests {
+    use crate::analysis::testutil::diagram;
+    use crate::analysis::{analyse, analyse_with, Overrides};
+    use crate::config::Settings;
+
+    fn analysed(src: &str) -> bool {
+        analyse(&diagram(src), &Settings::default()).analysed
+    }
+
+    #[test]
+    fn a_specific_infrastructure_node_and_a_third_with_kinds() {
+        // 1 database + 0 others of 3 nodes: a third have a kind.
+        assert!(analysed(
+            "flowchart LR\n  A[Parse] --> B[Validate] --> DB[(Orders DB)]\n"
+        ));
+        // 1 of 4: not enough.
+        assert!(!analysed(
+            "flowchart LR\n  A[Parse] --> B[Validate] --> C[Save] --> DB[(Orders DB)]\n"
+        ));
+    }
+
+    #[test]
+    fn two_infrastructure_nodes_and_half_with_kinds() {
+        assert!(analysed(
+            "flowchart LR\n  A[Web App] --> B[Worker] --> C[Step] --> D[Other]\n"
+        ));
+        assert!(!analysed(
+            "flowchart LR\n  A[Web App] --> B[Step] --> C[Step 2] --> D[Other]\n"
+        ));
+    }
+
+    #[test]
+    fn generic_words_alone_are_not_specific() {
+        // `app`, `api`, `service`, `node`: servers, not specific infrastructure.
+        assert!(!analysed(
+            "flowchart LR\n  A[API] --> B[Step] --> C[Step 2]\n"
+        ));
+    }
+
+    #[test]
+    fn comments_and_overrides_decide_explicitly() {
+        let d = diagram("flowchart LR\n  A[Start] --> B[End]\n");
+        let on = Overrides {
+            analyse: Some(true),
+            ..Overrides::default()
+        };
+        assert!(analyse_with(&d, &Settings::default(), &on).analysed);
+        let arch = diagram("flowchart LR\n  Users --> DB[(Database)]\n");
+        let off = Overrides {
+            analyse: Some(false),
+            ..Overrides::default()
+        };
+        assert!(!analyse_with(&arch, &Settings::default(), &off).analysed);
+    }
+}

@@ -94,3 +94,58 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
         })),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testutil::diagram;
+
+    #[test]
+    fn explains_kinds_groups_entries_externals_and_soft_links() {
+        let d = diagram("flowchart LR\n  Users --> LB[Load Balancer] --> S1[Server 1] & S2[Server 2]\n  S1 & S2 --> DB[(Database)]\n  S1 -. metrics .-> M[Monitoring]\n  S2 --> Stripe\n  S1 --> Stripe\n");
+        let v = explain(&d, &Settings::default());
+        assert_eq!(v["analysed"], true);
+        assert!(v["analysed_why"].as_str().unwrap().contains("architecture"));
+        let node = |id: &str| {
+            v["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|n| n["id"] == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(node("DB")["kind"], "database");
+        assert_eq!(node("DB")["kind_why"], "word \"database\" in label");
+        assert_eq!(node("Users")["role"], "entry");
+        assert_eq!(node("S1")["group"], node("S2")["group"]);
+        assert!(node("S1")["group_why"].as_str().unwrap().contains("twins"));
+        assert_eq!(v["entries"][0]["node"], "Users");
+        assert_eq!(v["externals"], serde_json::json!(["Stripe"]));
+        assert_eq!(v["soft_links"][0]["from"], "S1");
+        assert_eq!(v["soft_links"][0]["why"], "label says observation");
+        let spofs: Vec<&str> = v["single_points_of_failure"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["node"].as_str().unwrap())
+            .collect();
+        assert_eq!(spofs, ["LB", "DB"]);
+    }
+
+    #[test]
+    fn explains_why_a_diagram_is_not_analysed() {
+        let d =
+            diagram("flowchart LR\n  %% spoflint: skip\n  Users --> Server --> DB[(Database)]\n");
+        let v = explain(&d, &Settings::default());
+        assert_eq!(v["analysed"], false);
+        assert!(v["analysed_why"].as_str().unwrap().contains("skip"));
+        let d = diagram("flowchart LR\n  A[Start] --> B{Ready?} --> C[Go]\n");
+        let v = explain(&d, &Settings::default());
+        assert_eq!(v["analysed"], false);
+        assert!(v["analysed_why"]
+            .as_str()
+            .unwrap()
+            .starts_with("does not look like an architecture"));
+    }
+}

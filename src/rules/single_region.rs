@@ -47,3 +47,81 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
     d.subgraph = Some(sg.id.clone());
     vec![d]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::{diagram, findings_with};
+    use crate::config::Settings;
+
+    fn regions(src: &str) -> Vec<String> {
+        findings_with(src, &Settings::default())
+            .into_iter()
+            .filter(|f| f.0 == "single-region")
+            .map(|f| format!("{}:{}", f.1, f.2))
+            .collect()
+    }
+
+    const TWO_AZ_ONE_REGION: &str = "flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  subgraph use1 [us-east-1]\n    subgraph aza [AZ a]\n      S1[Server 1]\n    end\n    subgraph azb [AZ b]\n      S2[Server 2]\n    end\n  end\n  LB --> S1 & S2\n";
+
+    #[test]
+    fn twins_in_one_region_do_not_help() {
+        assert_eq!(regions(TWO_AZ_ONE_REGION), ["use1:error"]);
+        let d = diagram(TWO_AZ_ONE_REGION);
+        let f = crate::rules::check_diagram(&d, &Settings::default());
+        let r = f.iter().find(|x| x.rule == "single-region").unwrap();
+        assert_eq!(
+            &TWO_AZ_ONE_REGION[r.span.start..r.span.end],
+            "subgraph use1 [us-east-1]"
+        );
+        assert_eq!(r.code, "SPOF002");
+        assert!(r.message.contains("us-east-1"), "{}", r.message);
+        assert!(r.help.as_deref().unwrap().contains("second region"));
+    }
+
+    #[test]
+    fn innermost_shared_location_is_reported() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  subgraph r [Region West]\n    subgraph z [Zone A]\n      S1[Server 1]\n      S2[Server 2]\n    end\n  end\n  LB --> S1 & S2\n";
+        assert_eq!(regions(src), ["z:error"]);
+    }
+
+    #[test]
+    fn two_locations_are_not_a_single_one() {
+        let src = "flowchart LR\n  Users --> DNS[Route 53]\n  subgraph a [Data center Frankfurt]\n    S1[Server 1]\n  end\n  subgraph b [Data center Dublin]\n    S2[Server 2]\n  end\n  DNS --> S1 & S2\n";
+        assert_eq!(regions(src), Vec::<String>::new());
+    }
+
+    #[test]
+    fn locations_by_title_or_id() {
+        for header in [
+            "subgraph eu-west-2",
+            "subgraph x [Primary DC]",
+            "subgraph x [Site 1]",
+            "subgraph x [Availability Zone 1]",
+            "subgraph x [us-central1-a]",
+            "subgraph x [Region]",
+        ] {
+            let src = format!("flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  {header}\n    S1[Server 1]\n    S2[Server 2]\n  end\n  LB --> S1 & S2\n");
+            assert_eq!(regions(&src).len(), 1, "{header}");
+        }
+    }
+
+    #[test]
+    fn security_zones_are_not_locations() {
+        for title in ["DMZ", "Demilitarized zone", "Trust zone"] {
+            let src = format!("flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  subgraph x [{title}]\n    S1[Server 1]\n    S2[Server 2]\n  end\n  LB --> S1 & S2\n");
+            assert_eq!(regions(&src), Vec::<String>::new(), "{title}");
+        }
+    }
+
+    #[test]
+    fn warning_when_only_some_entries_depend_on_the_location() {
+        let src = "flowchart LR\n  Users --> Web[Web Servers x3] --> DB[(Postgres HA)]\n  Ops[Operators] --> Adm\n  subgraph r [us-east-1]\n    Adm[Admin Servers x2]\n  end\n";
+        assert_eq!(regions(src), ["r:warning"]);
+    }
+
+    #[test]
+    fn no_locations_no_finding() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  subgraph web [Web tier]\n    S1[Server 1]\n    S2[Server 2]\n  end\n  LB --> S1 & S2\n";
+        assert_eq!(regions(src), Vec::<String>::new());
+    }
+}
