@@ -46,6 +46,16 @@ pub struct LinkWords {
     pub soft: Vec<String>,
     /// Replication: the link is redundancy evidence.
     pub redundancy: Vec<String>,
+    /// Observers: a link to a node named so is observation, not dependency.
+    pub observers: Vec<String>,
+}
+
+/// Labels that are artefacts, not components.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArtefactWords {
+    /// File extensions (`yaml`, `py`, ...).
+    pub extensions: Vec<String>,
 }
 
 /// Redundancy evidence words.
@@ -96,6 +106,8 @@ pub struct VocabFile {
     pub links: LinkWords,
     /// Redundancy evidence.
     pub redundancy: RedundancyWords,
+    /// Artefact labels.
+    pub artefacts: ArtefactWords,
     /// Subgraph titles.
     pub subgraphs: SubgraphWords,
 }
@@ -292,6 +304,8 @@ pub struct Vocab {
     pub link_soft: PhraseSet,
     /// Link replication words.
     pub link_redundancy: PhraseSet,
+    /// Observer node words.
+    pub observers: PhraseSet,
     /// Replica roles.
     pub roles: PhraseSet,
     /// Replica markers.
@@ -354,6 +368,8 @@ impl Vocab {
             links.hard,
             links.soft,
             links.redundancy,
+            links.observers,
+            artefacts.extensions,
             redundancy.classes,
             redundancy.roles,
             redundancy.markers,
@@ -380,6 +396,7 @@ impl Vocab {
             link_hard: PhraseSet::new(&file.links.hard),
             link_soft: PhraseSet::new(&file.links.soft),
             link_redundancy: PhraseSet::new(&file.links.redundancy),
+            observers: PhraseSet::new(&file.links.observers),
             roles: PhraseSet::new(&file.redundancy.roles),
             markers: PhraseSet::new(&file.redundancy.markers),
             multiplicity: PhraseSet::new(&file.redundancy.multiplicity),
@@ -393,6 +410,39 @@ impl Vocab {
             not_locations: PhraseSet::new(&file.subgraphs.not_locations),
             file,
         }
+    }
+
+    /// Whether a label names a code or configuration artefact rather than a
+    /// running component: a file name (`values.yaml`), a URL path
+    /// (`/auth/login`), a URL, or an HTTP status (`404 Not Found`).
+    pub fn is_artefact(&self, label: &str) -> bool {
+        let clean = clean_text(label);
+        let t = clean
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'' || c == '`');
+        if t.starts_with('/') || t.contains("://") {
+            return true;
+        }
+        let status = t.split_whitespace().next().is_some_and(|w| {
+            w.len() == 3
+                && w.chars().all(|c| c.is_ascii_digit())
+                && (b'1'..=b'5').contains(&w.as_bytes()[0])
+        });
+        if status && t.split_whitespace().count() > 1 {
+            return true;
+        }
+        t.split_whitespace().any(|w| {
+            let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+            w.rsplit_once('.').is_some_and(|(stem, ext)| {
+                !stem.is_empty()
+                    && self
+                        .file
+                        .artefacts
+                        .extensions
+                        .iter()
+                        .any(|e| e.eq_ignore_ascii_case(ext))
+            })
+        })
     }
 
     /// Whether a class name is one of the redundant classes.
@@ -441,6 +491,23 @@ mod tests {
         assert_eq!(id_tokens("OrderDB"), vec!["order", "db"]);
         assert_eq!(id_tokens("APIGateway"), vec!["api", "gateway"]);
         assert_eq!(id_tokens("big_server"), vec!["big", "server"]);
+    }
+
+    #[test]
+    fn artefacts_are_recognised() {
+        let v = Vocab::builtin();
+        for yes in [
+            "values-staging.yaml",
+            "/auth/login",
+            "404 Not Found",
+            "https://x.io",
+            "main.py file",
+        ] {
+            assert!(v.is_artefact(yes), "{yes}");
+        }
+        for no in ["Node.js App", "Web Server", "S3", "ASP.NET API", "Server 2"] {
+            assert!(!v.is_artefact(no), "{no}");
+        }
     }
 
     #[test]

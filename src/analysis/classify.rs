@@ -25,6 +25,25 @@ pub fn decide(
     if settings.analyse == AnalyseMode::All {
         return (true, "every flowchart is analysed (analyse = all)".into());
     }
+    // Decisions (a diamond, or a label asking a question) draw a flow, not
+    // a system: a running architecture has no branches to choose from.
+    let decision = diagram.nodes.iter().enumerate().find(|(v, n)| {
+        structure.cluster_of[*v].is_none()
+            && (n
+                .shape
+                .as_deref()
+                .is_some_and(|s| matches!(s, "diamond" | "diam" | "decision" | "question"))
+                || crate::vocab::clean_text(&n.label).trim_end().ends_with('?'))
+    });
+    if let Some((_, n)) = decision {
+        return (
+            false,
+            format!(
+                "does not look like an architecture: decision node \"{}\" draws a flow",
+                n.id
+            ),
+        );
+    }
     let mut total = 0usize;
     let mut known = 0usize;
     let mut infra = 0usize;
@@ -35,7 +54,12 @@ pub fn decide(
             continue;
         }
         total += 1;
-        let k = kinds[v];
+        // Files, URL paths and HTTP statuses are artefacts, not components.
+        let k = if settings.vocab.is_artefact(&node.label) {
+            Kind::Unknown
+        } else {
+            kinds[v]
+        };
         known += usize::from(k != Kind::Unknown);
         infra += usize::from(k.is_infra());
         specific += usize::from(k.is_specific_infra());

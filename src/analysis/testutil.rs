@@ -79,7 +79,17 @@ pub fn diagram(src: &str) -> Diagram {
 
 impl B {
     fn line(&mut self, t: &str, at: usize) {
-        if t.is_empty() || t.starts_with("flowchart") || t.starts_with("graph") {
+        let skipped = [
+            "flowchart",
+            "graph",
+            "style ",
+            "classDef ",
+            "linkStyle ",
+            "click ",
+            "direction ",
+            "acc",
+        ];
+        if t.is_empty() || skipped.iter().any(|k| t.starts_with(k)) {
             return;
         }
         if let Some(c) = t.strip_prefix("%%") {
@@ -484,4 +494,56 @@ fn fixtures_hold_with_the_test_builder() {
     }
     assert!(files > 10);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A developer aid: `SPOF_SURVEY=path/to/docs cargo test --lib survey --
+/// --ignored --nocapture` prints, per Mermaid block of every Markdown file
+/// below the path, whether it is analysed and what is found (through this
+/// builder, so only approximately what the real parser would give).
+#[test]
+#[ignore = "developer aid: surveys the Markdown files under $SPOF_SURVEY"]
+#[allow(clippy::print_stdout)] // a survey is read by a person
+fn survey() {
+    let Ok(root) = std::env::var("SPOF_SURVEY") else {
+        return;
+    };
+    let mut files = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(root)];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).unwrap().flatten() {
+                stack.push(e.path());
+            }
+        } else if p.extension().is_some_and(|e| e == "md" || e == "mdx") {
+            files.push(p);
+        }
+    }
+    files.sort();
+    let settings = crate::config::Settings::default();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for (body, comments) in markdown_blocks(&text) {
+            let first = body
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim();
+            if !(first.starts_with("flowchart") || first.starts_with("graph")) {
+                continue;
+            }
+            let d = diagram(&body);
+            let a = crate::analysis::analyse(&d, &settings);
+            let diags = crate::rules::check_block(&d, &settings, &comments);
+            println!(
+                "== {} [{} nodes] analysed={} ({})",
+                f.display(),
+                d.nodes.len(),
+                a.analysed,
+                a.analysed_why
+            );
+            for x in diags {
+                println!("   {} {}", x.severity.as_str(), x.message);
+            }
+        }
+    }
 }

@@ -418,9 +418,13 @@ mod tests {
 
     #[test]
     fn decision_shapes_are_not_components() {
+        // A decision makes a flow (not analysed by default); analysed
+        // anyway, the decision itself is still not a component.
         let src =
             "flowchart LR\n  Users --> LB[Load Balancer] --> D{Healthy?} --> DB[(Database)]\n";
-        assert_eq!(spofs(src), ["LB:error", "DB:error"]);
+        assert_eq!(spofs(src), Vec::<String>::new());
+        let opted = format!("{src}  %% spoflint: analyse\n");
+        assert_eq!(spofs(&opted), ["LB:error", "DB:error"]);
     }
 
     // ---- SPEC §5: which diagrams are analysed ----
@@ -437,6 +441,18 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(spofs_with(flow, &all), ["C:error", "D:error"]);
+    }
+
+    #[test]
+    fn artefact_labels_are_not_components() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> V[values-prod.yaml] --> DB[(Database)]\n  LB --> P[/auth/login]\n";
+        assert_eq!(spofs(src), ["DB:error"]);
+    }
+
+    #[test]
+    fn links_to_observers_are_soft() {
+        let src = "flowchart LR\n  Users --> App[App Servers x3] --> OTel[OpenTelemetry Collector] --> J[Jaeger]\n  App --> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["DB:error"]);
     }
 
     #[test]
