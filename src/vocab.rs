@@ -46,8 +46,9 @@ pub struct LinkWords {
     pub soft: Vec<String>,
     /// Replication: the link is redundancy evidence.
     pub redundancy: Vec<String>,
-    /// Observers: a link to a node named so is observation, not dependency.
-    pub observers: Vec<String>,
+    /// Soft targets: a link to a node named so is observation or optional,
+    /// not a dependency.
+    pub soft_targets: Vec<String>,
 }
 
 /// Labels that are artefacts, not components.
@@ -304,8 +305,8 @@ pub struct Vocab {
     pub link_soft: PhraseSet,
     /// Link replication words.
     pub link_redundancy: PhraseSet,
-    /// Observer node words.
-    pub observers: PhraseSet,
+    /// Soft-target node words (observers, optional nodes).
+    pub soft_targets: PhraseSet,
     /// Replica roles.
     pub roles: PhraseSet,
     /// Replica markers.
@@ -368,7 +369,7 @@ impl Vocab {
             links.hard,
             links.soft,
             links.redundancy,
-            links.observers,
+            links.soft_targets,
             artefacts.extensions,
             redundancy.classes,
             redundancy.roles,
@@ -396,7 +397,7 @@ impl Vocab {
             link_hard: PhraseSet::new(&file.links.hard),
             link_soft: PhraseSet::new(&file.links.soft),
             link_redundancy: PhraseSet::new(&file.links.redundancy),
-            observers: PhraseSet::new(&file.links.observers),
+            soft_targets: PhraseSet::new(&file.links.soft_targets),
             roles: PhraseSet::new(&file.redundancy.roles),
             markers: PhraseSet::new(&file.redundancy.markers),
             multiplicity: PhraseSet::new(&file.redundancy.multiplicity),
@@ -443,6 +444,12 @@ impl Vocab {
                         .any(|e| e.eq_ignore_ascii_case(ext))
             })
         })
+    }
+
+    /// Whether a node is an observer or optional (links to it are soft).
+    pub fn is_soft_target(&self, node: &crate::model::Node) -> bool {
+        self.soft_targets.matches(&tokens(&node.label))
+            || self.soft_targets.matches(&id_tokens(&node.id))
     }
 
     /// Whether a class name is one of the redundant classes.

@@ -106,17 +106,8 @@ pub fn edge_meaning(diagram: &Diagram, e: usize, settings: &Settings) -> (LinkKi
     if vocab.link_soft.matches(&words) {
         return (LinkKind::Soft, "label says observation");
     }
-    let target = &diagram.nodes[edge.to];
-    let target_words = tokens(&target.label);
-    if vocab.observers.matches(&target_words)
-        || vocab
-            .observers
-            .matches(&crate::vocab::id_tokens(&target.id))
-    {
-        return (
-            LinkKind::Soft,
-            "link to an observer (telemetry, monitoring)",
-        );
+    if vocab.is_soft_target(&diagram.nodes[edge.to]) {
+        return (LinkKind::Soft, "link to an observer or optional node");
     }
     if edge.stroke == Stroke::Dotted {
         if settings.dotted_links_hard {

@@ -150,6 +150,15 @@ fn count_multiplicity(label: &str, toks: &[String], vocab: &Vocab) -> Option<Str
             }
         }
     }
+    // `× N` / `x N`: an unspecified count of several.
+    if toks
+        .windows(2)
+        .any(|w| (w[0] == "x" || w[0] == "×") && w[1] == "n")
+        || label.contains("×N")
+        || label.contains("× N")
+    {
+        return Some("label states multiplicity (\"× N\")".into());
+    }
     // `× 3` with a space, or `×3` glued to a word.
     let lower = label.to_lowercase();
     if let Some(pos) = lower.find('×') {

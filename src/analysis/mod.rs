@@ -247,8 +247,12 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         list.sort_unstable();
         list.dedup();
     }
-    // Entries: entry nodes, plus the callers outside the diagram of each
-    // infrastructure group nothing in the diagram links to (SPEC §3).
+    // Entries: entry nodes; and when the diagram draws no consumer at all
+    // (`API --> Queue`), the callers outside the diagram of each
+    // infrastructure group nothing links to (SPEC §3). Where users are drawn,
+    // an unfronted infrastructure node is a background worker, not a service
+    // with invisible callers: inventing callers there made every pipeline's
+    // first stage a finding (measured on the shared corpus).
     let mut entry_classes: Vec<usize> = Vec::new();
     let mut is_entry_class = vec![false; ng];
     for v in 0..n {
@@ -258,13 +262,18 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             is_entry_class[cls[v]] = true;
         }
     }
+    let virtual_mode = a.entries.is_empty();
     for g in 0..ng {
         let first = a.groups.members[g][0];
-        if pred[g].is_empty()
+        if virtual_mode
+            && pred[g].is_empty()
             && !is_entry_class[g]
             && a.groups.members[g]
                 .iter()
                 .any(|&v| a.roles[v] == Role::Component && kind[v].is_infra())
+            && !a.groups.members[g]
+                .iter()
+                .any(|&v| vocab.is_soft_target(&diagram.nodes[v]))
         {
             // A virtual vertex standing for the outside callers.
             let id = succ.len();

@@ -167,9 +167,9 @@ mod tests {
         // With `<-->` the server needs the database: every entry fails with it.
         let both = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> S[Server]:::ha\n  S <--> DB[(Database)]\n";
         assert_eq!(spofs(both), ["DB:error"]);
-        // Drawn the other way round only the database's own callers need it.
+        // Drawn the other way round nothing the users need needs the database.
         let reversed = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> S[Server]:::ha\n  DB[(Database)] --> S\n";
-        assert_eq!(spofs(reversed), ["DB:warning"]);
+        assert_eq!(spofs(reversed), Vec::<String>::new());
     }
 
     #[test]
@@ -393,6 +393,14 @@ mod tests {
             "{}",
             d[1].message
         );
+    }
+
+    #[test]
+    fn outside_callers_are_assumed_only_when_no_consumer_is_drawn() {
+        // Users are drawn: the unfronted worker is a background process whose
+        // failure takes no entry down, and nothing it alone needs is reported.
+        let src = "flowchart LR\n  Users --> App[App Server] --> DB[(Database)]\n  W[Worker] --> Q[Queue]\n";
+        assert_eq!(spofs(src), ["App:error", "DB:error"]);
     }
 
     #[test]
