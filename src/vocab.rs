@@ -5,6 +5,33 @@
 
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: phrase lookups hash short ASCII words millions of times on big
+/// diagrams; SipHash's DoS resistance buys nothing for a fixed vocabulary.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A `HashMap` with [`Fnv`] hashing.
+pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// The built-in vocabulary, as shipped.
 pub const BUILTIN: &str = include_str!("vocab.toml");
@@ -116,7 +143,7 @@ pub struct VocabFile {
 /// A set of phrases, indexed for whole-word matching over token lists.
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
-    by_first: HashMap<String, Vec<Vec<String>>>,
+    by_first: FnvMap<String, Vec<Vec<String>>>,
 }
 
 /// A phrase found in a token list.
@@ -222,7 +249,11 @@ fn tok_eq(t: &str, w: &str, last: bool) -> bool {
 /// Split text into lowercase whole-word tokens: HTML tags and entity codes
 /// removed, anything that is not a letter or digit separates words.
 pub fn tokens(text: &str) -> Vec<String> {
-    let clean = clean_text(text).to_lowercase();
+    let clean = if text.contains(['<', '#', '&']) {
+        clean_text(text).to_lowercase()
+    } else {
+        text.to_lowercase()
+    };
     clean
         .split(|c: char| !c.is_alphanumeric())
         .filter(|s| !s.is_empty())

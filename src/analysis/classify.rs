@@ -9,7 +9,8 @@ use crate::config::{AnalyseMode, Settings};
 use crate::model::{Diagram, Subgraph};
 use crate::vocab::{id_tokens, tokens, Vocab};
 
-/// Whether the diagram is analysed for failure points, and why.
+/// Whether the diagram is analysed for failure points, and why. `kinds`
+/// are the kinds as seen for classification (artefacts count as unknown).
 pub fn decide(
     diagram: &Diagram,
     settings: &Settings,
@@ -54,12 +55,7 @@ pub fn decide(
             continue;
         }
         total += 1;
-        // Files, URL paths and HTTP statuses are artefacts, not components.
-        let k = if settings.vocab.is_artefact(&node.label) {
-            Kind::Unknown
-        } else {
-            kinds[v]
-        };
+        let k = kinds[v];
         known += usize::from(k != Kind::Unknown);
         infra += usize::from(k.is_infra());
         specific += usize::from(k.is_specific_infra());

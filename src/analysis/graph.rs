@@ -52,6 +52,8 @@ pub struct Structure {
     pub entries: Vec<Vec<usize>>,
     /// For each subgraph: members that link to no other member.
     pub exits: Vec<Vec<usize>>,
+    /// For each node: whether it is an observer or optional (links to it are soft).
+    pub soft_target: Vec<bool>,
 }
 
 impl Structure {
@@ -89,8 +91,14 @@ impl Structure {
     }
 }
 
-/// The meaning of one edge's stroke and label, before expansion.
-pub fn edge_meaning(diagram: &Diagram, e: usize, settings: &Settings) -> (LinkKind, &'static str) {
+/// The meaning of one edge's stroke and label, before expansion
+/// (`soft_target`: per node, whether links to it are soft).
+pub fn edge_meaning(
+    diagram: &Diagram,
+    e: usize,
+    settings: &Settings,
+    soft_target: &[bool],
+) -> (LinkKind, &'static str) {
     let edge = &diagram.edges[e];
     let vocab = &settings.vocab;
     if edge.stroke == Stroke::Invisible {
@@ -106,7 +114,7 @@ pub fn edge_meaning(diagram: &Diagram, e: usize, settings: &Settings) -> (LinkKi
     if vocab.link_soft.matches(&words) {
         return (LinkKind::Soft, "label says observation");
     }
-    if vocab.is_soft_target(&diagram.nodes[edge.to]) {
+    if soft_target[edge.to] {
         return (LinkKind::Soft, "link to an observer or optional node");
     }
     if edge.stroke == Stroke::Dotted {
@@ -152,6 +160,11 @@ pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
         leaves: vec![Vec::new(); ns],
         entries: vec![Vec::new(); ns],
         exits: vec![Vec::new(); ns],
+        soft_target: diagram
+            .nodes
+            .iter()
+            .map(|node| settings.vocab.is_soft_target(node))
+            .collect(),
     };
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); ns];
     for (i, s) in diagram.subgraphs.iter().enumerate() {
@@ -192,10 +205,12 @@ pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
 
     // Meaning of each edge; internal edges of each subgraph.
     let meanings: Vec<(LinkKind, &'static str)> = (0..diagram.edges.len())
-        .map(|e| edge_meaning(diagram, e, settings))
+        .map(|e| edge_meaning(diagram, e, settings, &st.soft_target))
         .collect();
     let mut internal: Vec<Vec<usize>> = vec![Vec::new(); ns];
-    for (e, edge) in diagram.edges.iter().enumerate() {
+    // Without subgraphs there is nothing to expand (the common case, kept cheap).
+    let edges_in_subgraphs = if ns == 0 { &[][..] } else { &diagram.edges[..] };
+    for (e, edge) in edges_in_subgraphs.iter().enumerate() {
         if !matches!(meanings[e].0, LinkKind::Hard | LinkKind::Soft) {
             continue;
         }

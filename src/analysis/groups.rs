@@ -57,11 +57,10 @@ impl UnionFind {
 /// Tokens of a label with phrases of `set` removed; digits and trailing
 /// digits dropped; single letters dropped when `letters` is true. Returns
 /// the remaining words and whether any phrase was removed.
-fn strip(label: &str, set: &crate::vocab::PhraseSet, letters: bool) -> (String, bool) {
-    let toks = tokens(label);
+fn strip(toks: &[String], set: &crate::vocab::PhraseSet, letters: bool) -> (String, bool) {
     let mut drop = vec![false; toks.len()];
     let mut any = false;
-    for m in set.find_all(&toks) {
+    for m in set.find_all(toks) {
         any = true;
         for d in drop.iter_mut().skip(m.start).take(m.len) {
             *d = true;
@@ -81,14 +80,36 @@ fn strip(label: &str, set: &crate::vocab::PhraseSet, letters: bool) -> (String, 
 /// The label stem twins are compared by (SPEC §2, evidence 5): replica
 /// markers, numbers and (for machines only) single letters removed.
 pub fn twin_stem(label: &str, vocab: &Vocab) -> String {
-    let letters = vocab.machines.matches(&tokens(label));
-    strip(label, &vocab.markers, letters).0
+    twin_stem_of(&tokens(label), vocab)
+}
+
+/// [`twin_stem`] of a label's tokens.
+fn twin_stem_of(toks: &[String], vocab: &Vocab) -> String {
+    let letters = vocab.machines.matches(toks);
+    strip(toks, &vocab.markers, letters).0
 }
 
 /// Why a node is redundant by itself (SPEC §2, evidence 1 and 3), if it is.
 pub fn self_redundancy(
     diagram: &Diagram,
     v: usize,
+    vocab: &Vocab,
+    asserted: &HashSet<String>,
+) -> Option<String> {
+    self_redundancy_of(
+        diagram,
+        v,
+        &tokens(&diagram.nodes[v].label),
+        vocab,
+        asserted,
+    )
+}
+
+/// [`self_redundancy`] with the label's tokens already computed.
+fn self_redundancy_of(
+    diagram: &Diagram,
+    v: usize,
+    toks: &[String],
     vocab: &Vocab,
     asserted: &HashSet<String>,
 ) -> Option<String> {
@@ -104,20 +125,19 @@ pub fn self_redundancy(
             return Some(format!("stacked shape `{shape}`"));
         }
     }
-    let toks = tokens(&node.label);
-    if vocab.single.matches(&toks) {
+    if vocab.single.matches(toks) {
         return None;
     }
-    if let Some(m) = vocab.multiplicity.find_all(&toks).first() {
+    if let Some(m) = vocab.multiplicity.find_all(toks).first() {
         return Some(format!(
             "label states multiplicity (\"{}\")",
             toks[m.start..m.start + m.len].join(" ")
         ));
     }
-    if let Some(why) = count_multiplicity(&node.label, &toks, vocab) {
+    if let Some(why) = count_multiplicity(&node.label, toks, vocab) {
         return Some(why);
     }
-    let mut all = toks.clone();
+    let mut all = toks.to_vec();
     all.push(String::new());
     all.extend(crate::vocab::id_tokens(&node.id));
     if let Some(m) = vocab.managed.find_all(&all).first() {
@@ -198,6 +218,9 @@ pub fn compute(
         }
     };
     let eligible = |v: usize| structure.cluster_of[v].is_none();
+    // Each label is tokenized and stemmed once.
+    let toks: Vec<Vec<String>> = diagram.nodes.iter().map(|x| tokens(&x.label)).collect();
+    let stems: Vec<String> = toks.iter().map(|t| twin_stem_of(t, vocab)).collect();
 
     // Evidence 2a: replication links.
     for l in links {
@@ -206,12 +229,12 @@ pub fn compute(
         }
     }
     // Evidence 2b: labels that differ only by replica role words.
-    let mut by_role: HashMap<(Kind, String), (Vec<usize>, bool)> = HashMap::new();
+    let mut by_role: crate::vocab::FnvMap<(Kind, String), (Vec<usize>, bool)> = Default::default();
     for (v, &k) in kinds.iter().enumerate() {
         if !eligible(v) || matches!(k, Kind::Actor | Kind::External) {
             continue;
         }
-        let (key, has_role) = strip(&diagram.nodes[v].label, &vocab.roles, false);
+        let (key, has_role) = strip(&toks[v], &vocab.roles, false);
         if key.is_empty() {
             continue;
         }
@@ -244,7 +267,7 @@ pub fn compute(
             if matches!(kinds[v], Kind::Actor | Kind::External) {
                 continue;
             }
-            let stem = twin_stem(&diagram.nodes[v].label, vocab);
+            let stem = stems[v].clone();
             if !stem.is_empty() {
                 by_stem.entry((kinds[v], stem)).or_default().push(v);
             }
@@ -262,7 +285,7 @@ pub fn compute(
     let self_redundant: Vec<Option<String>> = (0..n)
         .map(|v| {
             if eligible(v) {
-                self_redundancy(diagram, v, vocab, asserted)
+                self_redundancy_of(diagram, v, &toks[v], vocab, asserted)
             } else {
                 None
             }
@@ -271,14 +294,15 @@ pub fn compute(
 
     // Units: the explicit blocks. Explicit evidence is never split below.
     let mut unit_members: Vec<Vec<usize>> = Vec::new();
-    let mut unit_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut unit_of_root: Vec<usize> = vec![usize::MAX; n];
     let unit_of: Vec<usize> = (0..n)
         .map(|v| {
             let r = uf.find(v);
-            let u = *unit_of_root.entry(r).or_insert_with(|| {
+            if unit_of_root[r] == usize::MAX {
                 unit_members.push(Vec::new());
-                unit_members.len() - 1
-            });
+                unit_of_root[r] = unit_members.len() - 1;
+            }
+            let u = unit_of_root[r];
             unit_members[u].push(v);
             u
         })
@@ -303,13 +327,13 @@ pub fn compute(
     // Evidence 5: twins by partition refinement, starting from (kind, stem).
     let mut class = vec![0usize; nu];
     let mut class_members: Vec<Vec<usize>> = Vec::new();
-    let mut by_key: HashMap<(Kind, String), usize> = HashMap::new();
+    let mut by_key: crate::vocab::FnvMap<(Kind, String), usize> = Default::default();
     for u in 0..nu {
         // A unit joins a twin class when all its members share one (kind,
         // stem); merging explicit groups or redundant nodes into a larger
         // group never splits explicit evidence.
         let m = &unit_members[u];
-        let key_of = |v: usize| (kinds[v], twin_stem(&diagram.nodes[v].label, vocab));
+        let key_of = |v: usize| (kinds[v], stems[v].clone());
         let first = key_of(m[0]);
         let twin_key = (m.iter().all(|&v| eligible(v))
             && m[1..].iter().all(|&v| key_of(v) == first))
@@ -331,7 +355,7 @@ pub fn compute(
     refine(&mut class, &mut class_members, &preds, &succs);
 
     // Renumber groups by first node, so output is deterministic.
-    let mut group_of_class: HashMap<usize, usize> = HashMap::new();
+    let mut group_of_class: Vec<usize> = vec![usize::MAX; class_members.len()];
     let mut g = Groups {
         class_of: vec![0; n],
         members: Vec::new(),
@@ -340,11 +364,12 @@ pub fn compute(
     };
     for (v, &u) in unit_of.iter().enumerate() {
         let c = class[u];
-        let gid = *group_of_class.entry(c).or_insert_with(|| {
+        if group_of_class[c] == usize::MAX {
             g.members.push(Vec::new());
             g.why.push(String::new());
-            g.members.len() - 1
-        });
+            group_of_class[c] = g.members.len() - 1;
+        }
+        let gid = group_of_class[c];
         g.class_of[v] = gid;
         g.members[gid].push(v);
     }
@@ -395,7 +420,7 @@ fn refine(
         }
         let members = class_members[c].clone();
         let mut parts: Vec<Vec<usize>> = Vec::new();
-        let mut index: HashMap<Sig, usize> = HashMap::new();
+        let mut index: crate::vocab::FnvMap<Sig, usize> = Default::default();
         for &u in &members {
             let sig_of = |list: &[usize]| {
                 let mut s: Vec<usize> =

@@ -27,7 +27,7 @@ use std::collections::HashSet;
 /// At most this many names of entries and components in a blast radius.
 pub const BLAST_NAMES: usize = 10;
 /// At most this many classes searched for a blast radius's component list.
-const BLAST_SEARCH: usize = 128;
+const BLAST_SEARCH: usize = 64;
 
 /// What a node is in the analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -192,7 +192,18 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             l.why = "inside a process subgraph";
         }
     }
-    let (analysed, analysed_why) = classify::decide(diagram, settings, &structure, &kind, ov);
+    // Files, URL paths and HTTP statuses are artefacts, not components.
+    let artefact: Vec<bool> = diagram
+        .nodes
+        .iter()
+        .map(|node| vocab.is_artefact(&node.label))
+        .collect();
+    let kind_seen: Vec<Kind> = kind
+        .iter()
+        .zip(&artefact)
+        .map(|(&k, &art)| if art { Kind::Unknown } else { k })
+        .collect();
+    let (analysed, analysed_why) = classify::decide(diagram, settings, &structure, &kind_seen, ov);
     let mut a = Analysis {
         analysed,
         analysed_why,
@@ -273,7 +284,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
                 .any(|&v| a.roles[v] == Role::Component && kind[v].is_infra())
             && !a.groups.members[g]
                 .iter()
-                .any(|&v| vocab.is_soft_target(&diagram.nodes[v]))
+                .any(|&v| a.structure.soft_target[v])
         {
             // A virtual vertex standing for the outside callers.
             let id = succ.len();
@@ -293,7 +304,10 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let reach = propagate::reach(&succ, &entry_classes);
     let mut searcher = propagate::Searcher::new(succ.len());
     let total = entry_classes.len();
-    let entry_vertex: HashSet<usize> = entry_classes.iter().copied().collect();
+    let mut entry_vertex = vec![false; succ.len()];
+    for &e in &entry_classes {
+        entry_vertex[e] = true;
+    }
 
     for v in 0..n {
         let g = cls[v];
@@ -301,7 +315,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             || a.in_process[v]
             || a.groups.is_redundant(g)
             || is_not_component_shape(diagram, v, vocab)
-            || vocab.is_artefact(&diagram.nodes[v].label)
+            || artefact[v]
             || reach.count[g] == 0
         {
             continue;
@@ -313,9 +327,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
                 entries.push(*e);
             }
         }
-        let (comps, cut) = searcher.failing_with(&pred, g, BLAST_SEARCH, |x| {
-            entry_vertex.contains(&x) || x >= ng
-        });
+        let (comps, cut) =
+            searcher.failing_with(&pred, g, BLAST_SEARCH, |x| entry_vertex[x] || x >= ng);
         let mut components: Vec<usize> = Vec::new();
         let mut total_nodes = 0usize;
         for &c in &comps {
