@@ -547,3 +547,30 @@ fn survey() {
         }
     }
 }
+
+#[test]
+fn example_docs_say_what_their_readme_says() {
+    // examples/docs is the README's first command; keep its story true.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/docs");
+    let settings = crate::config::Settings::default();
+    let run = |name: &str| -> Vec<String> {
+        let text = std::fs::read_to_string(root.join(name)).unwrap();
+        markdown_blocks(&text)
+            .into_iter()
+            .flat_map(|(body, comments)| crate::rules::check_block(&diagram(&body), &settings, &comments))
+            .map(|d| format!("{} {}", d.rule, d.node.or(d.subgraph).unwrap_or_default()))
+            .collect()
+    };
+    assert_eq!(
+        run("checkout.md"),
+        [
+            "single-point-of-failure LB",
+            "single-point-of-failure Redis",
+            "single-point-of-failure PG"
+        ]
+    );
+    assert!(run("checkout-ha.md").is_empty());
+    assert_eq!(run("payments.md"), ["single-region euw1"]);
+    assert!(run("order-flow.md").is_empty());
+    assert_eq!(run("legacy-reporting.md"), Vec::<String>::new());
+}
