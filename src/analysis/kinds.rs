@@ -116,6 +116,12 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
         for toks in lists {
             for (prio, (_, set)) in vocab.kinds.iter().enumerate() {
                 for m in set.find_all(toks) {
+                    // A class counts only when its whole name is a kind word
+                    // (`external`, `database`): docs name style classes
+                    // `authStyle`, which say nothing about the node.
+                    if *bonus > 0 && (m.start != 0 || m.len != toks.len()) {
+                        continue;
+                    }
                     let score = m.len + bonus;
                     let better = match &best {
                         None => true,
@@ -206,6 +212,11 @@ mod tests {
         // `class Gemini external` marks an external even when the label says API.
         assert_eq!(kind("Gemini API", "G", None, &["external"]), Kind::External);
         assert_eq!(kind("Thing", "T", None, &[]), Kind::Unknown);
+        // Style classes that merely contain a kind word say nothing.
+        assert_eq!(
+            kind("PostgreSQL", "P", None, &["authSvcStyle"]),
+            Kind::Database
+        );
     }
 
     #[test]

@@ -557,7 +557,9 @@ fn example_docs_say_what_their_readme_says() {
         let text = std::fs::read_to_string(root.join(name)).unwrap();
         markdown_blocks(&text)
             .into_iter()
-            .flat_map(|(body, comments)| crate::rules::check_block(&diagram(&body), &settings, &comments))
+            .flat_map(|(body, comments)| {
+                crate::rules::check_block(&diagram(&body), &settings, &comments)
+            })
             .map(|d| format!("{} {}", d.rule, d.node.or(d.subgraph).unwrap_or_default()))
             .collect()
     };
