@@ -311,7 +311,11 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
 
     for v in 0..n {
         let g = cls[v];
+        // A finding names the component's kind and its usual fix, so nodes
+        // of unknown kind are not reported (they still fail with what they
+        // need); on real docs they are mostly steps of a flow.
         if a.roles[v] != Role::Component
+            || !kind[v].is_infra()
             || a.in_process[v]
             || a.groups.is_redundant(g)
             || is_not_component_shape(diagram, v, vocab)

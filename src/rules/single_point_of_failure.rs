@@ -362,6 +362,16 @@ mod tests {
     // ---- SPEC §3: entries, externals, failure ----
 
     #[test]
+    fn components_of_unknown_kind_fail_but_are_not_reported() {
+        // Every finding names its kind and its usual fix; a box we cannot
+        // name ("Checkout") is not reported, but fails with what it needs.
+        let src = "flowchart LR\n  Users --> X[Checkout] --> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["DB:error"]);
+        let d = run(src);
+        assert_eq!(d[0].blast_radius.as_ref().unwrap().components, ["Checkout"]);
+    }
+
+    #[test]
     fn actors_are_entries_wherever_they_sit() {
         let src = "flowchart LR\n  Users --> Server --> DB[(Database)]\n  Server --> Users\n";
         assert_eq!(spofs(src), ["Server:error", "DB:error"]);
@@ -439,8 +449,7 @@ mod tests {
 
     #[test]
     fn flows_that_are_not_architectures_are_not_analysed() {
-        let flow =
-            "flowchart TD\n  A[Start] --> B{Is it ready?}\n  B --> C[Ship it]\n  B --> D[Wait]\n";
+        let flow = "flowchart TD\n  A[Start] --> B{Cache warm?}\n  B --> C[Render Server]\n  B --> D[(Orders DB)]\n";
         assert_eq!(spofs(flow), Vec::<String>::new());
         let opted = format!("{flow}  %% spoflint: analyse\n");
         assert_eq!(spofs(&opted), ["C:error", "D:error"]);
