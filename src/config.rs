@@ -49,7 +49,7 @@ impl Default for Settings {
             dotted_links_hard: false,
             blocks: crate::markdown::BlockOptions::default(),
             levels: BTreeMap::new(),
-            vocab: std::sync::Arc::new(crate::vocab::Vocab::builtin()),
+            vocab: crate::vocab::Vocab::shared(),
             per_path_ignores: Vec::new(),
         }
     }

@@ -369,6 +369,14 @@ impl Default for Vocab {
 }
 
 impl Vocab {
+    /// The built-in vocabulary, parsed once per process and shared.
+    pub fn shared() -> std::sync::Arc<Vocab> {
+        static SHARED: std::sync::OnceLock<std::sync::Arc<Vocab>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| std::sync::Arc::new(Vocab::builtin()))
+            .clone()
+    }
+
     /// The built-in vocabulary.
     pub fn builtin() -> Self {
         // The embedded file is checked by a unit test; failing here is a build bug.
