@@ -143,7 +143,7 @@ pub struct VocabFile {
 /// A set of phrases, indexed for whole-word matching over token lists.
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
-    by_first: FnvMap<String, Vec<Vec<String>>>,
+    by_first: FnvMap<String, Vec<(Vec<String>, usize)>>,
 }
 
 /// A phrase found in a token list.
@@ -160,28 +160,49 @@ impl PhraseSet {
     pub fn new<S: AsRef<str>>(phrases: &[S]) -> Self {
         let mut set = PhraseSet::default();
         for p in phrases {
-            set.add(p.as_ref());
+            set.add(p.as_ref(), 0);
         }
         set
     }
 
-    fn add(&mut self, phrase: &str) {
+    /// Index phrases that carry a tag (which list each came from), so one
+    /// pass over the tokens matches several lists.
+    pub fn tagged<'a>(phrases: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
+        let mut set = PhraseSet::default();
+        for (p, tag) in phrases {
+            set.add(p, tag);
+        }
+        set
+    }
+
+    fn add(&mut self, phrase: &str, tag: usize) {
         let toks = tokens(phrase);
         if let Some(first) = toks.first() {
             let v = self.by_first.entry(first.clone()).or_default();
-            if !v.contains(&toks) {
-                v.push(toks);
+            if !v.iter().any(|(t, g)| *t == toks && *g == tag) {
+                v.push((toks, tag));
             }
         }
     }
 
     /// Every phrase occurrence in `toks`.
     pub fn find_all(&self, toks: &[String]) -> Vec<Match> {
+        let mut out: Vec<Match> = Vec::new();
+        for (m, _) in self.find_tagged(toks) {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    /// Every phrase occurrence in `toks`, with the phrase's tag.
+    pub fn find_tagged(&self, toks: &[String]) -> Vec<(Match, usize)> {
         let mut out = Vec::new();
         for start in 0..toks.len() {
             for key in key_forms(&toks[start]).into_iter().flatten() {
                 if let Some(cands) = self.by_first.get(key) {
-                    for c in cands {
+                    for (c, tag) in cands {
                         if start + c.len() <= toks.len()
                             && c.iter()
                                 .enumerate()
@@ -191,8 +212,8 @@ impl PhraseSet {
                                 start,
                                 len: c.len(),
                             };
-                            if !out.contains(&m) {
-                                out.push(m);
+                            if !out.contains(&(m, *tag)) {
+                                out.push((m, *tag));
                             }
                         }
                     }
@@ -330,6 +351,8 @@ pub struct Vocab {
     pub file: VocabFile,
     /// Kind phrases, in tie-break order (index = priority, lower wins ties).
     pub kinds: Vec<(String, PhraseSet)>,
+    /// Every kind phrase in one index, tagged with its kind's priority.
+    pub kind_index: PhraseSet,
     /// Link dependence words.
     pub link_hard: PhraseSet,
     /// Link observation words.
@@ -433,6 +456,12 @@ impl Vocab {
                 .iter()
                 .map(|k| (k.name.clone(), PhraseSet::new(&k.words)))
                 .collect(),
+            kind_index: PhraseSet::tagged(
+                file.kinds
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, k)| k.words.iter().map(move |w| (w.as_str(), i))),
+            ),
             link_hard: PhraseSet::new(&file.links.hard),
             link_soft: PhraseSet::new(&file.links.soft),
             link_redundancy: PhraseSet::new(&file.links.redundancy),

@@ -137,14 +137,13 @@ fn self_redundancy_of(
     if let Some(why) = count_multiplicity(&node.label, toks, vocab) {
         return Some(why);
     }
-    let mut all = toks.to_vec();
-    all.push(String::new());
-    all.extend(crate::vocab::id_tokens(&node.id));
-    if let Some(m) = vocab.managed.find_all(&all).first() {
-        return Some(format!(
-            "managed service or cluster by design (\"{}\")",
-            all[m.start..m.start + m.len].join(" ")
-        ));
+    for words in [toks.to_vec(), crate::vocab::id_tokens(&node.id)] {
+        if let Some(m) = vocab.managed.find_all(&words).first() {
+            return Some(format!(
+                "managed service or cluster by design (\"{}\")",
+                words[m.start..m.start + m.len].join(" ")
+            ));
+        }
     }
     None
 }

@@ -101,7 +101,7 @@ pub struct KindOf {
 /// servers, then actors and externals); a database or storage shape decides
 /// only when no infrastructure word matched.
 pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
-    // (score, priority, kind index, where, phrase)
+    // (score, kind priority = index in the vocabulary, why)
     let mut best: Option<(usize, usize, String)> = None;
     let sources: [(&str, Vec<Vec<String>>, usize); 3] = [
         ("label", vec![tokens(&node.label)], 0),
@@ -114,23 +114,21 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
     ];
     for (where_, lists, bonus) in &sources {
         for toks in lists {
-            for (prio, (_, set)) in vocab.kinds.iter().enumerate() {
-                for m in set.find_all(toks) {
-                    // A class counts only when its whole name is a kind word
-                    // (`external`, `database`): docs name style classes
-                    // `authStyle`, which say nothing about the node.
-                    if *bonus > 0 && (m.start != 0 || m.len != toks.len()) {
-                        continue;
-                    }
-                    let score = m.len + bonus;
-                    let better = match &best {
-                        None => true,
-                        Some((s, p, _)) => score > *s || (score == *s && prio < *p),
-                    };
-                    if better {
-                        let phrase = toks[m.start..m.start + m.len].join(" ");
-                        best = Some((score, prio, format!("word \"{phrase}\" in {where_}")));
-                    }
+            for (m, prio) in vocab.kind_index.find_tagged(toks) {
+                // A class counts only when its whole name is a kind word
+                // (`external`, `database`): docs name style classes
+                // `authStyle`, which say nothing about the node.
+                if *bonus > 0 && (m.start != 0 || m.len != toks.len()) {
+                    continue;
+                }
+                let score = m.len + bonus;
+                let better = match &best {
+                    None => true,
+                    Some((s, p, _)) => score > *s || (score == *s && prio < *p),
+                };
+                if better {
+                    let phrase = toks[m.start..m.start + m.len].join(" ");
+                    best = Some((score, prio, format!("word \"{phrase}\" in {where_}")));
                 }
             }
         }

@@ -52,7 +52,12 @@ fn diagnostic(diagram: &Diagram, s: &Spof) -> Diagnostic {
     names.truncate(BLAST_NAMES);
     let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
     let rest = known_total.saturating_sub(names.len());
-    let mut who = names.join(", ");
+    let mut who = if names.is_empty() {
+        format!("{rest} entries")
+    } else {
+        names.join(", ")
+    };
+    let rest = if names.is_empty() { 0 } else { rest };
     if s.components_more.is_none() {
         who.push_str(" and many more");
     } else if rest > 0 {
