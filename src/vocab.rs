@@ -82,6 +82,10 @@ pub struct LinkWords {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ArtefactWords {
+    /// First words that make a label a step of a flow.
+    pub step_verbs: Vec<String>,
+    /// Words that make a label a state of a flow.
+    pub state_words: Vec<String>,
     /// File extensions (`yaml`, `py`, ...).
     pub extensions: Vec<String>,
 }
@@ -361,6 +365,10 @@ pub struct Vocab {
     pub link_redundancy: PhraseSet,
     /// Soft-target node words (observers, optional nodes).
     pub soft_targets: PhraseSet,
+    /// Verbs that start a step's label.
+    pub step_verbs: PhraseSet,
+    /// Words of a flow's states.
+    pub state_words: PhraseSet,
     /// Replica roles.
     pub roles: PhraseSet,
     /// Replica markers.
@@ -433,6 +441,8 @@ impl Vocab {
             links.redundancy,
             links.soft_targets,
             artefacts.extensions,
+            artefacts.step_verbs,
+            artefacts.state_words,
             redundancy.classes,
             redundancy.roles,
             redundancy.markers,
@@ -466,6 +476,8 @@ impl Vocab {
             link_soft: PhraseSet::new(&file.links.soft),
             link_redundancy: PhraseSet::new(&file.links.redundancy),
             soft_targets: PhraseSet::new(&file.links.soft_targets),
+            step_verbs: PhraseSet::new(&file.artefacts.step_verbs),
+            state_words: PhraseSet::new(&file.artefacts.state_words),
             roles: PhraseSet::new(&file.redundancy.roles),
             markers: PhraseSet::new(&file.redundancy.markers),
             multiplicity: PhraseSet::new(&file.redundancy.multiplicity),
@@ -489,7 +501,22 @@ impl Vocab {
         let t = clean
             .trim()
             .trim_matches(|c| c == '"' || c == '\'' || c == '`');
-        if t.starts_with('/') || t.contains("://") {
+        if t.starts_with('/') || t.contains("://") || t.contains(" --") || t.starts_with("$ ") {
+            return true;
+        }
+        // Steps and states of a flow: "Fetch from Redis", "Handler acquired lock".
+        // A verb followed straight by a kind word names a component
+        // ("Render Server"), not a step.
+        let toks = tokens(t);
+        let step = self.step_verbs.find_all(&toks).iter().any(|m| {
+            m.start == 0
+                && !self
+                    .kind_index
+                    .find_tagged(&toks[m.len..])
+                    .iter()
+                    .any(|(k, _)| k.start == 0)
+        });
+        if step || self.state_words.matches(&toks) {
             return true;
         }
         let status = t.split_whitespace().next().is_some_and(|w| {
@@ -580,7 +607,18 @@ mod tests {
         ] {
             assert!(v.is_artefact(yes), "{yes}");
         }
-        for no in ["Node.js App", "Web Server", "S3", "ASP.NET API", "Server 2"] {
+        for no in [
+            "Node.js App",
+            "Web Server",
+            "S3",
+            "ASP.NET API",
+            "Server 2",
+            "Load Balancer",
+            "Build Server",
+            "Stream Processor",
+            "Read Replica",
+            "Render Server",
+        ] {
             assert!(!v.is_artefact(no), "{no}");
         }
     }
