@@ -117,6 +117,10 @@ pub fn edge_meaning(
     if soft_target[edge.to] {
         return (LinkKind::Soft, "link to an observer or optional node");
     }
+    // An observer's own links are scraping and querying: observation too.
+    if soft_target[edge.from] {
+        return (LinkKind::Soft, "link from an observer or optional node");
+    }
     if edge.stroke == Stroke::Dotted {
         if settings.dotted_links_hard {
             return (

@@ -475,6 +475,10 @@ mod tests {
     fn links_to_observers_are_soft() {
         let src = "flowchart LR\n  Users --> App[App Servers x3] --> OTel[OpenTelemetry Collector] --> J[Jaeger]\n  App --> DB[(Database)]\n";
         assert_eq!(spofs(src), ["DB:error"]);
+        // Scraping is observation too: Prometheus is not an entry whose
+        // needs make the app a finding.
+        let scrape = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> App[App Servers x3] --> DB[(Postgres HA)]\n  P[Prometheus] --> App\n  P --> Exp[Blackbox Server]\n";
+        assert_eq!(spofs(scrape), Vec::<String>::new());
     }
 
     #[test]
