@@ -168,6 +168,24 @@ mod tests {
     }
 
     #[test]
+    fn circle_and_cross_heads_are_arrows_too() {
+        let src =
+            "flowchart LR\n  Users --o App[App Server] --x DB[(Database)]\n  App ==> C[Cache]\n";
+        assert_eq!(spofs(src), ["App:error", "DB:error", "C:error"]);
+    }
+
+    #[test]
+    fn invalid_edge_type_reads_left_to_right() {
+        // Mermaid stores `x-- t -->` as INVALID; it still draws u before v.
+        let mut d = diagram("flowchart LR\n  Users --> App[App Server] --> DB[(Database)]\n");
+        d.edges[1].kind = crate::model::EdgeType::Invalid;
+        d.edges[1].stroke = crate::model::Stroke::Invalid;
+        let f = crate::rules::check_diagram(&d, &Settings::default());
+        let ids: Vec<&str> = f.iter().filter_map(|x| x.node.as_deref()).collect();
+        assert_eq!(ids, ["App", "DB"]);
+    }
+
+    #[test]
     fn both_ended_links_need_both_ways() {
         // With `<-->` the server needs the database: every entry fails with it.
         let both = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> S[Server]:::ha\n  S <--> DB[(Database)]\n";
@@ -273,6 +291,8 @@ mod tests {
             "RDS Multi-AZ",
             "Workers active-active",
             "Web Auto Scaling Group",
+            "Mongo replica set",
+            "Web (4 instances)",
         ] {
             let src = format!("flowchart LR\n  Users --> N[{label}]\n  N --> Q[Queue]:::ha\n");
             assert_eq!(spofs(&src), Vec::<String>::new(), "{label}");
@@ -345,6 +365,11 @@ mod tests {
     fn replica_markers_make_twins() {
         let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> P[App Server primary] & Q[App Server backup]\n";
         assert_eq!(spofs(src), Vec::<String>::new());
+        let blue_green = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> B[App Server blue] & G[App Server green]\n";
+        assert_eq!(spofs(blue_green), Vec::<String>::new());
+        // Without a marker the labels differ: two different services.
+        let different = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> B[Orders Server] & G[Billing Server]\n";
+        assert_eq!(spofs(different), ["B:error", "G:error"]);
     }
 
     #[test]
