@@ -497,7 +497,11 @@ impl Vocab {
     /// running component: a file name (`values.yaml`), a URL path
     /// (`/auth/login`), a URL, or an HTTP status (`404 Not Found`).
     pub fn is_artefact(&self, label: &str) -> bool {
-        let clean = clean_text(label);
+        let clean = if label.contains(['<', '#', '&']) {
+            clean_text(label)
+        } else {
+            label.to_string()
+        };
         let t = clean
             .trim()
             .trim_matches(|c| c == '"' || c == '\'' || c == '`');

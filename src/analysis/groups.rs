@@ -228,13 +228,27 @@ pub fn compute(
         }
     }
     // Evidence 2b: labels that differ only by replica role words.
+    // Only labels sharing a key with a label that has a role word can join,
+    // so nothing is grouped (or hashed) when no label has one.
+    let roles: Vec<Option<(String, bool)>> = (0..n)
+        .map(|v| {
+            if !eligible(v) || matches!(kinds[v], Kind::Actor | Kind::External) {
+                return None;
+            }
+            Some(strip(&toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())
+        })
+        .collect();
+    let role_keys: std::collections::HashSet<(Kind, &str)> = roles
+        .iter()
+        .enumerate()
+        .filter_map(|(v, r)| r.as_ref().filter(|r| r.1).map(|r| (kinds[v], r.0.as_str())))
+        .collect();
     let mut by_role: crate::vocab::FnvMap<(Kind, String), (Vec<usize>, bool)> = Default::default();
     for (v, &k) in kinds.iter().enumerate() {
-        if !eligible(v) || matches!(k, Kind::Actor | Kind::External) {
+        let Some((key, has_role)) = roles[v].clone() else {
             continue;
-        }
-        let (key, has_role) = strip(&toks[v], &vocab.roles, false);
-        if key.is_empty() {
+        };
+        if !role_keys.contains(&(k, key.as_str())) {
             continue;
         }
         let e = by_role.entry((k, key)).or_default();
