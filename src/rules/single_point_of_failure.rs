@@ -475,6 +475,37 @@ mod tests {
         assert_eq!(spofs(&opted), ["LB:error", "DB:error"]);
     }
 
+    // ---- Configuration ----
+
+    #[test]
+    fn configured_levels_override_severity() {
+        let src = "flowchart LR\n  Users --> Server\n  Server --> Database\n";
+        let mut s = Settings::default();
+        s.levels.insert(
+            META.name.into(),
+            crate::config::Level::On(Severity::Warning),
+        );
+        assert_eq!(spofs_with(src, &s), ["Server:warning", "Database:warning"]);
+        s.levels.insert(META.name.into(), crate::config::Level::Off);
+        assert_eq!(spofs_with(src, &s), Vec::<String>::new());
+    }
+
+    #[test]
+    fn vocabulary_extensions_change_verdicts() {
+        // A team's own redundant class and kind word, from its config.
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::keepalived-pair --> App[App Servers x3]\n  App --> T[Tablet Store]\n";
+        assert_eq!(spofs(src), ["LB:error"]);
+        let vocab = crate::vocab::Vocab::extended(
+            "[redundancy]\nclasses = [\"keepalived-pair\"]\n[[kinds]]\nname = \"database\"\nwords = [\"tablet\"]\n",
+        )
+        .unwrap();
+        let s = Settings {
+            vocab: std::sync::Arc::new(vocab),
+            ..Settings::default()
+        };
+        assert_eq!(spofs_with(src, &s), ["T:error"]);
+    }
+
     // ---- SPEC §5: which diagrams are analysed ----
 
     #[test]
