@@ -459,6 +459,63 @@ impl Vocab {
         Ok(Vocab::compile(file))
     }
 
+    /// This vocabulary extended in the config's `[vocabulary]` shape (the
+    /// CLI's `RawVocabulary`): `kinds` a table of kind name to extra words,
+    /// `redundant-classes`, `managed-services`, `external-services` and
+    /// `region-patterns` (location words, whole-word phrases) lists of
+    /// strings. Any may be `None`.
+    pub fn with_config(
+        &self,
+        kinds: Option<&toml::Value>,
+        redundant_classes: Option<&toml::Value>,
+        managed_services: Option<&toml::Value>,
+        external_services: Option<&toml::Value>,
+        region_patterns: Option<&toml::Value>,
+    ) -> Result<Vocab, String> {
+        fn list(v: Option<&toml::Value>, what: &str) -> Result<Vec<String>, String> {
+            let Some(v) = v else {
+                return Ok(Vec::new());
+            };
+            let arr = v
+                .as_array()
+                .ok_or_else(|| format!("`{what}` must be a list of strings"))?;
+            arr.iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| format!("`{what}` must be a list of strings"))
+                })
+                .collect()
+        }
+        let mut file = self.file.clone();
+        if let Some(k) = kinds {
+            let table = k
+                .as_table()
+                .ok_or("`kinds` must be a table of kind name to a list of words")?;
+            for (name, words) in table {
+                let words = list(Some(words), &format!("kinds.{name}"))?;
+                match file.kinds.iter_mut().find(|x| x.name == *name) {
+                    Some(x) => x.words.extend(words),
+                    None => return Err(format!("unknown kind `{name}` in `kinds`")),
+                }
+            }
+        }
+        file.redundancy
+            .classes
+            .extend(list(redundant_classes, "redundant-classes")?);
+        file.redundancy
+            .managed
+            .extend(list(managed_services, "managed-services")?);
+        let external = list(external_services, "external-services")?;
+        if let Some(x) = file.kinds.iter_mut().find(|x| x.name == "external") {
+            x.words.extend(external);
+        }
+        file.subgraphs
+            .locations
+            .extend(list(region_patterns, "region-patterns")?);
+        Ok(Vocab::compile(file))
+    }
+
     fn compile(file: VocabFile) -> Self {
         Vocab {
             kinds: file
@@ -506,6 +563,12 @@ impl Vocab {
             .trim()
             .trim_matches(|c| c == '"' || c == '\'' || c == '`');
         if t.starts_with('/') || t.contains("://") || t.contains(" --") || t.starts_with("$ ") {
+            return true;
+        }
+        // A URL path anywhere ("Route /auth/login", "GET /users").
+        if t.split_whitespace().any(|w| {
+            w.len() > 1 && w.starts_with('/') && w[1..].starts_with(|c: char| c.is_alphanumeric())
+        }) {
             return true;
         }
         // Steps and states of a flow: "Fetch from Redis", "Handler acquired lock".
@@ -600,6 +663,35 @@ mod tests {
     }
 
     #[test]
+    fn config_shaped_extensions() {
+        let v: toml::Table = toml::from_str(
+            "kinds = { queue = [\"conveyor\"] }\nredundant = [\"twin\"]\nmanaged = [\"acme db\"]\nexternal = [\"bank\"]\nregions = [\"pod\"]\n",
+        )
+        .unwrap();
+        let x = Vocab::shared()
+            .with_config(
+                v.get("kinds"),
+                v.get("redundant"),
+                v.get("managed"),
+                v.get("external"),
+                v.get("regions"),
+            )
+            .unwrap();
+        let q = &x.kinds.iter().find(|k| k.0 == "queue").unwrap().1;
+        assert!(q.matches(&t("Conveyor")));
+        assert!(x.is_redundant_class("twin"));
+        assert!(x.managed.matches(&t("Acme DB")));
+        assert!(x.locations.matches(&t("Pod 7")));
+        let bad: toml::Table = toml::from_str("kinds = { nope = [\"x\"] }\nlist = 3\n").unwrap();
+        assert!(Vocab::shared()
+            .with_config(bad.get("kinds"), None, None, None, None)
+            .is_err());
+        assert!(Vocab::shared()
+            .with_config(None, bad.get("list"), None, None, None)
+            .is_err());
+    }
+
+    #[test]
     fn artefacts_are_recognised() {
         let v = Vocab::builtin();
         for yes in [
@@ -622,6 +714,7 @@ mod tests {
             "Stream Processor",
             "Read Replica",
             "Render Server",
+            "Ingress / Load Balancer",
         ] {
             assert!(!v.is_artefact(no), "{no}");
         }

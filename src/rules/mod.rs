@@ -69,9 +69,12 @@ pub fn check_block(
     if level(settings, &single_region::META) != Level::Off {
         diags.extend(single_region::check(diagram, &a));
     }
+    // A configured level caps a finding's severity: `warning` demotes every
+    // finding of the rule, `error` (the default, which the config resolver
+    // writes for every rule) keeps the error/warning split of SPEC §3.
     for d in &mut diags {
         if let Some(Level::On(sev)) = settings.levels.get(d.rule) {
-            d.severity = *sev;
+            d.severity = d.severity.min(*sev);
         }
     }
     // What `redundant` directives changed: the findings without them.
@@ -89,6 +92,7 @@ pub fn check_block(
             .collect()
     };
     let mut out = suppress::apply(diags, &dirs, diagram, settings, |id| before.contains(id));
+    // `unused-suppression` has one severity; its configured level sets it.
     for d in &mut out {
         if d.rule == unused_suppression::META.name {
             if let Some(Level::On(sev)) = settings.levels.get(d.rule) {

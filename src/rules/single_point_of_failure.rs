@@ -488,6 +488,15 @@ mod tests {
         assert_eq!(spofs_with(src, &s), ["Server:warning", "Database:warning"]);
         s.levels.insert(META.name.into(), crate::config::Level::Off);
         assert_eq!(spofs_with(src, &s), Vec::<String>::new());
+        // `error` (what the config resolver writes by default) keeps the
+        // error/warning split.
+        s.levels
+            .insert(META.name.into(), crate::config::Level::On(Severity::Error));
+        let some = "flowchart LR\n  Users --> Web[Web Server] --> DB[(Database)]\n  Admins[Admin Users] --> Tool[Admin Server] --> DB\n";
+        assert_eq!(
+            spofs_with(some, &s),
+            ["Web:warning", "DB:error", "Tool:warning"]
+        );
     }
 
     #[test]
