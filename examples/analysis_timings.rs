@@ -15,8 +15,8 @@ use std::time::Instant;
 fn main() {
     let settings = Settings::default();
     println!(
-        "{:>9} {:>9} {:>10} {:>12} {:>10}",
-        "nodes", "links", "findings", "analysis ms", "µs/node"
+        "{:>9} {:>9} {:>10} {:>12} {:>10} {:>10}",
+        "nodes", "links", "findings", "analysis ms", "cpu ms", "µs/node"
     );
     // Sizes from the command line (`-- 200000 400000`), else 1k, 10k, 100k.
     let mut sizes: Vec<usize> = std::env::args()
