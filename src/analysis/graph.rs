@@ -59,36 +59,32 @@ pub struct Structure {
 impl Structure {
     /// The subgraphs around node `n`, innermost first.
     pub fn ancestors(&self, diagram: &Diagram, n: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut cur = self.parent_of[n];
-        while let Some(s) = cur {
-            if out.contains(&s) {
-                break; // defensive: a malformed parent chain
-            }
-            out.push(s);
-            cur = diagram.subgraphs[s].parent;
-        }
-        out
+        chain(diagram, self.parent_of[n])
     }
 
     fn chain_of_end(&self, diagram: &Diagram, n: usize) -> Vec<usize> {
         match self.cluster_of[n] {
             // A link from a subgraph is inside the subgraphs strictly around it.
-            Some(s) => {
-                let mut out = Vec::new();
-                let mut cur = diagram.subgraphs[s].parent;
-                while let Some(p) = cur {
-                    if out.contains(&p) {
-                        break;
-                    }
-                    out.push(p);
-                    cur = diagram.subgraphs[p].parent;
-                }
-                out
-            }
+            Some(s) => chain(diagram, diagram.subgraphs[s].parent),
             None => self.ancestors(diagram, n),
         }
     }
+}
+
+/// Subgraph `first` and its ancestors, innermost first. Linear in the depth
+/// (deeply nested diagrams stay cheap); a malformed parent chain that loops
+/// is cut after as many steps as there are subgraphs.
+fn chain(diagram: &Diagram, first: Option<usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut cur = first;
+    while let Some(s) = cur {
+        if out.len() >= diagram.subgraphs.len() {
+            break;
+        }
+        out.push(s);
+        cur = diagram.subgraphs[s].parent;
+    }
+    out
 }
 
 /// The meaning of one edge's stroke and label, before expansion

@@ -438,3 +438,33 @@ mod scale_tests {
         assert_eq!(g, synthetic::ENTRIES + 10 * 20);
     }
 }
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_stays_linear_in_depth() {
+        // 3,000 nested subgraphs around one database: ancestors, leaves and
+        // process/location checks walk the chain once per node, not once per
+        // level per level.
+        let depth = 3_000;
+        let mut src = String::from("flowchart LR\n  Users --> App[App Server]\n");
+        for i in 0..depth {
+            src.push_str(&format!("subgraph s{i} [Layer {i}]\n"));
+        }
+        src.push_str("App --> DB[(Database)]\n");
+        for _ in 0..depth {
+            src.push_str("end\n");
+        }
+        let d = testutil::diagram(&src);
+        assert_eq!(d.subgraphs.len(), depth);
+        let a = analyse(&d, &Settings::default());
+        let ids: Vec<&str> = a
+            .spofs
+            .iter()
+            .map(|s| d.nodes[s.node].id.as_str())
+            .collect();
+        assert_eq!(ids, ["App", "DB"]);
+    }
+}
