@@ -565,6 +565,19 @@ impl Vocab {
         if t.starts_with('/') || t.contains("://") || t.contains(" --") || t.starts_with("$ ") {
             return true;
         }
+        // A numbered step ("1. Gather context", "Step 2: ...").
+        let mut words = t.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let numbered = first.len() > 1
+            && first.ends_with(['.', ')', ':'])
+            && first[..first.len() - 1].chars().all(|c| c.is_ascii_digit());
+        let step_n = first.eq_ignore_ascii_case("step")
+            && words
+                .next()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+        if numbered || step_n {
+            return true;
+        }
         // A URL path anywhere ("Route /auth/login", "GET /users").
         if t.split_whitespace().any(|w| {
             w.len() > 1 && w.starts_with('/') && w[1..].starts_with(|c: char| c.is_alphanumeric())
@@ -700,6 +713,13 @@ mod tests {
             "404 Not Found",
             "https://x.io",
             "main.py file",
+            "Fetch from Redis",
+            "Validate Schema",
+            "Handler1 acquired lock",
+            "cdk deploy --app out",
+            "Route /auth/logout",
+            "1. GATHER CONTEXT",
+            "Step 2: deploy",
         ] {
             assert!(v.is_artefact(yes), "{yes}");
         }

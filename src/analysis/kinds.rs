@@ -117,11 +117,19 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
             for (m, prio) in vocab.kind_index.find_tagged(toks) {
                 // A class counts only when its whole name is a kind word
                 // (`external`, `database`): docs name style classes
-                // `authStyle`, which say nothing about the node.
+                // `authStyle`, which say nothing about the node. A class
+                // naming a role (external, actor) is a statement and beats
+                // the label; a class naming infrastructure (`service`,
+                // `database`) is often just a style and weighs as a word.
                 if *bonus > 0 && (m.start != 0 || m.len != toks.len()) {
                     continue;
                 }
-                let score = m.len + bonus;
+                let role_class = *bonus > 0
+                    && matches!(
+                        Kind::from_name(&vocab.kinds[prio].0),
+                        Some(Kind::External | Kind::Actor)
+                    );
+                let score = m.len + if role_class { *bonus } else { 0 };
                 let better = match &best {
                     None => true,
                     Some((s, p, _)) => score > *s || (score == *s && prio < *p),
@@ -195,6 +203,13 @@ mod tests {
         // SPEC §4: `Users DB` is a database, `User Service` a service.
         assert_eq!(kind("Users DB", "X", None, &[]), Kind::Database);
         assert_eq!(kind("User Service", "X", None, &[]), Kind::Server);
+        // A provider's API is the provider's, not one of our servers.
+        assert_eq!(kind("Stripe API", "X", None, &[]), Kind::External);
+        assert_eq!(
+            kind("Anthropic API Claude Models", "X", None, &[]),
+            Kind::External
+        );
+        assert_eq!(kind("Stripe DB", "X", None, &[]), Kind::Database);
     }
 
     #[test]
@@ -210,11 +225,17 @@ mod tests {
         // `class Gemini external` marks an external even when the label says API.
         assert_eq!(kind("Gemini API", "G", None, &["external"]), Kind::External);
         assert_eq!(kind("Thing", "T", None, &[]), Kind::Unknown);
-        // Style classes that merely contain a kind word say nothing.
+        // Style classes that merely contain a kind word say nothing, and an
+        // infrastructure class name weighs no more than a label word.
         assert_eq!(
             kind("PostgreSQL", "P", None, &["authSvcStyle"]),
             Kind::Database
         );
+        assert_eq!(
+            kind("Vector Database", "Q", None, &["service"]),
+            Kind::Database
+        );
+        assert_eq!(kind("Box", "B", None, &["database"]), Kind::Database);
     }
 
     #[test]
