@@ -323,6 +323,23 @@ pub fn clean_text(text: &str) -> String {
                     out.push(c);
                 }
             }
+            '&' if chars.peek() == Some(&'#') => {
+                // `&#40` / `&#40;`: a numeric character reference.
+                let rest: String = chars.clone().skip(1).take(8).collect();
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                match digits.parse::<u32>().ok().and_then(char::from_u32) {
+                    Some(ch) if !digits.is_empty() => {
+                        for _ in 0..=digits.len() {
+                            chars.next();
+                        }
+                        if chars.peek() == Some(&';') {
+                            chars.next();
+                        }
+                        out.push(ch);
+                    }
+                    _ => out.push(c),
+                }
+            }
             '#' | '&' => {
                 let rest: String = chars.clone().take(12).collect();
                 if let Some(end) = rest.find(';') {
@@ -331,10 +348,12 @@ pub fn clean_text(text: &str) -> String {
                         for _ in 0..=end {
                             chars.next();
                         }
-                        out.push(match name {
-                            "amp" => '&',
-                            "lt" => '<',
-                            "gt" => '>',
+                        let numeric = name.parse::<u32>().ok().and_then(char::from_u32);
+                        out.push(match (name, numeric) {
+                            (_, Some(ch)) => ch,
+                            ("amp", _) => '&',
+                            ("lt", _) => '<',
+                            ("gt", _) => '>',
                             _ => ' ',
                         });
                         continue;
@@ -743,6 +762,8 @@ mod tests {
     #[test]
     fn labels_lose_html_and_entities() {
         assert_eq!(clean_text("Redis<br/>Cache #quot;x#quot;"), "Redis Cache x");
+        assert_eq!(clean_text("Proxy &#40Envoy&#41"), "Proxy (Envoy)");
+        assert_eq!(clean_text("Proxy #40;Envoy#41;"), "Proxy (Envoy)");
     }
 
     #[test]

@@ -87,6 +87,13 @@ pub fn is_location(sg: &Subgraph, vocab: &Vocab) -> bool {
     if vocab.not_locations.matches(&title) || vocab.not_locations.matches(&id) {
         return false;
     }
+    // A title that spans several ("Multi-AZ", "3 AZs", "Multi-Region") is
+    // not one location.
+    if vocab.multiplicity.matches(&title)
+        || super::groups::count_multiplicity(&sg.title, &title, vocab).is_some()
+    {
+        return false;
+    }
     vocab.locations.matches(&title)
         || vocab.locations.matches(&id)
         || has_region_code(&sg.title)

@@ -149,7 +149,7 @@ fn self_redundancy_of(
 }
 
 /// `x3`, `×3`, `3x`, `3 replicas`, `replicas: 3`.
-fn count_multiplicity(label: &str, toks: &[String], vocab: &Vocab) -> Option<String> {
+pub(crate) fn count_multiplicity(label: &str, toks: &[String], vocab: &Vocab) -> Option<String> {
     let big = |s: &str| s.parse::<u32>().is_ok_and(|n| n >= 2);
     for (i, t) in toks.iter().enumerate() {
         let lead_x = t.strip_prefix('x').or_else(|| t.strip_prefix('×'));

@@ -120,6 +120,18 @@ mod tests {
     }
 
     #[test]
+    fn titles_spanning_several_locations_are_not_one() {
+        for title in [
+            "Private Subnets (Multi-AZ)",
+            "VPC - 3 AZs",
+            "Cloud Storage (Multi-Region)",
+        ] {
+            let src = format!("flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  subgraph x [{title}]\n    S1[Server 1]\n    S2[Server 2]\n  end\n  LB --> S1 & S2\n");
+            assert_eq!(regions(&src), Vec::<String>::new(), "{title}");
+        }
+    }
+
+    #[test]
     fn no_locations_no_finding() {
         let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  subgraph web [Web tier]\n    S1[Server 1]\n    S2[Server 2]\n  end\n  LB --> S1 & S2\n";
         assert_eq!(regions(src), Vec::<String>::new());
