@@ -86,11 +86,14 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
         }
         if let Some(mut diagram) = parsed.diagram {
             diagram.map_spans(|s| block.map.span(s));
-            report
-                .diagnostics
-                .extend(rules::check_diagram(&diagram, settings));
+            report.diagnostics.extend(rules::check_block(
+                &diagram,
+                settings,
+                &block.leading_comments,
+            ));
         }
     }
+    crate::suppress::apply_path_ignores(&mut report.diagnostics, path, &settings.per_path_ignores);
     report
         .diagnostics
         .sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));

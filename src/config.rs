@@ -34,6 +34,12 @@ pub struct Settings {
     pub blocks: crate::markdown::BlockOptions,
     /// Per-rule level overrides, by rule name.
     pub levels: BTreeMap<String, Level>,
+    /// The vocabulary (kind words, redundant classes, managed services, ...):
+    /// the built-in one, or `Vocab::extended(toml)` with the config's additions.
+    pub vocab: std::sync::Arc<crate::vocab::Vocab>,
+    /// Path-based suppressions (config `per-path-ignores`), applied to whole
+    /// files by `check::check_bytes`.
+    pub per_path_ignores: Vec<crate::suppress::PathIgnore>,
 }
 
 impl Default for Settings {
@@ -43,6 +49,8 @@ impl Default for Settings {
             dotted_links_hard: false,
             blocks: crate::markdown::BlockOptions::default(),
             levels: BTreeMap::new(),
+            vocab: crate::vocab::Vocab::shared(),
+            per_path_ignores: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! only parses arguments and maps the outcome to an exit code.
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -16,6 +17,8 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod span;
+pub mod suppress;
+pub mod vocab;
 pub mod walk;
 
 use cli::{CheckArgs, ColorChoice, Command, DumpArgs, FailLevel, Format};

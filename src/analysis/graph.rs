@@ -1,0 +1,331 @@
+//! Lowers a diagram's edges into dependency links between nodes (SPEC §1):
+//! which way a link needs, hard or soft, replication evidence, and links to
+//! subgraph ids expanded to entry/exit members. Owns subgraph structure
+//! (containment, leaves); judges nothing.
+
+use crate::config::Settings;
+use crate::model::{Diagram, Stroke};
+use crate::vocab::tokens;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// What a diagram edge means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    /// A dependency that counts: failure runs along it.
+    Hard,
+    /// Async, optional, observation: not a dependency.
+    Soft,
+    /// Replication between the ends: redundancy evidence.
+    Redundancy,
+    /// Invisible or a self-loop: ignored.
+    Ignored,
+}
+
+/// One dependency (or evidence) between two plain nodes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    /// The node that needs.
+    pub from: usize,
+    /// The node needed.
+    pub to: usize,
+    /// Index into [`Diagram::edges`] of the edge it comes from.
+    pub edge: usize,
+    /// What it means.
+    pub kind: LinkKind,
+    /// Why it has that meaning.
+    pub why: &'static str,
+}
+
+/// Subgraph containment, flattened.
+#[derive(Clone, Debug, Default)]
+pub struct Structure {
+    /// For each node: the non-empty subgraph it stands for (its id is that
+    /// subgraph's id), if any. Such a node is the cluster, not a component.
+    pub cluster_of: Vec<Option<usize>>,
+    /// For each node: the innermost subgraph it is a member of.
+    pub parent_of: Vec<Option<usize>>,
+    /// For each subgraph: every plain node inside it, nested ones included.
+    pub leaves: Vec<Vec<usize>>,
+    /// For each subgraph: members no other member links to.
+    pub entries: Vec<Vec<usize>>,
+    /// For each subgraph: members that link to no other member.
+    pub exits: Vec<Vec<usize>>,
+    /// For each node: whether it is an observer or optional (links to it are soft).
+    pub soft_target: Vec<bool>,
+}
+
+impl Structure {
+    /// The subgraphs around node `n`, innermost first.
+    pub fn ancestors(&self, diagram: &Diagram, n: usize) -> Vec<usize> {
+        chain(diagram, self.parent_of[n])
+    }
+
+    fn chain_of_end(&self, diagram: &Diagram, n: usize) -> Vec<usize> {
+        match self.cluster_of[n] {
+            // A link from a subgraph is inside the subgraphs strictly around it.
+            Some(s) => chain(diagram, diagram.subgraphs[s].parent),
+            None => self.ancestors(diagram, n),
+        }
+    }
+}
+
+/// Subgraph `first` and its ancestors, innermost first. Linear in the depth
+/// (deeply nested diagrams stay cheap); a malformed parent chain that loops
+/// is cut after as many steps as there are subgraphs.
+fn chain(diagram: &Diagram, first: Option<usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut cur = first;
+    while let Some(s) = cur {
+        if out.len() >= diagram.subgraphs.len() {
+            break;
+        }
+        out.push(s);
+        cur = diagram.subgraphs[s].parent;
+    }
+    out
+}
+
+/// The meaning of one edge's stroke and label, before expansion
+/// (`soft_target`: per node, whether links to it are soft).
+pub fn edge_meaning(
+    diagram: &Diagram,
+    e: usize,
+    settings: &Settings,
+    soft_target: &[bool],
+) -> (LinkKind, &'static str) {
+    let edge = &diagram.edges[e];
+    let vocab = &settings.vocab;
+    if edge.stroke == Stroke::Invisible {
+        return (LinkKind::Ignored, "invisible link");
+    }
+    if edge.from == edge.to {
+        return (LinkKind::Ignored, "self-loop");
+    }
+    let words = tokens(&edge.label);
+    if vocab.link_redundancy.matches(&words) {
+        return (LinkKind::Redundancy, "label says replication");
+    }
+    if vocab.link_soft.matches(&words) {
+        return (LinkKind::Soft, "label says observation");
+    }
+    if soft_target[edge.to] {
+        return (LinkKind::Soft, "link to an observer or optional node");
+    }
+    // An observer's own links are scraping and querying: observation too.
+    if soft_target[edge.from] {
+        return (LinkKind::Soft, "link from an observer or optional node");
+    }
+    if edge.stroke == Stroke::Dotted {
+        if settings.dotted_links_hard {
+            return (
+                LinkKind::Hard,
+                "dotted, and dotted links are hard by config",
+            );
+        }
+        if vocab.link_hard.matches(&words) {
+            return (LinkKind::Hard, "dotted, but the label says dependence");
+        }
+        return (LinkKind::Soft, "dotted link");
+    }
+    // Arrows, open links (declaration order) and Mermaid's INVALID type all
+    // read from `from` to `to`; double-headed links are doubled in `build`.
+    (LinkKind::Hard, "link")
+}
+
+/// Build the subgraph structure and the expanded links of a diagram.
+pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
+    let n = diagram.nodes.len();
+    let ns = diagram.subgraphs.len();
+    let by_id: HashMap<&str, usize> = diagram
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| (node.id.as_str(), i))
+        .rev() // first occurrence wins
+        .collect();
+    let sg_by_id: HashMap<&str, usize> = diagram
+        .subgraphs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .rev()
+        .collect();
+
+    // Leaves, inner subgraphs first (the model lists them in closing order).
+    let mut st = Structure {
+        cluster_of: vec![None; n],
+        parent_of: vec![None; n],
+        leaves: vec![Vec::new(); ns],
+        entries: vec![Vec::new(); ns],
+        exits: vec![Vec::new(); ns],
+        soft_target: diagram
+            .nodes
+            .iter()
+            .map(|node| settings.vocab.is_soft_target(node))
+            .collect(),
+    };
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); ns];
+    for (i, s) in diagram.subgraphs.iter().enumerate() {
+        if let Some(p) = s.parent {
+            if p != i && p < ns {
+                children[p].push(i);
+            }
+        }
+    }
+    for (i, s) in diagram.subgraphs.iter().enumerate() {
+        for m in &s.members {
+            if sg_by_id.contains_key(m.as_str()) {
+                continue;
+            }
+            if let Some(&v) = by_id.get(m.as_str()) {
+                if st.parent_of[v].is_none() {
+                    st.parent_of[v] = Some(i);
+                }
+            }
+        }
+    }
+    for (v, p) in st.parent_of.iter().enumerate() {
+        if let Some(p) = p {
+            st.leaves[*p].push(v);
+        }
+    }
+    let mut visiting = vec![false; ns];
+    for i in 0..ns {
+        collect_leaves(i, &children, &mut st.leaves, &mut visiting);
+    }
+    for (i, node) in diagram.nodes.iter().enumerate() {
+        if let Some(&s) = sg_by_id.get(node.id.as_str()) {
+            if !st.leaves[s].is_empty() {
+                st.cluster_of[i] = Some(s);
+            }
+        }
+    }
+
+    // Meaning of each edge; internal edges of each subgraph.
+    let meanings: Vec<(LinkKind, &'static str)> = (0..diagram.edges.len())
+        .map(|e| edge_meaning(diagram, e, settings, &st.soft_target))
+        .collect();
+    let mut internal: Vec<Vec<usize>> = vec![Vec::new(); ns];
+    // Without subgraphs there is nothing to expand (the common case, kept cheap).
+    let edges_in_subgraphs = if ns == 0 { &[][..] } else { &diagram.edges[..] };
+    for (e, edge) in edges_in_subgraphs.iter().enumerate() {
+        if !matches!(meanings[e].0, LinkKind::Hard | LinkKind::Soft) {
+            continue;
+        }
+        let a: HashSet<usize> = st.chain_of_end(diagram, edge.from).into_iter().collect();
+        for s in st.chain_of_end(diagram, edge.to) {
+            if a.contains(&s) {
+                internal[s].push(e);
+            }
+        }
+    }
+    for (s, internal_edges) in internal.iter().enumerate() {
+        let mut has_in = HashSet::new();
+        let mut has_out = HashSet::new();
+        for &e in internal_edges {
+            let edge = &diagram.edges[e];
+            let froms = expand(&st, edge.from, false);
+            let tos = expand(&st, edge.to, true);
+            let both = diagram.edges[e].kind.is_double();
+            for &a in &froms {
+                for &b in &tos {
+                    if a != b {
+                        has_out.insert(a);
+                        has_in.insert(b);
+                        if both {
+                            has_out.insert(b);
+                            has_in.insert(a);
+                        }
+                    }
+                }
+            }
+        }
+        let leaves = &st.leaves[s];
+        let mut entries: Vec<usize> = leaves
+            .iter()
+            .copied()
+            .filter(|v| !has_in.contains(v))
+            .collect();
+        let mut exits: Vec<usize> = leaves
+            .iter()
+            .copied()
+            .filter(|v| !has_out.contains(v))
+            .collect();
+        // A subgraph drawn as a cycle has no entry: it is entered anywhere.
+        if entries.is_empty() {
+            entries = leaves.clone();
+        }
+        if exits.is_empty() {
+            exits = leaves.clone();
+        }
+        st.entries[s] = entries;
+        st.exits[s] = exits;
+    }
+
+    // Expanded links.
+    let mut links = Vec::with_capacity(diagram.edges.len());
+    for (e, edge) in diagram.edges.iter().enumerate() {
+        let (kind, why) = meanings[e];
+        let froms = expand(&st, edge.from, false);
+        let tos = expand(&st, edge.to, true);
+        for &a in &froms {
+            for &b in &tos {
+                if a == b && kind != LinkKind::Ignored {
+                    continue;
+                }
+                links.push(Link {
+                    from: a,
+                    to: b,
+                    edge: e,
+                    kind,
+                    why,
+                });
+                if edge.kind.is_double() && kind != LinkKind::Ignored {
+                    links.push(Link {
+                        from: b,
+                        to: a,
+                        edge: e,
+                        kind,
+                        why,
+                    });
+                }
+            }
+        }
+    }
+    (st, links)
+}
+
+fn collect_leaves(
+    s: usize,
+    children: &[Vec<usize>],
+    leaves: &mut [Vec<usize>],
+    visiting: &mut [bool],
+) {
+    // Children close before parents, so their leaves are complete when the
+    // parent is reached in closing order; recursion only guards odd orders.
+    if visiting[s] {
+        return;
+    }
+    visiting[s] = true;
+    let mut add = Vec::new();
+    for &c in &children[s] {
+        if !visiting[c] {
+            collect_leaves(c, children, leaves, visiting);
+        }
+        add.extend(leaves[c].iter().copied());
+    }
+    leaves[s].extend(add);
+    leaves[s].sort_unstable();
+    leaves[s].dedup();
+}
+
+/// The plain nodes an edge end stands for.
+fn expand(st: &Structure, n: usize, as_target: bool) -> Vec<usize> {
+    match st.cluster_of[n] {
+        Some(s) if as_target => st.entries[s].clone(),
+        Some(s) => st.exits[s].clone(),
+        None => vec![n],
+    }
+}

@@ -1,0 +1,486 @@
+//! Redundancy groups (SPEC §2): which components stand in for each other.
+//! Owns every kind of evidence and the partition refinement that finds twins;
+//! knows nothing about entries or failure.
+
+use super::graph::{Link, LinkKind, Structure};
+use super::kinds::Kind;
+use crate::model::Diagram;
+use crate::vocab::{tokens, Vocab};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// The redundancy groups of one diagram.
+#[derive(Clone, Debug, Default)]
+pub struct Groups {
+    /// Group of each node.
+    pub class_of: Vec<usize>,
+    /// Members of each group, in node order.
+    pub members: Vec<Vec<usize>>,
+    /// Why each group of two or more holds together (empty for singletons).
+    pub why: Vec<String>,
+    /// For each node: why it is redundant by itself, if it is.
+    pub self_redundant: Vec<Option<String>>,
+}
+
+impl Groups {
+    /// Whether group `g` survives the failure of any one member.
+    pub fn is_redundant(&self, g: usize) -> bool {
+        self.members[g].len() > 1
+            || self.members[g]
+                .iter()
+                .any(|&v| self.self_redundant[v].is_some())
+    }
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) -> bool {
+        let (a, b) = (self.find(a), self.find(b));
+        if a == b {
+            return false;
+        }
+        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+        self.parent[hi] = lo;
+        true
+    }
+}
+
+/// Tokens of a label with phrases of `set` removed; digits and trailing
+/// digits dropped; single letters dropped when `letters` is true. Returns
+/// the remaining words and whether any phrase was removed.
+fn strip(toks: &[String], set: &crate::vocab::PhraseSet, letters: bool) -> (String, bool) {
+    let mut drop = vec![false; toks.len()];
+    let mut any = false;
+    for m in set.find_all(toks) {
+        any = true;
+        for d in drop.iter_mut().skip(m.start).take(m.len) {
+            *d = true;
+        }
+    }
+    let kept: Vec<&str> = toks
+        .iter()
+        .zip(&drop)
+        .filter(|(_, d)| !**d)
+        .map(|(t, _)| t.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .filter(|t| !t.is_empty())
+        .filter(|t| !(letters && t.chars().count() == 1))
+        .collect();
+    (kept.join(" "), any)
+}
+
+/// The label stem twins are compared by (SPEC §2, evidence 5): replica
+/// markers, numbers and (for machines only) single letters removed.
+pub fn twin_stem(label: &str, vocab: &Vocab) -> String {
+    twin_stem_of(&tokens(label), vocab)
+}
+
+/// [`twin_stem`] of a label's tokens.
+fn twin_stem_of(toks: &[String], vocab: &Vocab) -> String {
+    let letters = vocab.machines.matches(toks);
+    strip(toks, &vocab.markers, letters).0
+}
+
+/// Why a node is redundant by itself (SPEC §2, evidence 1 and 3), if it is.
+pub fn self_redundancy(
+    diagram: &Diagram,
+    v: usize,
+    vocab: &Vocab,
+    asserted: &HashSet<String>,
+) -> Option<String> {
+    self_redundancy_of(
+        diagram,
+        v,
+        &tokens(&diagram.nodes[v].label),
+        vocab,
+        asserted,
+    )
+}
+
+/// [`self_redundancy`] with the label's tokens already computed.
+fn self_redundancy_of(
+    diagram: &Diagram,
+    v: usize,
+    toks: &[String],
+    vocab: &Vocab,
+    asserted: &HashSet<String>,
+) -> Option<String> {
+    let node = &diagram.nodes[v];
+    if asserted.contains(&node.id) {
+        return Some("declared redundant by a `spoflint: redundant` comment".into());
+    }
+    if let Some(c) = node.classes.iter().find(|c| vocab.is_redundant_class(c)) {
+        return Some(format!("class `{c}`"));
+    }
+    if let Some(shape) = node.shape.as_deref() {
+        if vocab.file.shapes.stacked.iter().any(|s| s == shape) {
+            return Some(format!("stacked shape `{shape}`"));
+        }
+    }
+    if vocab.single.matches(toks) {
+        return None;
+    }
+    if let Some(m) = vocab.multiplicity.find_all(toks).first() {
+        return Some(format!(
+            "label states multiplicity (\"{}\")",
+            toks[m.start..m.start + m.len].join(" ")
+        ));
+    }
+    if let Some(why) = count_multiplicity(&node.label, toks, vocab) {
+        return Some(why);
+    }
+    for words in [toks.to_vec(), crate::vocab::id_tokens(&node.id)] {
+        if let Some(m) = vocab.managed.find_all(&words).first() {
+            return Some(format!(
+                "managed service or cluster by design (\"{}\")",
+                words[m.start..m.start + m.len].join(" ")
+            ));
+        }
+    }
+    None
+}
+
+/// `x3`, `×3`, `3x`, `3 replicas`, `replicas: 3`.
+pub(crate) fn count_multiplicity(label: &str, toks: &[String], vocab: &Vocab) -> Option<String> {
+    let big = |s: &str| s.parse::<u32>().is_ok_and(|n| n >= 2);
+    for (i, t) in toks.iter().enumerate() {
+        let lead_x = t.strip_prefix('x').or_else(|| t.strip_prefix('×'));
+        if lead_x.is_some_and(big) || t.strip_suffix('x').is_some_and(big) {
+            return Some(format!("label states multiplicity (\"{t}\")"));
+        }
+        if big(t) {
+            // `3 replicas`, `2 nodes`; and `replicas: 3` but not `Server 2`
+            // (a name), so a noun before the count must be plural.
+            let next = toks.get(i + 1..i + 2).unwrap_or(&[]);
+            let prev = toks.get(i.wrapping_sub(1)..i).unwrap_or(&[]);
+            let prev_plural = prev.first().is_some_and(|p| p.ends_with('s'));
+            if vocab.count_nouns.is_exactly(next)
+                || (prev_plural && vocab.count_nouns.is_exactly(prev))
+            {
+                return Some(format!("label states multiplicity (\"{t}\")"));
+            }
+        }
+    }
+    // `× N` / `x N`: an unspecified count of several.
+    if toks
+        .windows(2)
+        .any(|w| (w[0] == "x" || w[0] == "×") && w[1] == "n")
+        || label.contains("×N")
+        || label.contains("× N")
+    {
+        return Some("label states multiplicity (\"× N\")".into());
+    }
+    // `× 3` with a space, or `×3` glued to a word.
+    let lower = label.to_lowercase();
+    if let Some(pos) = lower.find('×') {
+        let rest = lower[pos + '×'.len_utf8()..].trim_start();
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if big(&digits) {
+            return Some(format!("label states multiplicity (\"×{digits}\")"));
+        }
+    }
+    None
+}
+
+/// Compute the groups. `hard` and `evidence` are the analysed links;
+/// `asserted` the node ids declared redundant by suppression comments.
+pub fn compute(
+    diagram: &Diagram,
+    vocab: &Vocab,
+    structure: &Structure,
+    kinds: &[Kind],
+    links: &[Link],
+    asserted: &HashSet<String>,
+) -> Groups {
+    let n = diagram.nodes.len();
+    let mut uf = UnionFind {
+        parent: (0..n).collect(),
+    };
+    let mut reason: HashMap<usize, String> = HashMap::new();
+    let mut join = |uf: &mut UnionFind, a: usize, b: usize, why: &str| {
+        let (ra, rb) = (uf.find(a), uf.find(b));
+        if uf.union(a, b) {
+            let r = uf.find(a);
+            let old = reason
+                .remove(&ra)
+                .or_else(|| reason.remove(&rb))
+                .unwrap_or_else(|| why.to_string());
+            reason.insert(r, old);
+        }
+    };
+    let eligible = |v: usize| structure.cluster_of[v].is_none();
+    // Each label is tokenized and stemmed once.
+    let toks: Vec<Vec<String>> = diagram.nodes.iter().map(|x| tokens(&x.label)).collect();
+    let stems: Vec<String> = toks.iter().map(|t| twin_stem_of(t, vocab)).collect();
+
+    // Evidence 2a: replication links.
+    for l in links {
+        if l.kind == LinkKind::Redundancy && eligible(l.from) && eligible(l.to) {
+            join(&mut uf, l.from, l.to, "replication link");
+        }
+    }
+    // Evidence 2b: labels that differ only by replica role words.
+    // Only labels sharing a key with a label that has a role word can join,
+    // so nothing is grouped (or hashed) when no label has one.
+    let roles: Vec<Option<(String, bool)>> = (0..n)
+        .map(|v| {
+            if !eligible(v) || matches!(kinds[v], Kind::Actor | Kind::External) {
+                return None;
+            }
+            Some(strip(&toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())
+        })
+        .collect();
+    let role_keys: std::collections::HashSet<(Kind, &str)> = roles
+        .iter()
+        .enumerate()
+        .filter_map(|(v, r)| r.as_ref().filter(|r| r.1).map(|r| (kinds[v], r.0.as_str())))
+        .collect();
+    let mut by_role: crate::vocab::FnvMap<(Kind, String), (Vec<usize>, bool)> = Default::default();
+    for (v, &k) in kinds.iter().enumerate() {
+        let Some((key, has_role)) = roles[v].clone() else {
+            continue;
+        };
+        if !role_keys.contains(&(k, key.as_str())) {
+            continue;
+        }
+        let e = by_role.entry((k, key)).or_default();
+        e.0.push(v);
+        e.1 |= has_role;
+    }
+    let mut role_groups: Vec<Vec<usize>> = by_role
+        .into_values()
+        .filter(|(m, role)| *role && m.len() > 1)
+        .map(|(m, _)| m)
+        .collect();
+    role_groups.sort();
+    for m in role_groups {
+        for w in m.windows(2) {
+            join(&mut uf, w[0], w[1], "replica roles in labels");
+        }
+    }
+    // Evidence 4: pool / cluster subgraphs, members sharing kind and stem.
+    for (s, sg) in diagram.subgraphs.iter().enumerate() {
+        let title = tokens(&sg.title);
+        let id = crate::vocab::id_tokens(&sg.id);
+        let is_pool = (vocab.pool_titles.matches(&title) || vocab.pool_titles.matches(&id))
+            && !vocab.single.matches(&title);
+        if !is_pool {
+            continue;
+        }
+        let mut by_stem: HashMap<(Kind, String), Vec<usize>> = HashMap::new();
+        for &v in &structure.leaves[s] {
+            if matches!(kinds[v], Kind::Actor | Kind::External) {
+                continue;
+            }
+            let stem = stems[v].clone();
+            if !stem.is_empty() {
+                by_stem.entry((kinds[v], stem)).or_default().push(v);
+            }
+        }
+        let mut groups: Vec<Vec<usize>> = by_stem.into_values().filter(|m| m.len() > 1).collect();
+        groups.sort();
+        let why = format!("members of pool subgraph \"{}\"", sg.title);
+        for m in groups {
+            for w in m.windows(2) {
+                join(&mut uf, w[0], w[1], &why);
+            }
+        }
+    }
+    // Evidence 1 and 3: redundant by itself.
+    let self_redundant: Vec<Option<String>> = (0..n)
+        .map(|v| {
+            if eligible(v) {
+                self_redundancy_of(diagram, v, &toks[v], vocab, asserted)
+            } else {
+                None
+            }
+        })
+        .collect();
+
+    // Units: the explicit blocks. Explicit evidence is never split below.
+    let mut unit_members: Vec<Vec<usize>> = Vec::new();
+    let mut unit_of_root: Vec<usize> = vec![usize::MAX; n];
+    let unit_of: Vec<usize> = (0..n)
+        .map(|v| {
+            let r = uf.find(v);
+            if unit_of_root[r] == usize::MAX {
+                unit_members.push(Vec::new());
+                unit_of_root[r] = unit_members.len() - 1;
+            }
+            let u = unit_of_root[r];
+            unit_members[u].push(v);
+            u
+        })
+        .collect();
+    let nu = unit_members.len();
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); nu];
+    let mut succs: Vec<Vec<usize>> = vec![Vec::new(); nu];
+    for l in links {
+        if l.kind == LinkKind::Hard {
+            let (a, b) = (unit_of[l.from], unit_of[l.to]);
+            if a != b {
+                succs[a].push(b);
+                preds[b].push(a);
+            }
+        }
+    }
+    for list in preds.iter_mut().chain(succs.iter_mut()) {
+        list.sort_unstable();
+        list.dedup();
+    }
+
+    // Evidence 5: twins by partition refinement, starting from (kind, stem).
+    let mut class = vec![0usize; nu];
+    let mut class_members: Vec<Vec<usize>> = Vec::new();
+    let mut by_key: crate::vocab::FnvMap<(Kind, String), usize> = Default::default();
+    for u in 0..nu {
+        // A unit joins a twin class when all its members share one (kind,
+        // stem); merging explicit groups or redundant nodes into a larger
+        // group never splits explicit evidence.
+        let m = &unit_members[u];
+        let key_of = |v: usize| (kinds[v], stems[v].clone());
+        let first = key_of(m[0]);
+        let twin_key = (m.iter().all(|&v| eligible(v))
+            && m[1..].iter().all(|&v| key_of(v) == first))
+        .then_some(first)
+        .filter(|(k, s)| k.is_infra() && !s.is_empty());
+        let c = match twin_key {
+            Some(key) => *by_key.entry(key).or_insert_with(|| {
+                class_members.push(Vec::new());
+                class_members.len() - 1
+            }),
+            None => {
+                class_members.push(Vec::new());
+                class_members.len() - 1
+            }
+        };
+        class[u] = c;
+        class_members[c].push(u);
+    }
+    refine(&mut class, &mut class_members, &preds, &succs);
+
+    // Renumber groups by first node, so output is deterministic.
+    let mut group_of_class: Vec<usize> = vec![usize::MAX; class_members.len()];
+    let mut g = Groups {
+        class_of: vec![0; n],
+        members: Vec::new(),
+        why: Vec::new(),
+        self_redundant,
+    };
+    for (v, &u) in unit_of.iter().enumerate() {
+        let c = class[u];
+        if group_of_class[c] == usize::MAX {
+            g.members.push(Vec::new());
+            g.why.push(String::new());
+            group_of_class[c] = g.members.len() - 1;
+        }
+        let gid = group_of_class[c];
+        g.class_of[v] = gid;
+        g.members[gid].push(v);
+    }
+    for gid in 0..g.members.len() {
+        if g.members[gid].len() < 2 {
+            continue;
+        }
+        let units: HashSet<usize> = g.members[gid].iter().map(|&v| unit_of[v]).collect();
+        g.why[gid] = if units.len() == 1 {
+            let r = uf.find(g.members[gid][0]);
+            reason.get(&r).cloned().unwrap_or_default()
+        } else {
+            "twins: same kind, same label but for replica markers, same neighbours".into()
+        };
+    }
+    g
+}
+
+/// Split classes until every class's members have the same set of
+/// predecessor classes and the same set of successor classes (links inside
+/// a class ignored).
+///
+/// A worklist version of partition refinement: when a class splits, the
+/// largest part keeps the class id and only the units that moved can change
+/// their neighbours' signatures, so only their neighbours' classes are
+/// queued again. Each unit moves to a part no larger than half of its class,
+/// hence O(log n) times; the cost of one check is the degree sum of the
+/// class checked.
+fn refine(
+    class: &mut [usize],
+    class_members: &mut Vec<Vec<usize>>,
+    preds: &[Vec<usize>],
+    succs: &[Vec<usize>],
+) {
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    let mut queued = vec![false; class_members.len()];
+    for (c, m) in class_members.iter().enumerate() {
+        if m.len() > 1 {
+            queue.push_back(c);
+            queued[c] = true;
+        }
+    }
+    type Sig = (Vec<usize>, Vec<usize>);
+    while let Some(c) = queue.pop_front() {
+        queued[c] = false;
+        if class_members[c].len() < 2 {
+            continue;
+        }
+        let members = class_members[c].clone();
+        let mut parts: Vec<Vec<usize>> = Vec::new();
+        let mut index: crate::vocab::FnvMap<Sig, usize> = Default::default();
+        for &u in &members {
+            let sig_of = |list: &[usize]| {
+                let mut s: Vec<usize> =
+                    list.iter().map(|&w| class[w]).filter(|&k| k != c).collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            };
+            let sig = (sig_of(&preds[u]), sig_of(&succs[u]));
+            let p = *index.entry(sig).or_insert_with(|| {
+                parts.push(Vec::new());
+                parts.len() - 1
+            });
+            parts[p].push(u);
+        }
+        if parts.len() < 2 {
+            continue;
+        }
+        let largest = (0..parts.len())
+            .max_by_key(|&p| (parts[p].len(), std::cmp::Reverse(p)))
+            .unwrap_or(0);
+        let mut touched: Vec<usize> = Vec::new();
+        for (p, part) in parts.into_iter().enumerate() {
+            let id = if p == largest {
+                c
+            } else {
+                class_members.push(Vec::new());
+                queued.push(false);
+                let id = class_members.len() - 1;
+                for &u in &part {
+                    class[u] = id;
+                    touched.extend(preds[u].iter().copied());
+                    touched.extend(succs[u].iter().copied());
+                }
+                id
+            };
+            if part.len() > 1 {
+                touched.push(part[0]);
+            }
+            class_members[id] = part;
+        }
+        for w in touched {
+            let k = class[w];
+            if class_members[k].len() > 1 && !queued[k] {
+                queued[k] = true;
+                queue.push_back(k);
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! What each node is (SPEC §4): its kind from shape and words. Owns the
+//! longest-match and tie-break rules; knows nothing about links.
+
+use crate::model::Node;
+use crate::vocab::{id_tokens, tokens, Vocab};
+use serde::Serialize;
+
+/// What a node is, for reliability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A database.
+    Database,
+    /// A cache.
+    Cache,
+    /// A queue, broker or stream.
+    Queue,
+    /// A load balancer or ingress.
+    LoadBalancer,
+    /// A gateway, DNS, CDN or proxy.
+    Gateway,
+    /// A firewall, router, switch, VPN, network link.
+    Network,
+    /// A secrets, credentials or identity store.
+    Secrets,
+    /// File, block or object storage.
+    Storage,
+    /// A server or service.
+    Server,
+    /// A consumer the system serves (users, clients, ...).
+    Actor,
+    /// A third-party system outside the team's boundary.
+    External,
+    /// No evidence.
+    Unknown,
+}
+
+impl Kind {
+    /// Every kind but `Unknown`, in tie-break order.
+    pub const ALL_KNOWN: [Kind; 11] = [
+        Kind::Database,
+        Kind::Cache,
+        Kind::Queue,
+        Kind::LoadBalancer,
+        Kind::Gateway,
+        Kind::Network,
+        Kind::Secrets,
+        Kind::Storage,
+        Kind::Server,
+        Kind::Actor,
+        Kind::External,
+    ];
+
+    /// The kind's name in messages and in `vocab.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Database => "database",
+            Kind::Cache => "cache",
+            Kind::Queue => "queue",
+            Kind::LoadBalancer => "load balancer",
+            Kind::Gateway => "gateway",
+            Kind::Network => "network",
+            Kind::Secrets => "secrets",
+            Kind::Storage => "storage",
+            Kind::Server => "server",
+            Kind::Actor => "actor",
+            Kind::External => "external",
+            Kind::Unknown => "component",
+        }
+    }
+
+    /// The kind named `name` in `vocab.toml`.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL_KNOWN.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Infrastructure: everything a team runs (servers included).
+    pub fn is_infra(self) -> bool {
+        !matches!(self, Kind::Actor | Kind::External | Kind::Unknown)
+    }
+
+    /// Specific infrastructure (SPEC §5): infrastructure but generic servers.
+    pub fn is_specific_infra(self) -> bool {
+        self.is_infra() && self != Kind::Server
+    }
+}
+
+/// A node's kind and the evidence for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KindOf {
+    /// The kind.
+    pub kind: Kind,
+    /// Why, for `dump --analysis`: `word "db" in label`, `shape cylinder`, ...
+    pub why: String,
+}
+
+/// The kind of one node (SPEC §4): the longest phrase of any kind in its
+/// label, id or class names wins (a class name that is exactly a kind word
+/// beats any phrase: `class Gemini external` is a statement); on a tie the
+/// kind listed first in the vocabulary wins (specific infrastructure, then
+/// servers, then actors and externals); a database or storage shape decides
+/// only when no infrastructure word matched.
+pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
+    // (score, kind priority = index in the vocabulary, why)
+    let mut best: Option<(usize, usize, String)> = None;
+    let sources: [(&str, Vec<Vec<String>>, usize); 3] = [
+        ("label", vec![tokens(&node.label)], 0),
+        ("id", vec![id_tokens(&node.id)], 0),
+        (
+            "class",
+            node.classes.iter().map(|c| id_tokens(c)).collect(),
+            100,
+        ),
+    ];
+    for (where_, lists, bonus) in &sources {
+        for toks in lists {
+            for (m, prio) in vocab.kind_index.find_tagged(toks) {
+                // A class counts only when its whole name is a kind word
+                // (`external`, `database`): docs name style classes
+                // `authStyle`, which say nothing about the node. A class
+                // naming a role (external, actor) is a statement and beats
+                // the label; a class naming infrastructure (`service`,
+                // `database`) is often just a style and weighs as a word.
+                if *bonus > 0 && (m.start != 0 || m.len != toks.len()) {
+                    continue;
+                }
+                let role_class = *bonus > 0
+                    && matches!(
+                        Kind::from_name(&vocab.kinds[prio].0),
+                        Some(Kind::External | Kind::Actor)
+                    );
+                let score = m.len + if role_class { *bonus } else { 0 };
+                let better = match &best {
+                    None => true,
+                    Some((s, p, _)) => score > *s || (score == *s && prio < *p),
+                };
+                if better {
+                    let phrase = toks[m.start..m.start + m.len].join(" ");
+                    best = Some((score, prio, format!("word \"{phrase}\" in {where_}")));
+                }
+            }
+        }
+    }
+    let from_words = best.and_then(|(_, prio, why)| {
+        let name = &vocab.kinds[prio].0;
+        Kind::from_name(name).map(|k| (k, why))
+    });
+    let shape = node.shape.as_deref().unwrap_or("");
+    let shapes = &vocab.file.shapes;
+    let word_is_infra = from_words.as_ref().is_some_and(|(k, _)| k.is_infra());
+    if !word_is_infra && !shape.is_empty() {
+        if shapes.database.iter().any(|s| s == shape) {
+            return KindOf {
+                kind: Kind::Database,
+                why: format!("shape {shape}"),
+            };
+        }
+        if shapes.storage.iter().any(|s| s == shape) {
+            return KindOf {
+                kind: Kind::Storage,
+                why: format!("shape {shape}"),
+            };
+        }
+    }
+    match from_words {
+        Some((kind, why)) => KindOf { kind, why },
+        None if shapes.actor.iter().any(|s| s == shape) => KindOf {
+            kind: Kind::Actor,
+            why: format!("shape {shape}"),
+        },
+        None => KindOf {
+            kind: Kind::Unknown,
+            why: "no kind word or shape".into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(label: &str, id: &str, shape: Option<&str>, classes: &[&str]) -> Kind {
+        let n = Node {
+            id: id.into(),
+            label: label.into(),
+            shape: shape.map(str::to_string),
+            classes: classes.iter().map(|c| c.to_string()).collect(),
+            ..Node::default()
+        };
+        kind_of(&n, &Vocab::builtin()).kind
+    }
+
+    #[test]
+    fn longest_match_wins() {
+        // SPEC §4: `Mobile App` is an actor, `App` a server.
+        assert_eq!(kind("Mobile App", "M", None, &[]), Kind::Actor);
+        assert_eq!(kind("App", "X", None, &[]), Kind::Server);
+        assert_eq!(kind("API Gateway", "X", None, &[]), Kind::Gateway);
+    }
+
+    #[test]
+    fn ties_go_to_infrastructure() {
+        // SPEC §4: `Users DB` is a database, `User Service` a service.
+        assert_eq!(kind("Users DB", "X", None, &[]), Kind::Database);
+        assert_eq!(kind("User Service", "X", None, &[]), Kind::Server);
+        // A provider's API is the provider's, not one of our servers.
+        assert_eq!(kind("Stripe API", "X", None, &[]), Kind::External);
+        assert_eq!(
+            kind("Anthropic API Claude Models", "X", None, &[]),
+            Kind::External
+        );
+        assert_eq!(kind("Stripe DB", "X", None, &[]), Kind::Database);
+    }
+
+    #[test]
+    fn cylinder_decides_only_without_infrastructure_words() {
+        assert_eq!(kind("Kafka", "K", Some("cylinder"), &[]), Kind::Queue);
+        assert_eq!(kind("Users", "U", Some("cylinder"), &[]), Kind::Database);
+        assert_eq!(kind("Ledger", "L", Some("cyl"), &[]), Kind::Database);
+    }
+
+    #[test]
+    fn id_and_class_words_count() {
+        assert_eq!(kind("Ledger", "OrderDB", None, &[]), Kind::Database);
+        // `class Gemini external` marks an external even when the label says API.
+        assert_eq!(kind("Gemini API", "G", None, &["external"]), Kind::External);
+        assert_eq!(kind("Thing", "T", None, &[]), Kind::Unknown);
+        // Style classes that merely contain a kind word say nothing, and an
+        // infrastructure class name weighs no more than a label word.
+        assert_eq!(
+            kind("PostgreSQL", "P", None, &["authSvcStyle"]),
+            Kind::Database
+        );
+        assert_eq!(
+            kind("Vector Database", "Q", None, &["service"]),
+            Kind::Database
+        );
+        assert_eq!(kind("Box", "B", None, &["database"]), Kind::Database);
+    }
+
+    #[test]
+    fn kinds_from_the_spec_table() {
+        for (label, k) in [
+            ("Postgres", Kind::Database),
+            ("Redis", Kind::Cache),
+            ("RabbitMQ", Kind::Queue),
+            ("HAProxy", Kind::LoadBalancer),
+            ("CDN", Kind::Gateway),
+            ("Firewall", Kind::Network),
+            ("Vault", Kind::Secrets),
+            ("S3 Bucket", Kind::Storage),
+            ("Web Server", Kind::Server),
+            ("Browser", Kind::Actor),
+            ("Stripe", Kind::External),
+            ("Third-party API", Kind::External),
+        ] {
+            assert_eq!(kind(label, "N", None, &[]), k, "{label}");
+        }
+    }
+}

@@ -1,0 +1,470 @@
+//! Turns a parsed diagram into reliability facts: kinds, dependency links,
+//! redundancy groups, entries, failure propagation, locations, and whether the
+//! diagram is an architecture at all. Owns the meaning of a diagram (SPEC.md);
+//! builds no diagnostics (the rules do).
+
+pub mod classify;
+pub mod explain;
+pub mod graph;
+pub mod groups;
+pub mod kinds;
+pub mod propagate;
+pub mod regions;
+pub mod synthetic;
+#[cfg(test)]
+pub mod testutil;
+
+pub use explain::explain;
+pub use kinds::Kind;
+
+use crate::config::Settings;
+use crate::model::Diagram;
+use graph::{Link, LinkKind, Structure};
+use groups::Groups;
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// At most this many names of entries and components in a blast radius.
+pub const BLAST_NAMES: usize = 10;
+/// At most this many classes searched for a blast radius's component list.
+const BLAST_SEARCH: usize = 64;
+
+/// What a node is in the analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A consumer the system serves; never reported.
+    Entry,
+    /// A third-party system; never reported.
+    External,
+    /// Part of the system.
+    Component,
+    /// Stands for a subgraph (its id is the subgraph's id).
+    Cluster,
+    /// No hard links at all: not analysed.
+    Unlinked,
+}
+
+/// Input the suppression comments give the analysis.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// Node ids declared redundant (`%% spoflint: redundant DB -- why`).
+    pub redundant: HashSet<String>,
+    /// `Some(true)` to analyse, `Some(false)` to skip, `None` to decide.
+    pub analyse: Option<bool>,
+}
+
+/// One single point of failure.
+#[derive(Clone, Debug, Serialize)]
+pub struct Spof {
+    /// The node.
+    pub node: usize,
+    /// Its kind.
+    pub kind: Kind,
+    /// Whether every entry fails with it (an error) or only some (a warning).
+    pub every_entry: bool,
+    /// Entries that fail (at most [`BLAST_NAMES`], in node order; see
+    /// `entries_failing`). Virtual callers appear as `callers of X` in names.
+    pub entries: Vec<EntryRef>,
+    /// How many entries fail.
+    pub entries_failing: usize,
+    /// Components that fail, nearest first (at most [`BLAST_NAMES`]).
+    pub components: Vec<usize>,
+    /// How many more components fail beyond `components`; `None` when the
+    /// capped search did not finish (many more).
+    pub components_more: Option<usize>,
+    /// Edges (indices into the diagram's edges) whose hard links need it.
+    pub needed_by: Vec<usize>,
+}
+
+/// An entry: a node, or the callers outside the diagram of a component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type", content = "node")]
+pub enum EntryRef {
+    /// An entry node.
+    Node(usize),
+    /// Callers outside the diagram of an infrastructure node with no incoming link.
+    CallersOf(usize),
+}
+
+/// A single location all components sit in.
+#[derive(Clone, Debug, Serialize)]
+pub struct SingleRegion {
+    /// Index into the diagram's subgraphs.
+    pub subgraph: usize,
+    /// Whether every entry fails with it.
+    pub every_entry: bool,
+    /// How many components sit in it.
+    pub components: usize,
+}
+
+/// Everything the rules need to know about one diagram.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    /// Whether the diagram was analysed for failure points.
+    pub analysed: bool,
+    /// Why (or why not).
+    pub analysed_why: String,
+    /// Kind of each node.
+    pub kinds: Vec<kinds::KindOf>,
+    /// Role of each node.
+    pub roles: Vec<Role>,
+    /// For each node: whether it sits only in process subgraphs (not reported).
+    pub in_process: Vec<bool>,
+    /// Subgraph structure.
+    pub structure: Structure,
+    /// Expanded links.
+    pub links: Vec<Link>,
+    /// Redundancy groups.
+    pub groups: Groups,
+    /// Entries, in node order.
+    pub entries: Vec<EntryRef>,
+    /// Single points of failure, in node order.
+    pub spofs: Vec<Spof>,
+    /// The single location, if the diagram has one.
+    pub single_region: Option<SingleRegion>,
+}
+
+/// The diagram as the analysis reads it: a vertex that stands for an empty
+/// subgraph (SPEC §1: "an empty subgraph stands for itself as one node")
+/// takes the subgraph's title as its label and, if it was never drawn with a
+/// shape, the subgraph header as its place. Borrowed when nothing changes.
+pub fn normalise(diagram: &Diagram) -> std::borrow::Cow<'_, Diagram> {
+    let empty: Vec<(usize, usize)> = diagram
+        .subgraphs
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.members.is_empty())
+        .filter_map(|(i, s)| diagram.node_index(&s.id).map(|v| (v, i)))
+        .collect();
+    if empty.is_empty() {
+        return std::borrow::Cow::Borrowed(diagram);
+    }
+    let mut d = diagram.clone();
+    for (v, s) in empty {
+        let sg = &diagram.subgraphs[s];
+        let node = &mut d.nodes[v];
+        if node.label == node.id && !sg.title.is_empty() {
+            node.label = sg.title.clone();
+        }
+        if node.shape.is_none() {
+            node.defined_at = sg.span;
+        }
+    }
+    std::borrow::Cow::Owned(d)
+}
+
+/// Analyse one diagram with no suppression comments applied.
+pub fn analyse(diagram: &Diagram, settings: &Settings) -> Analysis {
+    analyse_with(diagram, settings, &Overrides::default())
+}
+
+/// Analyse one diagram.
+pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> Analysis {
+    let vocab = &settings.vocab;
+    let n = diagram.nodes.len();
+    let kinds: Vec<kinds::KindOf> = diagram
+        .nodes
+        .iter()
+        .map(|node| kinds::kind_of(node, vocab))
+        .collect();
+    let kind: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
+    let (structure, mut links) = graph::build(diagram, settings);
+    // Responses drawn back to actors do not make them components (SPEC §3).
+    for l in &mut links {
+        if l.kind == LinkKind::Hard && kind[l.to] == Kind::Actor {
+            l.kind = LinkKind::Soft;
+            l.why = "response to an actor";
+        }
+    }
+    // Nodes only inside process subgraphs are steps, not dependencies (SPEC §3).
+    let in_process: Vec<bool> = (0..n)
+        .map(|v| {
+            structure
+                .ancestors(diagram, v)
+                .iter()
+                .any(|&s| classify::is_process_subgraph(&diagram.subgraphs[s], vocab))
+        })
+        .collect();
+    for l in &mut links {
+        if l.kind == LinkKind::Hard && (in_process[l.from] || in_process[l.to]) {
+            l.kind = LinkKind::Soft;
+            l.why = "inside a process subgraph";
+        }
+    }
+    // Files, URL paths and HTTP statuses are artefacts, not components.
+    let artefact: Vec<bool> = diagram
+        .nodes
+        .iter()
+        .map(|node| vocab.is_artefact(&node.label))
+        .collect();
+    let kind_seen: Vec<Kind> = kind
+        .iter()
+        .zip(&artefact)
+        .map(|(&k, &art)| if art { Kind::Unknown } else { k })
+        .collect();
+    let (analysed, analysed_why) = classify::decide(diagram, settings, &structure, &kind_seen, ov);
+    let mut a = Analysis {
+        analysed,
+        analysed_why,
+        kinds,
+        roles: vec![Role::Unlinked; n],
+        in_process,
+        structure,
+        links,
+        ..Analysis::default()
+    };
+
+    let mut hard_in = vec![0usize; n];
+    let mut hard_out = vec![0usize; n];
+    for l in &a.links {
+        if l.kind == LinkKind::Hard {
+            hard_out[l.from] += 1;
+            hard_in[l.to] += 1;
+        }
+    }
+    for v in 0..n {
+        a.roles[v] = if a.structure.cluster_of[v].is_some() {
+            Role::Cluster
+        } else if hard_in[v] + hard_out[v] == 0 {
+            Role::Unlinked
+        } else if kind[v] == Kind::Actor
+            || (hard_in[v] == 0 && matches!(kind[v], Kind::Unknown | Kind::External))
+        {
+            Role::Entry
+        } else if kind[v] == Kind::External {
+            Role::External
+        } else {
+            Role::Component
+        };
+    }
+    a.groups = groups::compute(diagram, vocab, &a.structure, &kind, &a.links, &ov.redundant);
+    if !a.analysed {
+        return a;
+    }
+
+    // The quotient graph: one vertex per group, the union of its needs.
+    let ng = a.groups.members.len();
+    let cls = &a.groups.class_of;
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); ng];
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); ng];
+    for l in &a.links {
+        if l.kind == LinkKind::Hard && cls[l.from] != cls[l.to] {
+            succ[cls[l.from]].push(cls[l.to]);
+            pred[cls[l.to]].push(cls[l.from]);
+        }
+    }
+    for list in succ.iter_mut().chain(pred.iter_mut()) {
+        list.sort_unstable();
+        list.dedup();
+    }
+    // Entries: entry nodes; and when the diagram draws no consumer at all
+    // (`API --> Queue`), the callers outside the diagram of each
+    // infrastructure group nothing links to (SPEC §3). Where users are drawn,
+    // an unfronted infrastructure node is a background worker, not a service
+    // with invisible callers: inventing callers there made every pipeline's
+    // first stage a finding (measured on the shared corpus).
+    let mut entry_classes: Vec<usize> = Vec::new();
+    let mut is_entry_class = vec![false; ng];
+    for v in 0..n {
+        if a.roles[v] == Role::Entry {
+            a.entries.push(EntryRef::Node(v));
+            entry_classes.push(cls[v]);
+            is_entry_class[cls[v]] = true;
+        }
+    }
+    let virtual_mode = a.entries.is_empty();
+    for g in 0..ng {
+        let first = a.groups.members[g][0];
+        if virtual_mode
+            && pred[g].is_empty()
+            && !is_entry_class[g]
+            && a.groups.members[g]
+                .iter()
+                .any(|&v| a.roles[v] == Role::Component && kind[v].is_infra())
+            && !a.groups.members[g]
+                .iter()
+                .any(|&v| a.structure.soft_target[v])
+        {
+            // A virtual vertex standing for the outside callers.
+            let id = succ.len();
+            succ.push(vec![g]);
+            pred.push(Vec::new());
+            pred[g].push(id);
+            entry_classes.push(id);
+            a.entries.push(EntryRef::CallersOf(first));
+        }
+    }
+    let mut links_into: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, l) in a.links.iter().enumerate() {
+        if l.kind == LinkKind::Hard {
+            links_into[l.to].push(i);
+        }
+    }
+    let reach = propagate::reach(&succ, &entry_classes);
+    let mut searcher = propagate::Searcher::new(succ.len());
+    let total = entry_classes.len();
+    let mut entry_vertex = vec![false; succ.len()];
+    for &e in &entry_classes {
+        entry_vertex[e] = true;
+    }
+
+    for v in 0..n {
+        let g = cls[v];
+        // A finding names the component's kind and its usual fix, so nodes
+        // of unknown kind are not reported (they still fail with what they
+        // need); on real docs they are mostly steps of a flow.
+        if a.roles[v] != Role::Component
+            || !kind[v].is_infra()
+            || a.in_process[v]
+            || a.groups.is_redundant(g)
+            || is_not_component_shape(diagram, v, vocab)
+            || artefact[v]
+            || reach.count[g] == 0
+        {
+            continue;
+        }
+        let failing = reach.count[g];
+        let mut entries = Vec::new();
+        for (bit, e) in a.entries.iter().enumerate().take(64) {
+            if reach.first_mask[g] & (1u64 << bit) != 0 && entries.len() < BLAST_NAMES {
+                entries.push(*e);
+            }
+        }
+        let (comps, cut) =
+            searcher.failing_with(&pred, g, BLAST_SEARCH, |x| entry_vertex[x] || x >= ng);
+        let mut components: Vec<usize> = Vec::new();
+        let mut total_nodes = 0usize;
+        for &c in &comps {
+            for &m in &a.groups.members[c] {
+                if a.roles[m] == Role::Entry {
+                    continue;
+                }
+                total_nodes += 1;
+                if components.len() < BLAST_NAMES {
+                    components.push(m);
+                }
+            }
+        }
+        let mut needed_by: Vec<usize> = Vec::new();
+        for &li in &links_into[v] {
+            let l = &a.links[li];
+            if cls[l.from] != g && !needed_by.contains(&l.edge) && needed_by.len() < BLAST_NAMES {
+                needed_by.push(l.edge);
+            }
+        }
+        a.spofs.push(Spof {
+            node: v,
+            kind: kind[v],
+            every_entry: failing == total,
+            entries,
+            entries_failing: failing,
+            components,
+            components_more: (!cut).then(|| total_nodes.saturating_sub(BLAST_NAMES)),
+            needed_by,
+        });
+    }
+    a.single_region = regions::single_region(diagram, vocab, &a, &pred, &entry_classes, total);
+    a
+}
+
+/// Whether the node's shape draws control flow or an annotation (never a component).
+pub fn is_not_component_shape(diagram: &Diagram, v: usize, vocab: &crate::vocab::Vocab) -> bool {
+    diagram.nodes[v]
+        .shape
+        .as_deref()
+        .is_some_and(|s| vocab.file.shapes.not_components.iter().any(|x| x == s))
+}
+
+/// How a node is named in messages: its label as a reader sees it.
+pub fn display_name(diagram: &Diagram, v: usize) -> String {
+    let s = crate::vocab::clean_text(&diagram.nodes[v].label);
+    if s.is_empty() {
+        diagram.nodes[v].id.clone()
+    } else {
+        s
+    }
+}
+
+/// How an entry is named in messages.
+pub fn entry_name(diagram: &Diagram, e: EntryRef) -> String {
+    match e {
+        EntryRef::Node(v) => display_name(diagram, v),
+        EntryRef::CallersOf(v) => format!("callers of {}", display_name(diagram, v)),
+    }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::*;
+
+    fn shape(n: usize, unique: bool) -> (usize, usize, usize) {
+        let d = synthetic::layered(n, 1_000.min(n / 4), unique);
+        let a = analyse(&d, &Settings::default());
+        let longest_message = crate::rules::single_point_of_failure::check(&d, &a)
+            .iter()
+            .map(|f| f.message.len() + f.labels.len())
+            .max()
+            .unwrap_or(0);
+        (a.spofs.len(), a.groups.members.len(), longest_message)
+    }
+
+    #[test]
+    fn hundred_thousand_nodes_give_a_linear_shaped_result() {
+        // Every generated component has its own neighbourhood, so refinement
+        // must split every twin candidate and every one is a finding; the
+        // output per finding stays bounded (capped blast radius), so the
+        // total output grows linearly with the diagram.
+        let (f10k, g10k, m10k) = shape(10_000, true);
+        let (f100k, g100k, m100k) = shape(100_000, true);
+        assert_eq!(f10k, 10_000);
+        assert_eq!(f100k, 100_000);
+        assert_eq!(g100k, 100_000 + synthetic::ENTRIES);
+        assert_eq!(g10k, 10_000 + synthetic::ENTRIES);
+        assert!(
+            m100k <= 400 && m10k <= 400,
+            "messages stay short: {m10k} {m100k}"
+        );
+    }
+
+    #[test]
+    fn periodic_stacks_collapse_into_twin_groups_at_scale() {
+        // With numbered labels every component of a layer is a twin
+        // candidate; the layers are periodic modulo the 10 user groups, so
+        // refinement must end with exactly 10 groups per layer (the coarsest
+        // stable partition), and nothing is a single point of failure.
+        let (f, g, _) = shape(20_000, false);
+        assert_eq!(f, 0);
+        assert_eq!(g, synthetic::ENTRIES + 10 * 20);
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_stays_linear_in_depth() {
+        // 3,000 nested subgraphs around one database: ancestors, leaves and
+        // process/location checks walk the chain once per node, not once per
+        // level per level.
+        let depth = 3_000;
+        let mut src = String::from("flowchart LR\n  Users --> App[App Server]\n");
+        for i in 0..depth {
+            src.push_str(&format!("subgraph s{i} [Layer {i}]\n"));
+        }
+        src.push_str("App --> DB[(Database)]\n");
+        for _ in 0..depth {
+            src.push_str("end\n");
+        }
+        let d = testutil::diagram(&src);
+        assert_eq!(d.subgraphs.len(), depth);
+        let a = analyse(&d, &Settings::default());
+        let ids: Vec<&str> = a
+            .spofs
+            .iter()
+            .map(|s| d.nodes[s.node].id.as_str())
+            .collect();
+        assert_eq!(ids, ["App", "DB"]);
+    }
+}

@@ -1,0 +1,561 @@
+//! The `single-point-of-failure` rule: a component that is alone in its
+//! redundancy group and takes entries down with it.
+
+use crate::analysis::{display_name, entry_name, Analysis, Kind, Spof, BLAST_NAMES};
+use crate::diagnostic::{BlastRadius, Diagnostic, Label, Severity};
+use crate::model::Diagram;
+use crate::rules::RuleMeta;
+
+#[doc = include_str!("single_point_of_failure.md")]
+pub static META: RuleMeta = RuleMeta {
+    name: "single-point-of-failure",
+    code: "SPOF001",
+    default_severity: Severity::Error,
+    summary: "a component whose failure alone takes users down",
+    docs: include_str!("single_point_of_failure.md"),
+};
+
+/// How people usually remove a single point of failure of this kind.
+pub fn help(kind: Kind, id: &str) -> String {
+    let fix = match kind {
+        Kind::Database => "add a replica or standby database with automatic failover",
+        Kind::Cache => "run the cache replicated with failover (a primary with replicas and a sentinel, or a cluster)",
+        Kind::Queue => "use a clustered queue: several brokers with replicated queues or partitions",
+        Kind::LoadBalancer => "add a second load balancer: an active/passive pair with a floating IP, or DNS failover across both",
+        Kind::Gateway => "run the gateway as several instances behind a load balancer, or use a managed, replicated one with DNS failover",
+        Kind::Network => "add a redundant path: a second device or link in an active/passive pair",
+        Kind::Secrets => "replicate the secrets / credentials store (an HA cluster or a managed, replicated service)",
+        Kind::Storage => "use replicated storage (replicated volumes or managed object storage)",
+        Kind::Server | Kind::Unknown | Kind::Actor | Kind::External => {
+            "run another instance behind a load balancer"
+        }
+    };
+    format!(
+        "{fix}; if it is redundant already, draw it so or say `%% spoflint: redundant {id} -- why`"
+    )
+}
+
+/// One finding per single point of failure.
+pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
+    a.spofs.iter().map(|s| diagnostic(diagram, s)).collect()
+}
+
+fn diagnostic(diagram: &Diagram, s: &Spof) -> Diagnostic {
+    let node = &diagram.nodes[s.node];
+    let entries: Vec<String> = s.entries.iter().map(|&e| entry_name(diagram, e)).collect();
+    let components: Vec<String> = s
+        .components
+        .iter()
+        .map(|&v| display_name(diagram, v))
+        .collect();
+    let mut names: Vec<String> = entries.iter().chain(&components).cloned().collect();
+    names.truncate(BLAST_NAMES);
+    let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
+    let rest = known_total.saturating_sub(names.len());
+    let mut who = if names.is_empty() {
+        format!("{rest} entries")
+    } else {
+        names.join(", ")
+    };
+    let rest = if names.is_empty() { 0 } else { rest };
+    if s.components_more.is_none() {
+        who.push_str(" and many more");
+    } else if rest > 0 {
+        who.push_str(&format!(" and {rest} more"));
+    }
+    let scope = if s.every_entry {
+        ""
+    } else {
+        " (not every entry)"
+    };
+    let message = format!(
+        "\"{}\" ({}) is a single point of failure: {who} fail with it{scope}",
+        display_name(diagram, s.node),
+        s.kind.as_str(),
+    );
+    let severity = if s.every_entry {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let mut d = Diagnostic::new(META.name, META.code, severity, node.defined_at, message)
+        .with_help(help(s.kind, &node.id));
+    d.node = Some(node.id.clone());
+    d.labels = s
+        .needed_by
+        .iter()
+        .map(|&e| {
+            let from = diagram.edges[e].from;
+            Label {
+                span: diagram.edges[e].span,
+                message: format!("{} needs it here", display_name(diagram, from)),
+            }
+        })
+        .collect();
+    d.blast_radius = Some(BlastRadius {
+        entries,
+        components,
+    });
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testutil::{diagram, spofs, spofs_with};
+    use crate::config::Settings;
+
+    fn run(src: &str) -> Vec<Diagnostic> {
+        crate::rules::check_diagram(&diagram(src), &Settings::default())
+    }
+
+    // ---- The article's three diagrams (SPEC, first table) ----
+
+    #[test]
+    fn article_one_server_one_database() {
+        let src = "flowchart LR\n    Users --> Server\n    Server --> Database\n";
+        assert_eq!(spofs(src), ["Server:error", "Database:error"]);
+    }
+
+    #[test]
+    fn article_bigger_box_is_still_one_box() {
+        let src = "flowchart LR\n    Users --> BigServer[Very Powerful Server]\n    BigServer --> Database\n";
+        assert_eq!(spofs(src), ["BigServer:error", "Database:error"]);
+    }
+
+    #[test]
+    fn article_load_balanced_servers_back_each_other_up() {
+        let src = "flowchart LR\n    Users --> LB[Load Balancer]\n    LB --> S1[Server 1]\n    LB --> S2[Server 2]\n    S1 --> DB[(Database)]\n    S2 --> DB\n";
+        assert_eq!(spofs(src), ["LB:error", "DB:error"]);
+    }
+
+    #[test]
+    fn finding_names_kind_blast_radius_links_and_fix() {
+        let src = "flowchart LR\n    Users --> Server\n    Server --> DB[(Database)]\n";
+        let d = run(src);
+        let db = d.iter().find(|f| f.node.as_deref() == Some("DB")).unwrap();
+        assert_eq!(
+            db.message,
+            "\"Database\" (database) is a single point of failure: Users, Server fail with it"
+        );
+        assert_eq!(&src[db.span.start..db.span.end], "DB[(Database)]");
+        assert_eq!(db.labels.len(), 1);
+        assert_eq!(&src[db.labels[0].span.start..db.labels[0].span.end], "-->");
+        assert!(db.labels[0].message.contains("Server"));
+        assert!(db.help.as_deref().unwrap().contains("standby"));
+        let br = db.blast_radius.as_ref().unwrap();
+        assert_eq!(br.entries, ["Users"]);
+        assert_eq!(br.components, ["Server"]);
+        assert_eq!(db.code, "SPOF001");
+    }
+
+    #[test]
+    fn help_is_kind_specific() {
+        assert!(help(Kind::LoadBalancer, "LB").contains("floating IP"));
+        assert!(help(Kind::LoadBalancer, "LB").contains("DNS failover"));
+        assert!(help(Kind::Queue, "Q").contains("clustered queue"));
+        assert!(help(Kind::Secrets, "V").contains("replicate"));
+        assert!(help(Kind::Server, "S").contains("another instance behind a load balancer"));
+        assert!(help(Kind::Database, "D").contains("standby"));
+    }
+
+    // ---- SPEC §1: links ----
+
+    #[test]
+    fn open_links_need_in_declaration_order() {
+        let src = "flowchart LR\n  Users --- App[App Server] --- DB[(Database)]\n";
+        assert_eq!(spofs(src), ["App:error", "DB:error"]);
+    }
+
+    #[test]
+    fn circle_and_cross_heads_are_arrows_too() {
+        let src =
+            "flowchart LR\n  Users --o App[App Server] --x DB[(Database)]\n  App ==> C[Cache]\n";
+        assert_eq!(spofs(src), ["App:error", "DB:error", "C:error"]);
+    }
+
+    #[test]
+    fn invalid_edge_type_reads_left_to_right() {
+        // Mermaid stores `x-- t -->` as INVALID; it still draws u before v.
+        let mut d = diagram("flowchart LR\n  Users --> App[App Server] --> DB[(Database)]\n");
+        d.edges[1].kind = crate::model::EdgeType::Invalid;
+        d.edges[1].stroke = crate::model::Stroke::Invalid;
+        let f = crate::rules::check_diagram(&d, &Settings::default());
+        let ids: Vec<&str> = f.iter().filter_map(|x| x.node.as_deref()).collect();
+        assert_eq!(ids, ["App", "DB"]);
+    }
+
+    #[test]
+    fn both_ended_links_need_both_ways() {
+        // With `<-->` the server needs the database: every entry fails with it.
+        let both = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> S[Server]:::ha\n  S <--> DB[(Database)]\n";
+        assert_eq!(spofs(both), ["DB:error"]);
+        // Drawn the other way round nothing the users need needs the database.
+        let reversed = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> S[Server]:::ha\n  DB[(Database)] --> S\n";
+        assert_eq!(spofs(reversed), Vec::<String>::new());
+    }
+
+    #[test]
+    fn dotted_links_are_soft_unless_configured_or_labelled() {
+        let src = "flowchart LR\n  Users --> App[App Server]\n  App -.-> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["App:error"]);
+        let hard = Settings {
+            dotted_links_hard: true,
+            ..Settings::default()
+        };
+        assert_eq!(spofs_with(src, &hard), ["App:error", "DB:error"]);
+        let labelled =
+            "flowchart LR\n  Users --> App[App Server]\n  App -. reads .-> DB[(Database)]\n";
+        assert_eq!(spofs(labelled), ["App:error", "DB:error"]);
+    }
+
+    #[test]
+    fn observation_labels_make_solid_links_soft() {
+        let src = "flowchart LR\n  Users --> App[App Server]\n  App -- metrics --> M[(Metrics DB)]\n  App -->|traces| T[(Trace Store DB)]\n";
+        assert_eq!(spofs(src), ["App:error"]);
+    }
+
+    #[test]
+    fn invisible_links_are_ignored() {
+        let src = "flowchart LR\n  Users --> App[App Server]\n  App ~~~ DB[(Database)]\n";
+        assert_eq!(spofs(src), ["App:error"]);
+    }
+
+    #[test]
+    fn replication_links_are_redundancy_not_dependency() {
+        let src = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> DB1[(Orders)]\n  DB1 -. replication .-> DB2[(Orders copy)]\n";
+        assert_eq!(spofs(src), Vec::<String>::new());
+        // Without the replication label, the copy is just a dependency of nothing.
+        let plain = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> DB1[(Orders)]\n  DB1 -.-> DB2[(Ledger)]\n";
+        assert_eq!(spofs(plain), ["DB1:error"]);
+    }
+
+    #[test]
+    fn chains_and_groups_expand_to_every_pair() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer] --> S1[Server 1] & S2[Server 2] --> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["LB:error", "DB:error"]);
+    }
+
+    #[test]
+    fn links_to_subgraphs_reach_entry_and_exit_members() {
+        let src = "flowchart LR\n  Users --> Web\n  subgraph Web [Web tier]\n    W[Web Server] --> C[Cache]\n  end\n  Web --> DB[(Database)]\n";
+        // Users need W (the entry member); C (the exit member) needs DB.
+        let d = run(src);
+        let ids: Vec<&str> = d.iter().filter_map(|f| f.node.as_deref()).collect();
+        assert_eq!(ids, ["W", "C", "DB"]);
+        let db = d.iter().find(|f| f.node.as_deref() == Some("DB")).unwrap();
+        assert_eq!(
+            db.blast_radius.as_ref().unwrap().components,
+            ["Cache", "Web Server"]
+        );
+    }
+
+    #[test]
+    fn nested_subgraphs_expand_recursively() {
+        let src = "flowchart LR\n  Users --> Outer\n  subgraph Outer [Platform]\n    subgraph Inner [Services]\n      A[App Server] --> B[(Database)]\n    end\n  end\n";
+        assert_eq!(spofs(src), ["A:error", "B:error"]);
+    }
+
+    #[test]
+    fn empty_subgraph_stands_for_itself() {
+        let src = "flowchart LR\n  Users --> App[App Server]\n  App --> Pay\n  subgraph Pay [Payments Database]\n  end\n";
+        assert_eq!(spofs(src), ["App:error", "Pay:error"]);
+    }
+
+    // ---- SPEC §2: redundancy evidence ----
+
+    #[test]
+    fn redundant_classes_are_explicit_evidence() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> App[App Server]:::redundant\n  App --> DB[(Database)]\n  class DB replicated\n";
+        assert_eq!(spofs(src), Vec::<String>::new());
+    }
+
+    #[test]
+    fn replica_roles_join_without_links() {
+        let src = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> R1[Redis Master]\n  R2[Redis Replica]\n  App --> P[(PostgreSQL Primary)]\n  S[(PostgreSQL Standby)]\n";
+        assert_eq!(spofs(src), Vec::<String>::new());
+        // Different kinds do not join.
+        let other = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> R1[Redis Master]\n  R2[Redis Replica Server]\n";
+        assert_eq!(spofs(other), ["R1:error"]);
+    }
+
+    #[test]
+    fn multiplicity_in_labels_is_redundancy() {
+        for label in [
+            "Web Servers x3",
+            "Web Server ×3",
+            "Web (3 replicas)",
+            "Redis Cluster",
+            "App Server Pool",
+            "Postgres HA",
+            "RDS Multi-AZ",
+            "Workers active-active",
+            "Web Auto Scaling Group",
+            "Mongo replica set",
+            "Web (4 instances)",
+        ] {
+            let src = format!("flowchart LR\n  Users --> N[{label}]\n  N --> Q[Queue]:::ha\n");
+            assert_eq!(spofs(&src), Vec::<String>::new(), "{label}");
+        }
+    }
+
+    #[test]
+    fn stacked_shapes_are_redundancy() {
+        for shape in [
+            "procs",
+            "st-rect",
+            "processes",
+            "stacked-rectangle",
+            "docs",
+            "documents",
+            "st-doc",
+            "stacked-document",
+        ] {
+            let src = format!("flowchart LR\n  Users --> W@{{ shape: {shape}, label: \"Workers\" }}\n  W --> Q[Queue]:::ha\n");
+            assert_eq!(spofs(&src), Vec::<String>::new(), "{shape}");
+        }
+    }
+
+    #[test]
+    fn managed_services_and_clusters_by_design_unless_single() {
+        let src = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> S3[Amazon S3]\n  App --> K[Kafka]\n  App --> E[etcd]\n  App --> ALB[Application Load Balancer]\n";
+        assert_eq!(spofs(src), Vec::<String>::new());
+        let single = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> K[Kafka single broker]\n  App --> Z[ZooKeeper standalone]\n";
+        assert_eq!(spofs(single), ["K:error", "Z:error"]);
+    }
+
+    #[test]
+    fn pool_subgraphs_group_same_kind_and_stem_whatever_the_neighbours() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  subgraph wk [Worker Pool]\n    W1[Worker 1]\n    W2[Worker 2]\n  end\n  LB --> W1\n  W1 --> Q[Queue]:::ha\n  LB --> W2\n  W2 --> C[Cache]:::ha\n";
+        assert_eq!(spofs(src), Vec::<String>::new());
+        // Without the pool title, different neighbourhoods keep them apart.
+        let plain = src.replace("[Worker Pool]", "[Workers]");
+        assert_eq!(spofs(&plain), ["W1:error", "W2:error"]);
+    }
+
+    #[test]
+    fn cluster_subgraph_members_of_different_roles_are_not_a_group() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha\n  subgraph k8s [Kubernetes cluster]\n    API[API Pod]\n    WK[Worker Pod]\n  end\n  LB --> API --> WK\n";
+        assert_eq!(spofs(src), ["API:error", "WK:error"]);
+    }
+
+    #[test]
+    fn twins_collapse_replicated_stacks() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]\n  LB --> S1[Server 1] --> DB1[(Database 1)]\n  LB --> S2[Server 2] --> DB2[(Database 2)]\n";
+        assert_eq!(spofs(src), ["LB:error"]);
+    }
+
+    #[test]
+    fn twins_need_matching_neighbourhoods() {
+        let src = "flowchart LR\n  Users --> S1[Server 1] --> DB[(Database)]:::ha\n  Users --> S2[Server 2] --> C[Cache]:::ha\n";
+        assert_eq!(spofs(src), ["S1:error", "S2:error"]);
+    }
+
+    #[test]
+    fn single_letters_are_markers_only_for_machines() {
+        let machines =
+            "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> A[Server A] & B[Server B]\n";
+        assert_eq!(spofs(machines), Vec::<String>::new());
+        let services =
+            "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> A[Service A] & B[Service B]\n";
+        assert_eq!(spofs(services), ["A:error", "B:error"]);
+    }
+
+    #[test]
+    fn replica_markers_make_twins() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> P[App Server primary] & Q[App Server backup]\n";
+        assert_eq!(spofs(src), Vec::<String>::new());
+        let blue_green = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> B[App Server blue] & G[App Server green]\n";
+        assert_eq!(spofs(blue_green), Vec::<String>::new());
+        // Without a marker the labels differ: two different services.
+        let different = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> B[Orders Server] & G[Billing Server]\n";
+        assert_eq!(spofs(different), ["B:error", "G:error"]);
+    }
+
+    #[test]
+    fn explicit_evidence_is_never_split() {
+        // Replication joins DB1 and DB2 though their neighbourhoods differ.
+        let src = "flowchart LR\n  Users --> App[App Server]:::ha --> DB1[(Orders)]\n  Rep[Reporting Server] --> DB2[(Orders copy)]\n  DB1 -- replication --> DB2\n";
+        let got = spofs(src);
+        assert!(!got.iter().any(|s| s.starts_with("DB")), "{got:?}");
+    }
+
+    #[test]
+    fn a_group_has_the_union_of_its_members_needs() {
+        // S1 and S2 are one group (class ha) and S1 alone needs Cache: Cache
+        // takes the group, so the users, down.
+        let src =
+            "flowchart LR\n  Users --> S1[Server 1]:::ha & S2[Server 2]:::ha\n  S1 --> C[Cache]\n";
+        assert_eq!(spofs(src), ["C:error"]);
+    }
+
+    // ---- SPEC §3: entries, externals, failure ----
+
+    #[test]
+    fn components_of_unknown_kind_fail_but_are_not_reported() {
+        // Every finding names its kind and its usual fix; a box we cannot
+        // name ("Checkout") is not reported, but fails with what it needs.
+        let src = "flowchart LR\n  Users --> X[Checkout] --> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["DB:error"]);
+        let d = run(src);
+        assert_eq!(d[0].blast_radius.as_ref().unwrap().components, ["Checkout"]);
+    }
+
+    #[test]
+    fn actors_are_entries_wherever_they_sit() {
+        let src = "flowchart LR\n  Users --> Server --> DB[(Database)]\n  Server --> Users\n";
+        assert_eq!(spofs(src), ["Server:error", "DB:error"]);
+    }
+
+    #[test]
+    fn unknown_sources_are_entries() {
+        let src = "flowchart LR\n  Acme[Acme Corp] --> API[API Server] --> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["API:error", "DB:error"]);
+    }
+
+    #[test]
+    fn externals_are_never_reported() {
+        let src = "flowchart LR\n  Users --> App[App Server] --> Stripe\n  App --> G[Gemini API]\n  class G external\n  App --> P[Payment Provider]\n  App --> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["App:error", "DB:error"]);
+    }
+
+    #[test]
+    fn infrastructure_sources_are_components_with_outside_callers() {
+        let src = "flowchart LR\n  API[API Server] --> Q[Queue]\n";
+        let d = run(src);
+        let ids: Vec<(&str, Severity)> = d
+            .iter()
+            .map(|f| (f.node.as_deref().unwrap(), f.severity))
+            .collect();
+        assert_eq!(ids, [("API", Severity::Error), ("Q", Severity::Error)]);
+        assert!(
+            d[1].message.contains("callers of API Server"),
+            "{}",
+            d[1].message
+        );
+    }
+
+    #[test]
+    fn outside_callers_are_assumed_only_when_no_consumer_is_drawn() {
+        // Users are drawn: the unfronted worker is a background process whose
+        // failure takes no entry down, and nothing it alone needs is reported.
+        let src = "flowchart LR\n  Users --> App[App Server] --> DB[(Database)]\n  W[Worker] --> Q[Queue]\n";
+        assert_eq!(spofs(src), ["App:error", "DB:error"]);
+    }
+
+    #[test]
+    fn unlinked_and_soft_only_nodes_are_not_analysed() {
+        let src =
+            "flowchart LR\n  Users --> App[App Server]\n  O[(Orphan DB)]\n  App -.-> C[Cache]\n";
+        assert_eq!(spofs(src), ["App:error"]);
+    }
+
+    #[test]
+    fn warning_when_only_some_entries_fail() {
+        let src = "flowchart LR\n  Users --> Web[Web Server] --> DB[(Database)]\n  Admins[Admin Users] --> Tool[Admin Server] --> DB\n";
+        assert_eq!(spofs(src), ["Web:warning", "DB:error", "Tool:warning"]);
+        let d = run(src);
+        assert!(d[0].message.contains("not every entry"));
+    }
+
+    #[test]
+    fn process_subgraphs_are_not_reported() {
+        let src = "flowchart LR\n  Users --> App[App Server] --> DB[(Database)]\n  subgraph ci [CI/CD Pipeline]\n    Build[Build Server] --> Reg[Registry]\n  end\n  subgraph bk [Backup]\n    Snap[(Snapshot Storage)]\n  end\n  DB --> Snap\n";
+        assert_eq!(spofs(src), ["App:error", "DB:error"]);
+    }
+
+    #[test]
+    fn decision_shapes_are_not_components() {
+        // A decision makes a flow (not analysed by default); analysed
+        // anyway, the decision itself is still not a component.
+        let src =
+            "flowchart LR\n  Users --> LB[Load Balancer] --> D{Healthy?} --> DB[(Database)]\n";
+        assert_eq!(spofs(src), Vec::<String>::new());
+        let opted = format!("{src}  %% spoflint: analyse\n");
+        assert_eq!(spofs(&opted), ["LB:error", "DB:error"]);
+    }
+
+    // ---- Configuration ----
+
+    #[test]
+    fn configured_levels_override_severity() {
+        let src = "flowchart LR\n  Users --> Server\n  Server --> Database\n";
+        let mut s = Settings::default();
+        s.levels.insert(
+            META.name.into(),
+            crate::config::Level::On(Severity::Warning),
+        );
+        assert_eq!(spofs_with(src, &s), ["Server:warning", "Database:warning"]);
+        s.levels.insert(META.name.into(), crate::config::Level::Off);
+        assert_eq!(spofs_with(src, &s), Vec::<String>::new());
+        // `error` (what the config resolver writes by default) keeps the
+        // error/warning split.
+        s.levels
+            .insert(META.name.into(), crate::config::Level::On(Severity::Error));
+        let some = "flowchart LR\n  Users --> Web[Web Server] --> DB[(Database)]\n  Admins[Admin Users] --> Tool[Admin Server] --> DB\n";
+        assert_eq!(
+            spofs_with(some, &s),
+            ["Web:warning", "DB:error", "Tool:warning"]
+        );
+    }
+
+    #[test]
+    fn vocabulary_extensions_change_verdicts() {
+        // A team's own redundant class and kind word, from its config.
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::keepalived-pair --> App[App Servers x3]\n  App --> T[Tablet Store]\n";
+        assert_eq!(spofs(src), ["LB:error"]);
+        let vocab = crate::vocab::Vocab::extended(
+            "[redundancy]\nclasses = [\"keepalived-pair\"]\n[[kinds]]\nname = \"database\"\nwords = [\"tablet\"]\n",
+        )
+        .unwrap();
+        let s = Settings {
+            vocab: std::sync::Arc::new(vocab),
+            ..Settings::default()
+        };
+        assert_eq!(spofs_with(src, &s), ["T:error"]);
+    }
+
+    // ---- SPEC §5: which diagrams are analysed ----
+
+    #[test]
+    fn flows_that_are_not_architectures_are_not_analysed() {
+        let flow = "flowchart TD\n  A[Start] --> B{Cache warm?}\n  B --> C[Render Server]\n  B --> D[(Orders DB)]\n";
+        assert_eq!(spofs(flow), Vec::<String>::new());
+        let opted = format!("{flow}  %% spoflint: analyse\n");
+        assert_eq!(spofs(&opted), ["C:error", "D:error"]);
+        let all = Settings {
+            analyse: crate::config::AnalyseMode::All,
+            ..Settings::default()
+        };
+        assert_eq!(spofs_with(flow, &all), ["C:error", "D:error"]);
+    }
+
+    #[test]
+    fn artefact_labels_are_not_components() {
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> V[values-prod.yaml] --> DB[(Database)]\n  LB --> P[/auth/login]\n";
+        assert_eq!(spofs(src), ["DB:error"]);
+    }
+
+    #[test]
+    fn links_to_observers_are_soft() {
+        let src = "flowchart LR\n  Users --> App[App Servers x3] --> OTel[OpenTelemetry Collector] --> J[Jaeger]\n  App --> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["DB:error"]);
+        // Scraping is observation too: Prometheus is not an entry whose
+        // needs make the app a finding.
+        let scrape = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> App[App Servers x3] --> DB[(Postgres HA)]\n  P[Prometheus] --> App\n  P --> Exp[Blackbox Server]\n";
+        assert_eq!(spofs(scrape), Vec::<String>::new());
+    }
+
+    #[test]
+    fn generic_server_words_alone_do_not_make_an_architecture() {
+        // `app`, `api`, `service`, `node` show up in code flows too.
+        let flow = "flowchart LR\n  A[Parse request] --> B[Call service] --> C[Render page] --> D[Log result] --> E[Done]\n";
+        assert_eq!(spofs(flow), Vec::<String>::new());
+    }
+
+    #[test]
+    fn skip_comment_opts_out() {
+        let src = "flowchart LR\n  %% spoflint: skip\n  Users --> Server --> DB[(Database)]\n";
+        assert_eq!(spofs(src), Vec::<String>::new());
+    }
+}

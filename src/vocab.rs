@@ -1,0 +1,777 @@
+//! The vocabulary that turns diagram text into reliability facts: kind words,
+//! link words, redundancy evidence, process and location titles. Owns the
+//! embedded `vocab.toml`, its extension by the user's config, and whole-word
+//! phrase matching; decides nothing about a diagram by itself.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: phrase lookups hash short ASCII words millions of times on big
+/// diagrams; SipHash's DoS resistance buys nothing for a fixed vocabulary.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A `HashMap` with [`Fnv`] hashing.
+pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// The built-in vocabulary, as shipped.
+pub const BUILTIN: &str = include_str!("vocab.toml");
+
+/// One kind's words, in tie-break order.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindWords {
+    /// Kind name (`database`, `load balancer`, ...).
+    pub name: String,
+    /// Phrases that give the kind.
+    #[serde(default)]
+    pub words: Vec<String>,
+}
+
+/// Shape names that carry meaning.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShapeWords {
+    /// Shapes that make a node a database when no infrastructure word matched.
+    pub database: Vec<String>,
+    /// Shapes that make a node storage when no infrastructure word matched.
+    pub storage: Vec<String>,
+    /// Shapes that make a node an actor when no word matched.
+    pub actor: Vec<String>,
+    /// Stacked shapes: redundant by themselves.
+    pub stacked: Vec<String>,
+    /// Control-flow and annotation shapes: never reported.
+    pub not_components: Vec<String>,
+}
+
+/// Words in link labels.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkWords {
+    /// Dependence: make a dotted link hard.
+    pub hard: Vec<String>,
+    /// Observation: make a solid link soft.
+    pub soft: Vec<String>,
+    /// Replication: the link is redundancy evidence.
+    pub redundancy: Vec<String>,
+    /// Soft targets: a link to a node named so is observation or optional,
+    /// not a dependency.
+    pub soft_targets: Vec<String>,
+}
+
+/// Labels that are artefacts, not components.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArtefactWords {
+    /// First words that make a label a step of a flow.
+    pub step_verbs: Vec<String>,
+    /// Words that make a label a state of a flow.
+    pub state_words: Vec<String>,
+    /// File extensions (`yaml`, `py`, ...).
+    pub extensions: Vec<String>,
+}
+
+/// Redundancy evidence words.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedundancyWords {
+    /// Class names that mark a node redundant.
+    pub classes: Vec<String>,
+    /// Replica role words (`primary`, `replica`, ...).
+    pub roles: Vec<String>,
+    /// Replica markers stripped before comparing twins' labels.
+    pub markers: Vec<String>,
+    /// Words of machines: in labels with one, single letters (`A`, `B`) are replica markers.
+    pub letter_marker_words: Vec<String>,
+    /// Labels stating multiplicity.
+    pub multiplicity: Vec<String>,
+    /// Nouns that state multiplicity after a count of two or more.
+    pub count_nouns: Vec<String>,
+    /// Managed services and clusters by design.
+    pub managed: Vec<String>,
+    /// Words that say "just one" and override `multiplicity` and `managed`.
+    pub single: Vec<String>,
+    /// Subgraph titles of pools and clusters.
+    pub pool_titles: Vec<String>,
+}
+
+/// Subgraph title words.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SubgraphWords {
+    /// Titles of process subgraphs (backup, CI/CD, ...).
+    pub process: Vec<String>,
+    /// Titles of locations (region, AZ, data center, ...).
+    pub locations: Vec<String>,
+    /// Titles that are never locations (security zones).
+    pub not_locations: Vec<String>,
+}
+
+/// The vocabulary file's layout (also the layout of a user extension).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VocabFile {
+    /// Kinds in tie-break order.
+    pub kinds: Vec<KindWords>,
+    /// Shapes.
+    pub shapes: ShapeWords,
+    /// Link label words.
+    pub links: LinkWords,
+    /// Redundancy evidence.
+    pub redundancy: RedundancyWords,
+    /// Artefact labels.
+    pub artefacts: ArtefactWords,
+    /// Subgraph titles.
+    pub subgraphs: SubgraphWords,
+}
+
+/// A set of phrases, indexed for whole-word matching over token lists.
+#[derive(Clone, Debug, Default)]
+pub struct PhraseSet {
+    by_first: FnvMap<String, Vec<(Vec<String>, usize)>>,
+}
+
+/// A phrase found in a token list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// First token.
+    pub start: usize,
+    /// Number of tokens.
+    pub len: usize,
+}
+
+impl PhraseSet {
+    /// Index these phrases.
+    pub fn new<S: AsRef<str>>(phrases: &[S]) -> Self {
+        let mut set = PhraseSet::default();
+        for p in phrases {
+            set.add(p.as_ref(), 0);
+        }
+        set
+    }
+
+    /// Index phrases that carry a tag (which list each came from), so one
+    /// pass over the tokens matches several lists.
+    pub fn tagged<'a>(phrases: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
+        let mut set = PhraseSet::default();
+        for (p, tag) in phrases {
+            set.add(p, tag);
+        }
+        set
+    }
+
+    fn add(&mut self, phrase: &str, tag: usize) {
+        let toks = tokens(phrase);
+        if let Some(first) = toks.first() {
+            let v = self.by_first.entry(first.clone()).or_default();
+            if !v.iter().any(|(t, g)| *t == toks && *g == tag) {
+                v.push((toks, tag));
+            }
+        }
+    }
+
+    /// Every phrase occurrence in `toks`.
+    pub fn find_all(&self, toks: &[String]) -> Vec<Match> {
+        let mut out: Vec<Match> = Vec::new();
+        for (m, _) in self.find_tagged(toks) {
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    /// Every phrase occurrence in `toks`, with the phrase's tag.
+    pub fn find_tagged(&self, toks: &[String]) -> Vec<(Match, usize)> {
+        let mut out = Vec::new();
+        for start in 0..toks.len() {
+            for key in key_forms(&toks[start]).into_iter().flatten() {
+                if let Some(cands) = self.by_first.get(key) {
+                    for (c, tag) in cands {
+                        if start + c.len() <= toks.len()
+                            && c.iter()
+                                .enumerate()
+                                .all(|(i, w)| tok_eq(&toks[start + i], w, i + 1 == c.len()))
+                        {
+                            let m = Match {
+                                start,
+                                len: c.len(),
+                            };
+                            if !out.contains(&(m, *tag)) {
+                                out.push((m, *tag));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether any phrase occurs in `toks`.
+    pub fn matches(&self, toks: &[String]) -> bool {
+        !self.find_all(toks).is_empty()
+    }
+
+    /// Whether `toks` is exactly one of the phrases.
+    pub fn is_exactly(&self, toks: &[String]) -> bool {
+        self.find_all(toks)
+            .iter()
+            .any(|m| m.start == 0 && m.len == toks.len())
+    }
+}
+
+/// The forms of a token under which a phrase's first word may be indexed:
+/// itself, without trailing digits (`db1`), without a plural `s` / `es`.
+/// All are prefixes of the token, so nothing is allocated.
+fn key_forms(t: &str) -> [Option<&str>; 4] {
+    let d = strip_digits(t);
+    let long = |s: &str| s.len() >= 2;
+    [
+        Some(t),
+        (long(d) && d.len() != t.len()).then_some(d),
+        t.strip_suffix("es").filter(|s| long(s)),
+        t.strip_suffix('s').filter(|s| long(s)),
+    ]
+}
+
+fn strip_digits(t: &str) -> &str {
+    t.trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+/// Whether token `t` stands for vocabulary word `w` (plural and trailing
+/// digits tolerated on the phrase's last word; digits also on others).
+fn tok_eq(t: &str, w: &str, last: bool) -> bool {
+    if t == w {
+        return true;
+    }
+    let d = strip_digits(t);
+    if d.len() >= 2 && d != t && d == w {
+        return true;
+    }
+    last && (t.strip_suffix('s') == Some(w) || t.strip_suffix("es") == Some(w))
+}
+
+/// Split text into lowercase whole-word tokens: HTML tags and entity codes
+/// removed, anything that is not a letter or digit separates words.
+pub fn tokens(text: &str) -> Vec<String> {
+    let clean = if text.contains(['<', '#', '&']) {
+        clean_text(text).to_lowercase()
+    } else {
+        text.to_lowercase()
+    };
+    clean
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Tokens of an id: camelCase and `snake_case` split (`OrderDB` → `order db`).
+pub fn id_tokens(id: &str) -> Vec<String> {
+    let chars: Vec<char> = id.chars().collect();
+    let mut s = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || (prev.is_uppercase() && next_lower) {
+                s.push(' ');
+            }
+        }
+        s.push(c);
+    }
+    tokens(&s)
+}
+
+/// A label as a reader sees it: `<br/>` and other tags become spaces, Mermaid
+/// entity codes (`#quot;`, `#9829;`) and HTML entities are dropped or
+/// decoded, whitespace collapsed.
+pub fn clean_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => {
+                // A tag: skip to '>' if there is one soon.
+                let rest: String = chars.clone().take(64).collect();
+                if let Some(end) = rest.find('>') {
+                    for _ in 0..rest[..=end].chars().count() {
+                        chars.next();
+                    }
+                    out.push(' ');
+                } else {
+                    out.push(c);
+                }
+            }
+            '&' if chars.peek() == Some(&'#') => {
+                // `&#40` / `&#40;`: a numeric character reference.
+                let rest: String = chars.clone().skip(1).take(8).collect();
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                match digits.parse::<u32>().ok().and_then(char::from_u32) {
+                    Some(ch) if !digits.is_empty() => {
+                        for _ in 0..=digits.len() {
+                            chars.next();
+                        }
+                        if chars.peek() == Some(&';') {
+                            chars.next();
+                        }
+                        out.push(ch);
+                    }
+                    _ => out.push(c),
+                }
+            }
+            '#' | '&' => {
+                let rest: String = chars.clone().take(12).collect();
+                if let Some(end) = rest.find(';') {
+                    let name = &rest[..end];
+                    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) {
+                        for _ in 0..=end {
+                            chars.next();
+                        }
+                        let numeric = name.parse::<u32>().ok().and_then(char::from_u32);
+                        out.push(match (name, numeric) {
+                            (_, Some(ch)) => ch,
+                            ("amp", _) => '&',
+                            ("lt", _) => '<',
+                            ("gt", _) => '>',
+                            _ => ' ',
+                        });
+                        continue;
+                    }
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The compiled vocabulary.
+#[derive(Clone, Debug)]
+pub struct Vocab {
+    /// The lists as read (built-in plus extensions).
+    pub file: VocabFile,
+    /// Kind phrases, in tie-break order (index = priority, lower wins ties).
+    pub kinds: Vec<(String, PhraseSet)>,
+    /// Every kind phrase in one index, tagged with its kind's priority.
+    pub kind_index: PhraseSet,
+    /// Link dependence words.
+    pub link_hard: PhraseSet,
+    /// Link observation words.
+    pub link_soft: PhraseSet,
+    /// Link replication words.
+    pub link_redundancy: PhraseSet,
+    /// Soft-target node words (observers, optional nodes).
+    pub soft_targets: PhraseSet,
+    /// Verbs that start a step's label.
+    pub step_verbs: PhraseSet,
+    /// Words of a flow's states.
+    pub state_words: PhraseSet,
+    /// Replica roles.
+    pub roles: PhraseSet,
+    /// Replica markers.
+    pub markers: PhraseSet,
+    /// Multiplicity words.
+    pub multiplicity: PhraseSet,
+    /// Count nouns.
+    pub count_nouns: PhraseSet,
+    /// Managed services.
+    pub managed: PhraseSet,
+    /// "Just one" words.
+    pub single: PhraseSet,
+    /// Pool titles.
+    pub pool_titles: PhraseSet,
+    /// Machine words (single letters are markers in their labels).
+    pub machines: PhraseSet,
+    /// Process titles.
+    pub process: PhraseSet,
+    /// Location titles.
+    pub locations: PhraseSet,
+    /// Security zones.
+    pub not_locations: PhraseSet,
+}
+
+impl Default for Vocab {
+    fn default() -> Self {
+        Vocab::builtin()
+    }
+}
+
+impl Vocab {
+    /// The built-in vocabulary, parsed once per process and shared.
+    pub fn shared() -> std::sync::Arc<Vocab> {
+        static SHARED: std::sync::OnceLock<std::sync::Arc<Vocab>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| std::sync::Arc::new(Vocab::builtin()))
+            .clone()
+    }
+
+    /// The built-in vocabulary.
+    pub fn builtin() -> Self {
+        // The embedded file is checked by a unit test; failing here is a build bug.
+        let file: VocabFile = toml::from_str(BUILTIN).expect("built-in vocab.toml is valid");
+        Vocab::compile(file)
+    }
+
+    /// The built-in vocabulary extended by a user's TOML (same layout as
+    /// `vocab.toml`): lists are appended; a `[[kinds]]` entry with a known
+    /// name adds words to that kind.
+    pub fn extended(extension: &str) -> Result<Self, String> {
+        let mut file: VocabFile = toml::from_str(BUILTIN).expect("built-in vocab.toml is valid");
+        let ext: VocabFile = toml::from_str(extension).map_err(|e| e.to_string())?;
+        for k in ext.kinds {
+            match file.kinds.iter_mut().find(|x| x.name == k.name) {
+                Some(x) => x.words.extend(k.words),
+                None => return Err(format!("unknown kind `{}` in vocabulary", k.name)),
+            }
+        }
+        macro_rules! append {
+            ($($sec:ident . $f:ident),*) => { $( file.$sec.$f.extend(ext.$sec.$f); )* };
+        }
+        append!(
+            shapes.database,
+            shapes.storage,
+            shapes.actor,
+            shapes.stacked,
+            shapes.not_components,
+            links.hard,
+            links.soft,
+            links.redundancy,
+            links.soft_targets,
+            artefacts.extensions,
+            artefacts.step_verbs,
+            artefacts.state_words,
+            redundancy.classes,
+            redundancy.roles,
+            redundancy.markers,
+            redundancy.letter_marker_words,
+            redundancy.multiplicity,
+            redundancy.count_nouns,
+            redundancy.managed,
+            redundancy.single,
+            redundancy.pool_titles,
+            subgraphs.process,
+            subgraphs.locations,
+            subgraphs.not_locations
+        );
+        Ok(Vocab::compile(file))
+    }
+
+    /// This vocabulary extended in the config's `[vocabulary]` shape (the
+    /// CLI's `RawVocabulary`): `kinds` a table of kind name to extra words,
+    /// `redundant-classes`, `managed-services`, `external-services` and
+    /// `region-patterns` (location words, whole-word phrases) lists of
+    /// strings. Any may be `None`.
+    pub fn with_config(
+        &self,
+        kinds: Option<&toml::Value>,
+        redundant_classes: Option<&toml::Value>,
+        managed_services: Option<&toml::Value>,
+        external_services: Option<&toml::Value>,
+        region_patterns: Option<&toml::Value>,
+    ) -> Result<Vocab, String> {
+        fn list(v: Option<&toml::Value>, what: &str) -> Result<Vec<String>, String> {
+            let Some(v) = v else {
+                return Ok(Vec::new());
+            };
+            let arr = v
+                .as_array()
+                .ok_or_else(|| format!("`{what}` must be a list of strings"))?;
+            arr.iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| format!("`{what}` must be a list of strings"))
+                })
+                .collect()
+        }
+        let mut file = self.file.clone();
+        if let Some(k) = kinds {
+            let table = k
+                .as_table()
+                .ok_or("`kinds` must be a table of kind name to a list of words")?;
+            for (name, words) in table {
+                let words = list(Some(words), &format!("kinds.{name}"))?;
+                match file.kinds.iter_mut().find(|x| x.name == *name) {
+                    Some(x) => x.words.extend(words),
+                    None => return Err(format!("unknown kind `{name}` in `kinds`")),
+                }
+            }
+        }
+        file.redundancy
+            .classes
+            .extend(list(redundant_classes, "redundant-classes")?);
+        file.redundancy
+            .managed
+            .extend(list(managed_services, "managed-services")?);
+        let external = list(external_services, "external-services")?;
+        if let Some(x) = file.kinds.iter_mut().find(|x| x.name == "external") {
+            x.words.extend(external);
+        }
+        file.subgraphs
+            .locations
+            .extend(list(region_patterns, "region-patterns")?);
+        Ok(Vocab::compile(file))
+    }
+
+    fn compile(file: VocabFile) -> Self {
+        Vocab {
+            kinds: file
+                .kinds
+                .iter()
+                .map(|k| (k.name.clone(), PhraseSet::new(&k.words)))
+                .collect(),
+            kind_index: PhraseSet::tagged(
+                file.kinds
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, k)| k.words.iter().map(move |w| (w.as_str(), i))),
+            ),
+            link_hard: PhraseSet::new(&file.links.hard),
+            link_soft: PhraseSet::new(&file.links.soft),
+            link_redundancy: PhraseSet::new(&file.links.redundancy),
+            soft_targets: PhraseSet::new(&file.links.soft_targets),
+            step_verbs: PhraseSet::new(&file.artefacts.step_verbs),
+            state_words: PhraseSet::new(&file.artefacts.state_words),
+            roles: PhraseSet::new(&file.redundancy.roles),
+            markers: PhraseSet::new(&file.redundancy.markers),
+            multiplicity: PhraseSet::new(&file.redundancy.multiplicity),
+            count_nouns: PhraseSet::new(&file.redundancy.count_nouns),
+            managed: PhraseSet::new(&file.redundancy.managed),
+            single: PhraseSet::new(&file.redundancy.single),
+            pool_titles: PhraseSet::new(&file.redundancy.pool_titles),
+            machines: PhraseSet::new(&file.redundancy.letter_marker_words),
+            process: PhraseSet::new(&file.subgraphs.process),
+            locations: PhraseSet::new(&file.subgraphs.locations),
+            not_locations: PhraseSet::new(&file.subgraphs.not_locations),
+            file,
+        }
+    }
+
+    /// Whether a label names a code or configuration artefact rather than a
+    /// running component: a file name (`values.yaml`), a URL path
+    /// (`/auth/login`), a URL, or an HTTP status (`404 Not Found`).
+    pub fn is_artefact(&self, label: &str) -> bool {
+        let clean = if label.contains(['<', '#', '&']) {
+            clean_text(label)
+        } else {
+            label.to_string()
+        };
+        let t = clean
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'' || c == '`');
+        if t.starts_with('/') || t.contains("://") || t.contains(" --") || t.starts_with("$ ") {
+            return true;
+        }
+        // A numbered step ("1. Gather context", "Step 2: ...").
+        let mut words = t.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let numbered = first.len() > 1
+            && first.ends_with(['.', ')', ':'])
+            && first[..first.len() - 1].chars().all(|c| c.is_ascii_digit());
+        let step_n = first.eq_ignore_ascii_case("step")
+            && words
+                .next()
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+        if numbered || step_n {
+            return true;
+        }
+        // A URL path anywhere ("Route /auth/login", "GET /users").
+        if t.split_whitespace().any(|w| {
+            w.len() > 1 && w.starts_with('/') && w[1..].starts_with(|c: char| c.is_alphanumeric())
+        }) {
+            return true;
+        }
+        // Steps and states of a flow: "Fetch from Redis", "Handler acquired lock".
+        // A verb followed straight by a kind word names a component
+        // ("Render Server"), not a step.
+        let toks = tokens(t);
+        let step = self.step_verbs.find_all(&toks).iter().any(|m| {
+            m.start == 0
+                && !self
+                    .kind_index
+                    .find_tagged(&toks[m.len..])
+                    .iter()
+                    .any(|(k, _)| k.start == 0)
+        });
+        if step || self.state_words.matches(&toks) {
+            return true;
+        }
+        let status = t.split_whitespace().next().is_some_and(|w| {
+            w.len() == 3
+                && w.chars().all(|c| c.is_ascii_digit())
+                && (b'1'..=b'5').contains(&w.as_bytes()[0])
+        });
+        if status && t.split_whitespace().count() > 1 {
+            return true;
+        }
+        t.split_whitespace().any(|w| {
+            let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+            w.rsplit_once('.').is_some_and(|(stem, ext)| {
+                !stem.is_empty()
+                    && self
+                        .file
+                        .artefacts
+                        .extensions
+                        .iter()
+                        .any(|e| e.eq_ignore_ascii_case(ext))
+            })
+        })
+    }
+
+    /// Whether a node is an observer or optional (links to it are soft).
+    pub fn is_soft_target(&self, node: &crate::model::Node) -> bool {
+        self.soft_targets.matches(&tokens(&node.label))
+            || self.soft_targets.matches(&id_tokens(&node.id))
+    }
+
+    /// Whether a class name is one of the redundant classes.
+    pub fn is_redundant_class(&self, class: &str) -> bool {
+        self.file
+            .redundancy
+            .classes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(class))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Vec<String> {
+        tokens(s)
+    }
+
+    #[test]
+    fn builtin_vocab_parses_and_has_every_kind() {
+        let v = Vocab::builtin();
+        let names: Vec<&str> = v.kinds.iter().map(|k| k.0.as_str()).collect();
+        for k in crate::analysis::Kind::ALL_KNOWN {
+            assert!(
+                names.contains(&k.as_str()),
+                "kind {k:?} missing in vocab.toml"
+            );
+        }
+    }
+
+    #[test]
+    fn phrases_match_whole_words_with_plural_and_digits() {
+        let s = PhraseSet::new(&["db", "load balancer", "pub/sub"]);
+        assert!(s.matches(&t("Orders DB")));
+        assert!(s.matches(&t("db1")));
+        assert!(s.matches(&t("Load Balancers")));
+        assert!(s.matches(&t("Google Pub-Sub")));
+        assert!(!s.matches(&t("dbx")));
+        assert!(!s.matches(&t("loadbalancer")));
+    }
+
+    #[test]
+    fn ids_split_on_camel_case() {
+        assert_eq!(id_tokens("OrderDB"), vec!["order", "db"]);
+        assert_eq!(id_tokens("APIGateway"), vec!["api", "gateway"]);
+        assert_eq!(id_tokens("big_server"), vec!["big", "server"]);
+    }
+
+    #[test]
+    fn config_shaped_extensions() {
+        let v: toml::Table = toml::from_str(
+            "kinds = { queue = [\"conveyor\"] }\nredundant = [\"twin\"]\nmanaged = [\"acme db\"]\nexternal = [\"bank\"]\nregions = [\"pod\"]\n",
+        )
+        .unwrap();
+        let x = Vocab::shared()
+            .with_config(
+                v.get("kinds"),
+                v.get("redundant"),
+                v.get("managed"),
+                v.get("external"),
+                v.get("regions"),
+            )
+            .unwrap();
+        let q = &x.kinds.iter().find(|k| k.0 == "queue").unwrap().1;
+        assert!(q.matches(&t("Conveyor")));
+        assert!(x.is_redundant_class("twin"));
+        assert!(x.managed.matches(&t("Acme DB")));
+        assert!(x.locations.matches(&t("Pod 7")));
+        let bad: toml::Table = toml::from_str("kinds = { nope = [\"x\"] }\nlist = 3\n").unwrap();
+        assert!(Vocab::shared()
+            .with_config(bad.get("kinds"), None, None, None, None)
+            .is_err());
+        assert!(Vocab::shared()
+            .with_config(None, bad.get("list"), None, None, None)
+            .is_err());
+    }
+
+    #[test]
+    fn artefacts_are_recognised() {
+        let v = Vocab::builtin();
+        for yes in [
+            "values-staging.yaml",
+            "/auth/login",
+            "404 Not Found",
+            "https://x.io",
+            "main.py file",
+            "Fetch from Redis",
+            "Validate Schema",
+            "Handler1 acquired lock",
+            "cdk deploy --app out",
+            "Route /auth/logout",
+            "1. GATHER CONTEXT",
+            "Step 2: deploy",
+        ] {
+            assert!(v.is_artefact(yes), "{yes}");
+        }
+        for no in [
+            "Node.js App",
+            "Web Server",
+            "S3",
+            "ASP.NET API",
+            "Server 2",
+            "Load Balancer",
+            "Build Server",
+            "Stream Processor",
+            "Read Replica",
+            "Render Server",
+            "Ingress / Load Balancer",
+        ] {
+            assert!(!v.is_artefact(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn labels_lose_html_and_entities() {
+        assert_eq!(clean_text("Redis<br/>Cache #quot;x#quot;"), "Redis Cache x");
+        assert_eq!(clean_text("Proxy &#40Envoy&#41"), "Proxy (Envoy)");
+        assert_eq!(clean_text("Proxy #40;Envoy#41;"), "Proxy (Envoy)");
+    }
+
+    #[test]
+    fn extension_adds_words_and_rejects_unknown_kinds() {
+        let v = Vocab::extended("[[kinds]]\nname = \"queue\"\nwords = [\"conveyor\"]\n").unwrap();
+        let q = &v.kinds.iter().find(|k| k.0 == "queue").unwrap().1;
+        assert!(q.matches(&t("Order Conveyor")));
+        assert!(Vocab::extended("[[kinds]]\nname = \"nope\"\n").is_err());
+        assert!(Vocab::extended("[links]\nbogus = []\n").is_err());
+    }
+}
