@@ -123,9 +123,8 @@ fn rule_levels<'de, D: serde::Deserializer<'de>>(d: D) -> Result<RuleLevels, D::
 
 /// `[vocabulary]`: extensions of the built-in vocabulary.
 ///
-/// HAND-OFF (rules engineer): these are parsed and validated for their keys
-/// only; `Settings` has no vocabulary fields yet. When the rules engine
-/// defines them, fill them in `apply_vocabulary` below.
+/// Merged into the built-in vocabulary once, when the file is read
+/// ([`crate::vocab::Vocab::with_config`]); a bad value is a config error.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawVocabulary {
@@ -204,8 +203,8 @@ pub struct Config {
     dotted_hard: Option<bool>,
     /// `fail-level`, if set.
     pub fail_level: Option<FailLevel>,
-    /// `[vocabulary]` as written (see [`RawVocabulary`]).
-    pub vocabulary: RawVocabulary,
+    /// The built-in vocabulary extended by `[vocabulary]`, if the file has one.
+    pub vocab: Option<std::sync::Arc<crate::vocab::Vocab>>,
     overrides: Vec<Override>,
 }
 
@@ -336,6 +335,7 @@ impl Config {
                 rules: settings_of(&o.rules)?,
             });
         }
+        let vocab = vocabulary_of(&loc, &raw.vocabulary)?;
         let root = path
             .parent()
             .map(Path::to_path_buf)
@@ -355,7 +355,7 @@ impl Config {
             info_strings: raw.mermaid_info_strings,
             dotted_hard: raw.dotted_links.map(|d| d == DottedLinks::Hard),
             fail_level: raw.fail_level,
-            vocabulary: raw.vocabulary,
+            vocab,
             overrides,
         })
     }
@@ -567,7 +567,9 @@ impl Resolver {
             if let Some(i) = &c.info_strings {
                 s.blocks.info_strings = i.clone();
             }
-            apply_vocabulary(&c.vocabulary, &mut s);
+            if let Some(v) = &c.vocab {
+                s.vocab = v.clone();
+            }
         }
         if !self.select.is_empty() {
             for (name, on) in enabled.iter_mut() {
@@ -598,11 +600,35 @@ impl Resolver {
     }
 }
 
-/// HAND-OFF (rules engineer): copy the `[vocabulary]` extensions into the
-/// settings once `Settings` has fields for them. Until then they are
-/// validated (unknown keys are errors) but have no effect.
-fn apply_vocabulary(vocabulary: &RawVocabulary, settings: &mut Settings) {
-    let _ = (vocabulary, settings);
+/// The built-in vocabulary extended by `[vocabulary]`, or `None` when the
+/// file does not extend it. Errors point at the `[vocabulary]` table.
+fn vocabulary_of(
+    loc: &Located<'_>,
+    v: &RawVocabulary,
+) -> Result<Option<std::sync::Arc<crate::vocab::Vocab>>, Error> {
+    let given = [
+        &v.kinds,
+        &v.redundant_classes,
+        &v.managed_services,
+        &v.external_services,
+        &v.region_patterns,
+    ];
+    if given.iter().all(|x| x.is_none()) {
+        return Ok(None);
+    }
+    crate::vocab::Vocab::builtin()
+        .with_config(
+            v.kinds.as_ref(),
+            v.redundant_classes.as_ref(),
+            v.managed_services.as_ref(),
+            v.external_services.as_ref(),
+            v.region_patterns.as_ref(),
+        )
+        .map(|voc| Some(std::sync::Arc::new(voc)))
+        .map_err(|message| {
+            let at = loc.text.find("vocabulary").unwrap_or(0);
+            loc.error(at, message, None)
+        })
 }
 
 #[cfg(test)]

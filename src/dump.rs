@@ -8,8 +8,16 @@ use crate::span::LineIndex;
 use serde_json::{json, Value};
 
 /// One JSON object per Mermaid block of the file:
-/// `{file, line, column, kind, direction, nodes, edges, subgraphs, errors}`.
-pub fn dump_file(path: &str, text: &str, standalone: bool, settings: &Settings) -> Vec<Value> {
+/// `{file, line, column, kind, direction, nodes, edges, subgraphs, errors}`,
+/// plus `analysis` (how the rules read the diagram, see
+/// [`crate::analysis::explain`]) for parsed flowcharts when `with_analysis`.
+pub fn dump_file(
+    path: &str,
+    text: &str,
+    standalone: bool,
+    settings: &Settings,
+    with_analysis: bool,
+) -> Vec<Value> {
     let index = LineIndex::new(text);
     let mut out = Vec::new();
     for block in find_blocks(text, standalone, &settings.blocks) {
@@ -60,7 +68,7 @@ pub fn dump_file(path: &str, text: &str, standalone: bool, settings: &Settings) 
             }
             None => (Value::Null, Vec::new(), Vec::new(), Vec::new()),
         };
-        out.push(json!({
+        let mut entry = json!({
             "file": path,
             "line": at.line,
             "column": at.column,
@@ -70,7 +78,11 @@ pub fn dump_file(path: &str, text: &str, standalone: bool, settings: &Settings) 
             "edges": edges,
             "subgraphs": subgraphs,
             "errors": errors,
-        }));
+        });
+        if let (true, Some(d)) = (with_analysis, &parsed.diagram) {
+            entry["analysis"] = crate::analysis::explain(d, settings);
+        }
+        out.push(entry);
     }
     out
 }
@@ -82,7 +94,7 @@ mod tests {
     #[test]
     fn standalone_mmd_is_dumped() {
         let text = "flowchart LR\n  A[(DB)] --> B\n  subgraph s [Svc]\n    B\n  end\n";
-        let v = dump_file("a.mmd", text, true, &Settings::default());
+        let v = dump_file("a.mmd", text, true, &Settings::default(), false);
         assert_eq!(v.len(), 1);
         let b = &v[0];
         assert_eq!(b["kind"], "flowchart");
@@ -97,10 +109,26 @@ mod tests {
     #[test]
     fn errors_have_file_lines_and_columns() {
         let text = "flowchart LR\n  A --> B %% note\n";
-        let v = dump_file("a.mmd", text, true, &Settings::default());
+        let v = dump_file("a.mmd", text, true, &Settings::default(), false);
         let e = &v[0]["errors"][0];
         assert_eq!(e["line"], 2);
         assert_eq!(e["column"], 11);
         assert!(e["message"].as_str().unwrap_or("").contains("%%"));
+    }
+}
+
+#[cfg(test)]
+mod analysis_tests {
+    use super::*;
+
+    #[test]
+    fn analysis_is_added_only_when_asked() {
+        let text = "flowchart LR\n  Users --> App[App server] --> DB[(Orders DB)]\n";
+        let plain = dump_file("a.mmd", text, true, &Settings::default(), false);
+        assert!(plain[0].get("analysis").is_none());
+        let with = dump_file("a.mmd", text, true, &Settings::default(), true);
+        let a = &with[0]["analysis"];
+        assert!(a.is_object(), "{with:?}");
+        assert!(a.to_string().contains("database"), "{a}");
     }
 }

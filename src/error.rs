@@ -36,9 +36,6 @@ pub enum Error {
         /// A hint (did you mean ...).
         help: Option<String>,
     },
-    /// A feature another part of spoflint has not delivered yet.
-    #[error("{0} is not available yet")]
-    NotAvailable(&'static str),
 }
 
 impl Error {
@@ -71,7 +68,12 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // On a tie the earliest candidate wins (registry order), so
+        // `spof00` suggests SPOF000 rather than the newest rule.
+        .fold(None::<(f64, &str)>, |best, x| match best {
+            Some(b) if b.0 >= x.0 => Some(b),
+            _ => Some(x),
+        })
         .map(|(_, c)| c)
 }
 

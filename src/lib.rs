@@ -246,9 +246,12 @@ fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
     report
         .diagnostics
         .retain(|d| settings.levels.get(d.rule) != Some(&Level::Off));
+    // A configured level caps the severity: the rules already applied it
+    // (keeping SPOF001's error/warning split under the default `error`), so
+    // this only matters for diagnostics made outside them (parse errors).
     for d in &mut report.diagnostics {
         if let Some(Level::On(sev)) = settings.levels.get(d.rule) {
-            d.severity = *sev;
+            d.severity = d.severity.min(*sev);
         }
     }
 }
@@ -415,14 +418,6 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
 }
 
 fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<Outcome> {
-    if args.analysis {
-        // TODO(rules): call `analysis::explain` once the rules engineer lands it.
-        report_error(
-            io.err,
-            &Error::NotAvailable("`dump --analysis` (the analysis engine has not landed)"),
-        )?;
-        return Ok(Outcome::Trouble);
-    }
     let mut resolver = match Resolver::new(&args.config, &env.cwd) {
         Ok(r) => r,
         Err(e) => {
@@ -470,6 +465,7 @@ fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<
             &text,
             markdown::is_mermaid_file(&input.name),
             &settings,
+            args.analysis,
         ));
     }
     serde_json::to_writer_pretty(&mut *io.out, &all)?;

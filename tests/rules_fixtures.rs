@@ -36,8 +36,6 @@ fn expected(text: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs the Mermaid parser and Markdown block finder (other branches); \
-            the engine is proven by unit tests on constructed diagrams until they land"]
 fn rule_fixtures_give_exactly_their_expected_findings() {
     let settings = Settings::default();
     let mut failures = Vec::new();
