@@ -1,5 +1,6 @@
 //! The rule list, for `spoflint rules` (a plain table) and for the README
-//! (`docs/rules-table.md`, a Markdown table generated from the registry).
+//! (the table between the `rules-table` markers of `README.md`, generated
+//! from the registry).
 
 use crate::rules::RuleMeta;
 use std::fmt::Write as _;
@@ -36,12 +37,10 @@ pub fn plain(rules: &[&RuleMeta]) -> String {
     out
 }
 
-/// The Markdown table committed as `docs/rules-table.md`.
+/// The Markdown table of the README's rule section.
 pub fn markdown(rules: &[&RuleMeta]) -> String {
     let mut out = String::from(
-        "<!-- Generated from the rule registry (src/rules/mod.rs); do not edit.\n     \
-         Regenerate: UPDATE_RULES_TABLE=1 cargo test --test cli_rules_table -->\n\n\
-         | Rule | Code | Default level | What it finds |\n| --- | --- | --- | --- |\n",
+        "| Rule | Code | Default level | What it finds |\n| --- | --- | --- | --- |\n",
     );
     for r in rules {
         let _ = writeln!(
