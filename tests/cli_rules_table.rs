@@ -12,7 +12,10 @@ fn readme_rules_table_is_up_to_date() {
     let generated = spoflint::report::rules_table::markdown(spoflint::rules::RULES);
     let readme = std::fs::read_to_string(PATH).unwrap().replace("\r\n", "\n");
     let start = readme.find(START).expect("README has the start marker") + START.len();
-    let end = readme[start..].find(END).expect("README has the end marker") + start;
+    let end = readme[start..]
+        .find(END)
+        .expect("README has the end marker")
+        + start;
     if std::env::var_os("UPDATE_RULES_TABLE").is_some() {
         let updated = format!("{}{}{}", &readme[..start], generated, &readme[end..]);
         std::fs::write(PATH, updated).unwrap();
