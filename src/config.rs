@@ -34,6 +34,9 @@ pub struct Settings {
     pub blocks: crate::markdown::BlockOptions,
     /// Per-rule level overrides, by rule name.
     pub levels: BTreeMap<String, Level>,
+    /// How Mermaid blocks are parsed (Mermaid's edge limit; not configurable
+    /// from `spoflint.toml`, benchmarks lift it).
+    pub parse: crate::flowchart::ParseOptions,
 }
 
 impl Default for Settings {
@@ -43,6 +46,7 @@ impl Default for Settings {
             dotted_links_hard: false,
             blocks: crate::markdown::BlockOptions::default(),
             levels: BTreeMap::new(),
+            parse: crate::flowchart::ParseOptions::default(),
         }
     }
 }

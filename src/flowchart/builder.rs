@@ -66,6 +66,8 @@ pub(crate) struct Builder {
     sub_lookup: HashMap<String, usize>,
     in_subgraph: HashSet<String>,
     sub_count: usize,
+    /// The edge limit when not Mermaid's [`MAX_EDGES`] (benchmarks lift it).
+    pub max_edges: Option<usize>,
 }
 
 impl Builder {
@@ -238,9 +240,10 @@ impl Builder {
                 (format!("L_{start}_{end}_{n}"), false)
             }
         };
-        if self.d.edges.len() >= MAX_EDGES {
+        let max_edges = self.max_edges.unwrap_or(MAX_EDGES);
+        if self.d.edges.len() >= max_edges {
             return Err(format!(
-                "edge limit exceeded: Mermaid allows at most {MAX_EDGES} edges per diagram"
+                "edge limit exceeded: Mermaid allows at most {max_edges} edges per diagram"
             ));
         }
         let from = match self.node_index.get(start) {
