@@ -146,7 +146,7 @@ fn main() {
     println!();
     println!(
         "Linearity: worst growth per size step / node ratio = {worst_step:.2} (1.00 is linear; target: close to 1) — {}",
-        if worst_step < 1.5 { "MET" } else { "NOT MET" }
+        if worst_step < 1.2 { "MET" } else { "NOT MET" }
     );
     println!(
         "100,000 nodes: {:.1} ms (target < {} ms) — {}",
