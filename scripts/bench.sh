@@ -112,7 +112,7 @@ for n in "${sizes[@]}"; do
 done
 # (c) the real corpus: 315 files from 9 projects, about a third with Mermaid.
 real=fixtures/corpus/real
-bench_tree "real-corpus" "$real" "$(find "$real" -type f \( -name '*.md' -o -name '*.mdx' -o -name '*.markdown' -o -name '*.mmd' \) | wc -l)"
+bench_tree "real-corpus" "$real" "$(find "$real" -type f \( -name '*.md' -o -name '*.mdx' -o -name '*.markdown' -o -name '*.mmd' -o -name '*.mermaid' \) | wc -l)"
 if [ $have_maid = 0 ]; then echo "maid: not installed (no node/npm), not run." >> "$results"; fi
 if [ $have_maid = 1 ]; then
   echo "maid is not run on trees over $maid_max files (minutes per run)." >> "$results"
