@@ -591,3 +591,37 @@ fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<
         Outcome::Clean
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts progress ticks.
+    #[derive(Default)]
+    struct Count(usize);
+
+    impl Progress for Count {
+        fn start(&mut self, _: usize) {}
+        fn inc(&mut self) {
+            self.0 += 1;
+        }
+        fn finish(&mut self) {}
+    }
+
+    #[test]
+    fn parallel_check_keeps_input_order_and_ticks_once_per_input() {
+        for n in [0, 1, 2, 1000] {
+            let mut count = Count::default();
+            // Uneven work, so workers finish out of order.
+            let work = |i: usize| {
+                if i % 7 == 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                }
+                i * 2
+            };
+            let out = check_all(n, &work, &mut count);
+            assert_eq!(out, (0..n).map(|i| i * 2).collect::<Vec<_>>());
+            assert_eq!(count.0, n);
+        }
+    }
+}
