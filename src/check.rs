@@ -1,12 +1,16 @@
 //! The pipeline for one file: bytes → Markdown blocks → flowcharts →
-//! diagnostics. Owns the order of the stages and the span rebasing between
-//! them; prints nothing.
+//! diagnostics. Owns the order of the stages, the span rebasing between
+//! them and the byte-level prefilter that keeps files without any Mermaid
+//! marker away from the Markdown scanner; prints nothing.
 
 use crate::config::Settings;
 use crate::diagnostic::FileReport;
 use crate::flowchart::{self, DiagramKind};
-use crate::markdown;
+use crate::markdown::{self, BlockOptions};
 use crate::rules;
+use aho_corasick::AhoCorasick;
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// How many leading bytes are looked at for a NUL byte (as git and ripgrep do).
@@ -41,13 +45,168 @@ pub fn decode_in_place(bytes: &[u8]) -> (String, Option<usize>) {
     }
 }
 
+/// The words whose presence (ASCII case-insensitive) makes a Markdown file
+/// worth scanning: `mermaid`, which every host form (fences, Hugo, Liquid,
+/// `::: mermaid`, HTML classes, MDX `<Mermaid>`, MyST `{mermaid}`) spells
+/// out, and every configured fence info string that does not contain it.
+fn markers(opts: &BlockOptions) -> Vec<String> {
+    let mut out = vec!["mermaid".to_string()];
+    for s in &opts.info_strings {
+        if !s.to_ascii_lowercase().contains("mermaid") {
+            // An empty info string matches everywhere: conservative, and
+            // such a configuration never finds a block anyway.
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// A compiled set of markers. Teddy (SIMD, from aho-corasick's `packed`
+/// module) looks for every case variant of each marker's first four bytes
+/// and each hit is confirmed against the whole marker: several times faster
+/// than a case-insensitive automaton, whose prefilter stops at every `m`.
+enum Prefilter {
+    /// Teddy on case variants of the markers' prefixes; `owner[pattern]` is
+    /// the index of the marker a pattern is a prefix of.
+    Packed {
+        searcher: aho_corasick::packed::Searcher,
+        markers: Vec<Vec<u8>>,
+        owner: Vec<usize>,
+    },
+    /// Where Teddy is not available (no SIMD) or the markers are too many.
+    Automaton(AhoCorasick),
+    /// An empty marker matches everywhere; so does a set that cannot be built.
+    Everything,
+}
+
+/// Bytes of each marker prefix whose case variants Teddy looks for.
+const PREFIX: usize = 4;
+
+impl Prefilter {
+    fn new(markers: &[String]) -> Prefilter {
+        if markers.iter().any(String::is_empty) {
+            return Prefilter::Everything;
+        }
+        let mut builder = aho_corasick::packed::Config::new().builder();
+        let mut owner = Vec::new();
+        for (i, m) in markers.iter().enumerate() {
+            let prefix = &m.as_bytes()[..m.len().min(PREFIX)];
+            let mut variants = vec![Vec::new()];
+            for &c in prefix {
+                let cases = [c.to_ascii_lowercase(), c.to_ascii_uppercase()];
+                let cases = if cases[0] == cases[1] {
+                    &cases[..1]
+                } else {
+                    &cases[..]
+                };
+                variants = variants
+                    .into_iter()
+                    .flat_map(|v| {
+                        cases.iter().map(move |&c| {
+                            let mut v = v.clone();
+                            v.push(c);
+                            v
+                        })
+                    })
+                    .collect();
+            }
+            for v in variants {
+                builder.add(v);
+                owner.push(i);
+            }
+        }
+        if owner.len() <= 64 {
+            if let Some(searcher) = builder.build() {
+                return Prefilter::Packed {
+                    searcher,
+                    markers: markers.iter().map(|m| m.as_bytes().to_vec()).collect(),
+                    owner,
+                };
+            }
+        }
+        match AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(markers)
+        {
+            Ok(ac) => Prefilter::Automaton(ac),
+            // Only fails past limits far beyond a few short words; then
+            // every file is scanned, which is slower but never wrong.
+            Err(_) => Prefilter::Everything,
+        }
+    }
+
+    fn is_match(&self, bytes: &[u8]) -> bool {
+        match self {
+            Prefilter::Packed {
+                searcher,
+                markers,
+                owner,
+            } => {
+                let mut at = 0;
+                while let Some(m) =
+                    searcher.find_in(bytes, aho_corasick::Span::from(at..bytes.len()))
+                {
+                    let marker = &markers[owner[m.pattern().as_usize()]];
+                    let start = m.start();
+                    if bytes
+                        .get(start..start + marker.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(marker))
+                    {
+                        return true;
+                    }
+                    // Prefixes may overlap themselves: look again one byte on.
+                    at = start + 1;
+                }
+                false
+            }
+            Prefilter::Automaton(ac) => ac.is_match(bytes),
+            Prefilter::Everything => true,
+        }
+    }
+}
+
+thread_local! {
+    /// The prefilter for the info strings last seen on this thread: settings
+    /// are per file but almost always the same, so it is built once per
+    /// thread, not once per file.
+    static PREFILTER: RefCell<Option<(Vec<String>, Prefilter)>> = const { RefCell::new(None) };
+}
+
+/// Whether `bytes` may hold a Mermaid block under `opts`: false only when
+/// none of the markers occurs in it, ASCII case-insensitively. A file that
+/// passes is scanned for real; one that does not has no block by
+/// construction (the block finder needs one of these words to open a
+/// block). Character references in an info string (```` ```&#109;ermaid ````)
+/// are not looked for, as `fixtures/corpus/count_blocks.py` does not count them.
+pub fn may_hold_mermaid(bytes: &[u8], opts: &BlockOptions) -> bool {
+    PREFILTER.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let fresh = match &*cell {
+            Some((strings, _)) => *strings != opts.info_strings,
+            None => true,
+        };
+        if fresh {
+            *cell = Some((opts.info_strings.clone(), Prefilter::new(&markers(opts))));
+        }
+        match &*cell {
+            Some((_, p)) => p.is_match(bytes),
+            None => true,
+        }
+    })
+}
+
 /// Check one file's bytes. `path` is how the user named it; `standalone` is
 /// true for `.mmd` / `.mermaid` files.
 ///
 /// A file with a NUL byte in its first 8 KiB is binary: it is skipped with a
 /// note. Invalid UTF-8 is noted with the offset of the first bad byte, and the
 /// file is still checked, each invalid byte read as U+001A so positions stay
-/// exact.
+/// exact. A Markdown file without any Mermaid marker ([`may_hold_mermaid`])
+/// is only checked for UTF-8, never scanned.
+///
+/// The report keeps the file's text only when it has diagnostics to show
+/// (`source` is empty otherwise), so a run holds the text of the files in
+/// flight and of those with findings, not of the whole tree.
 pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settings) -> FileReport {
     let mut report = FileReport {
         path: path.to_string(),
@@ -57,22 +216,27 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
         read_error: None,
         note: None,
     };
-    if let Some(at) = bytes[..bytes.len().min(BINARY_SNIFF)]
-        .iter()
-        .position(|&b| b == 0)
-    {
+    if let Some(at) = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]) {
         report.note = Some(format!("skipped: looks binary (NUL byte at offset {at})"));
         return report;
     }
-    let (text, bad) = decode_in_place(bytes);
-    if let Some(at) = bad {
-        report.note = Some(format!(
-            "not valid UTF-8 (first invalid byte at offset {at}); invalid bytes were read as U+001A"
-        ));
+    if !standalone && !may_hold_mermaid(bytes, &settings.blocks) {
+        if let Err(e) = std::str::from_utf8(bytes) {
+            report.note = Some(utf8_note(e.valid_up_to()));
+        }
+        return report;
     }
-    report.source = Arc::from(text.as_str());
+    // Valid UTF-8 (nearly every file) is borrowed, not copied.
+    let text: Cow<'_, str> = match std::str::from_utf8(bytes) {
+        Ok(t) => Cow::Borrowed(t),
+        Err(_) => {
+            let (text, bad) = decode_in_place(bytes);
+            report.note = bad.map(utf8_note);
+            Cow::Owned(text)
+        }
+    };
     for block in markdown::find_blocks(&text, standalone, &settings.blocks) {
-        let parsed = flowchart::parse(&block.text);
+        let parsed = flowchart::parse_with(&block.text, &settings.parse);
         if parsed.kind != DiagramKind::Flowchart {
             continue;
         }
@@ -97,7 +261,16 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
     report
         .diagnostics
         .sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    if !report.diagnostics.is_empty() {
+        report.source = Arc::from(&*text);
+    }
     report
+}
+
+fn utf8_note(at: usize) -> String {
+    format!(
+        "not valid UTF-8 (first invalid byte at offset {at}); invalid bytes were read as U+001A"
+    )
 }
 
 #[cfg(test)]
@@ -132,6 +305,107 @@ mod tests {
     fn invalid_utf8_is_noted_and_the_file_still_checked() {
         let r = check_bytes("x.md", b"caf\xe9\n", false, &Settings::default());
         assert!(r.note.as_deref().unwrap().contains("offset 3"));
-        assert_eq!(r.source.len(), 5);
+        let bytes = b"caf\xe9\n```mermaid\nflowchart LR\nA-->\n```\n";
+        let r = check_bytes("x.md", bytes, false, &Settings::default());
+        assert!(r.note.as_deref().unwrap().contains("offset 3"));
+        assert_eq!(r.diagrams, 1);
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.source.len(), bytes.len());
+    }
+
+    #[test]
+    fn source_is_kept_only_for_files_with_diagnostics() {
+        let clean = b"```mermaid\nflowchart LR\nA-->B\n```\n";
+        let r = check_bytes("x.md", clean, false, &Settings::default());
+        assert_eq!((r.diagrams, r.diagnostics.len()), (1, 0));
+        assert!(r.source.is_empty());
+    }
+
+    #[test]
+    fn prefilter_finds_every_marker_in_any_case() {
+        let opts = BlockOptions::default();
+        assert!(may_hold_mermaid(b"x\n```MerMaid\n", &opts));
+        assert!(may_hold_mermaid(b"{{< mermaid >}}", &opts));
+        assert!(may_hold_mermaid(b"<Mermaid chart={`graph LR`} />", &opts));
+        assert!(!may_hold_mermaid(b"```graph LR\nA-->B\n```\n", &opts));
+        assert!(!may_hold_mermaid(b"", &opts));
+        let custom = BlockOptions {
+            info_strings: vec!["mermaid".into(), "Diagram".into()],
+        };
+        assert!(may_hold_mermaid(b"```DIAGRAM\ngraph LR\n```\n", &custom));
+        // The automaton follows the options it is given, not the last ones.
+        assert!(!may_hold_mermaid(b"```DIAGRAM\ngraph LR\n```\n", &opts));
+    }
+
+    /// The Teddy path and the automaton agree with a plain lowercase
+    /// search, case variants, overlaps and haystack ends included.
+    #[test]
+    fn prefilter_matches_a_plain_case_insensitive_search() {
+        let markers = markers(&BlockOptions {
+            info_strings: vec!["mermaid".into(), "MMD".into(), "x-graph".into()],
+        });
+        let packed = Prefilter::new(&markers);
+        assert!(matches!(packed, Prefilter::Packed { .. }) || cfg!(not(target_arch = "x86_64")));
+        let automaton = Prefilter::Automaton(
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&markers)
+                .unwrap(),
+        );
+        let pieces = [
+            "",
+            "x",
+            "merm",
+            "MerMaId",
+            "mermai",
+            "mermermaid",
+            "mm",
+            "mmd",
+            "MmD",
+            "x-grap",
+            "X-GRAPH",
+            "prose about merges and customers ",
+            "\u{e9}t\u{e9} ",
+            "0123456789abcdef0123456789abcdef",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..3000 {
+            let mut hay = String::new();
+            for _ in 0..(seed % 6) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                hay.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let lower = hay.to_ascii_lowercase();
+            let want = markers
+                .iter()
+                .any(|m| lower.contains(&m.to_ascii_lowercase()));
+            assert_eq!(packed.is_match(hay.as_bytes()), want, "{hay:?}");
+            assert_eq!(automaton.is_match(hay.as_bytes()), want, "{hay:?}");
+        }
+        assert!(Prefilter::new(&["mermaid".into(), String::new()]).is_match(b"anything"));
+    }
+
+    #[test]
+    fn configured_info_string_without_the_word_mermaid_is_still_found() {
+        let mut settings = Settings::default();
+        settings.blocks.info_strings = vec!["mmd".into()];
+        let r = check_bytes(
+            "x.md",
+            b"```mmd\nflowchart LR\nA-->\n```\n",
+            false,
+            &settings,
+        );
+        assert_eq!(r.diagrams, 1);
+        assert_eq!(r.diagnostics.len(), 1);
+    }
+
+    #[test]
+    fn standalone_files_skip_the_prefilter() {
+        let r = check_bytes("x.mmd", b"flowchart LR\nA-->\n", true, &Settings::default());
+        assert_eq!(r.diagrams, 1);
+        assert_eq!(r.diagnostics.len(), 1);
     }
 }

@@ -40,6 +40,9 @@ pub struct Settings {
     /// Path-based suppressions (config `per-path-ignores`), applied to whole
     /// files by `check::check_bytes`.
     pub per_path_ignores: Vec<crate::suppress::PathIgnore>,
+    /// How Mermaid blocks are parsed (Mermaid's edge limit; not configurable
+    /// from `spoflint.toml`, benchmarks lift it).
+    pub parse: crate::flowchart::ParseOptions,
 }
 
 impl Default for Settings {
@@ -51,6 +54,7 @@ impl Default for Settings {
             levels: BTreeMap::new(),
             vocab: crate::vocab::Vocab::shared(),
             per_path_ignores: Vec::new(),
+            parse: crate::flowchart::ParseOptions::default(),
         }
     }
 }

@@ -200,12 +200,15 @@ fn inputs(
             report_error(err, &e)?;
         }
         let mut seen = std::collections::HashSet::new();
+        // A set, not a scan of the list: pre-commit names thousands of files.
+        let named: std::collections::HashSet<&Path> =
+            on_disk.iter().map(PathBuf::as_path).collect();
         for t in targets {
             // `spoflint docs docs/a.md` checks docs/a.md once.
             if !seen.insert(config::normalize(Path::new(""), &t.path)) {
                 continue;
             }
-            let explicit = on_disk.iter().any(|p| p == &t.path);
+            let explicit = named.contains(t.path.as_path());
             out.push(Input {
                 read: Some(t.path.clone()),
                 name: t.path,
@@ -254,6 +257,79 @@ fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
             d.severity = d.severity.min(*sev);
         }
     }
+}
+
+/// What became of one input of a check.
+enum Checked {
+    /// Left out by the configuration's `exclude`.
+    Excluded,
+    /// Could not be read.
+    Unreadable(Error),
+    /// Read and checked.
+    Report(FileReport),
+}
+
+fn io_error(input: &Input, e: &io::Error) -> Error {
+    Error::Io {
+        path: shown(&input.name),
+        message: io_message(e),
+    }
+}
+
+/// Run `work` on `0..n` on all cores and return the results in index order,
+/// telling `progress` how many are done (from this thread: progress bars are
+/// not shared). The workers only bump a counter; this thread looks at it a
+/// few times a second, so no file costs a wake-up. A single input is
+/// checked here, with no thread started, so a one-file run (an editor, a
+/// pre-commit hook on one file) pays nothing for the pool.
+fn check_all<T: Send>(
+    n: usize,
+    work: &(dyn Fn(usize) -> T + Sync),
+    progress: &mut dyn Progress,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    if n <= 1 {
+        return (0..n)
+            .map(|i| {
+                let t = work(i);
+                progress.inc();
+                t
+            })
+            .collect();
+    }
+    let done = AtomicUsize::new(0);
+    let over = AtomicBool::new(false);
+    let me = std::thread::current();
+    let mut out = Vec::with_capacity(n);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            (0..n)
+                .into_par_iter()
+                .map(|i| {
+                    let t = work(i);
+                    done.fetch_add(1, Ordering::Relaxed);
+                    t
+                })
+                .collect_into_vec(&mut out);
+            over.store(true, Ordering::Release);
+            me.unpark();
+        });
+        let mut shown = 0;
+        loop {
+            let finished = over.load(Ordering::Acquire);
+            let now = done.load(Ordering::Relaxed);
+            for _ in shown..now {
+                progress.inc();
+            }
+            shown = now;
+            if finished {
+                break;
+            }
+            std::thread::park_timeout(std::time::Duration::from_millis(50));
+        }
+    });
+    out
 }
 
 /// The format and colour a check writes with: `--format`, else `full` on a
@@ -313,61 +389,99 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
     )?;
 
     io.progress.start(inputs.len());
-    let mut reports = Vec::new();
-    let mut stdin_cache = None;
+    // Configuration is resolved here, in input order: the resolver caches
+    // by folder, and a broken configuration file stops the run where the
+    // sequential order meets it (its settings cannot be guessed, as in ruff).
+    let mut configs = Vec::with_capacity(inputs.len());
+    let mut config_error = None;
     for input in &inputs {
-        let config = match resolver.config_for(&input.name) {
-            Ok(c) => c,
+        match resolver.config_for(&input.name) {
+            Ok(c) => configs.push(c),
             Err(e) => {
-                // A broken configuration file stops the run, as in ruff: its
-                // settings cannot be guessed.
-                io.progress.finish();
-                report_error(io.err, &e)?;
-                return Ok(Outcome::Trouble);
-            }
-        };
-        if !input.explicit {
-            let abs = config::normalize(&env.cwd, &input.name);
-            if config.as_ref().is_some_and(|c| c.excludes(&abs)) {
-                io.progress.inc();
-                continue;
+                config_error = Some(e);
+                break;
             }
         }
-        let bytes = match read_input(input, io.stdin, &mut stdin_cache) {
-            Ok(b) => b,
-            Err(e) => {
-                trouble = true;
-                report_error(io.err, &e)?;
-                io.progress.inc();
-                continue;
+    }
+    let inputs = &inputs[..configs.len()];
+    // Standard input is read once, here: it is not shared between threads.
+    let stdin_bytes = if inputs.iter().any(|i| i.read.is_none()) {
+        let mut buf = Vec::new();
+        Some(io.stdin.read_to_end(&mut buf).map(|_| buf))
+    } else {
+        None
+    };
+    let resolver = &resolver;
+    let work = |i: usize| -> Checked {
+        let input = &inputs[i];
+        let config = configs[i].as_deref();
+        if !input.explicit {
+            let abs = config::normalize(&env.cwd, &input.name);
+            if config.is_some_and(|c| c.excludes(&abs)) {
+                return Checked::Excluded;
             }
+        }
+        let read;
+        let bytes: &[u8] = match (&input.read, &stdin_bytes) {
+            (Some(p), _) => match std::fs::read(p) {
+                Ok(b) => {
+                    read = b;
+                    &read
+                }
+                Err(e) => return Checked::Unreadable(io_error(input, &e)),
+            },
+            (None, Some(Ok(b))) => b,
+            (None, Some(Err(e))) => return Checked::Unreadable(io_error(input, e)),
+            (None, None) => &[],
         };
-        let settings = resolver.settings(config.as_deref(), &input.name);
-        let name = shown(&input.name);
+        let settings = resolver.settings(config, &input.name);
         let mut report = check::check_bytes(
-            &name,
-            &bytes,
+            &shown(&input.name),
+            bytes,
             markdown::is_mermaid_file(&input.name),
             &settings,
         );
+        apply_levels(&mut report, &settings);
+        if report.diagnostics.is_empty() {
+            // Nothing to show: the text is not kept (memory stays bounded
+            // by the files in flight, not by the tree).
+            report.source = std::sync::Arc::from("");
+        }
+        Checked::Report(report)
+    };
+    let done = check_all(inputs.len(), &work, io.progress);
+    io.progress.finish();
+
+    let mut reports = Vec::with_capacity(done.len());
+    for checked in done {
+        let report = match checked {
+            Checked::Excluded => continue,
+            Checked::Unreadable(e) => {
+                trouble = true;
+                report_error(io.err, &e)?;
+                continue;
+            }
+            Checked::Report(r) => r,
+        };
         if let Some(msg) = &report.read_error {
             trouble = true;
             report_error(
                 io.err,
                 &Error::Io {
-                    path: name.clone(),
+                    path: report.path.clone(),
                     message: msg.clone(),
                 },
             )?;
         }
         if let Some(note) = &report.note {
-            writeln!(io.err, "spoflint: {name}: {note}")?;
+            writeln!(io.err, "spoflint: {}: {note}", report.path)?;
         }
-        apply_levels(&mut report, &settings);
         reports.push(report);
-        io.progress.inc();
     }
-    io.progress.finish();
+    if let Some(e) = config_error {
+        report_error(io.err, &e)?;
+        return Ok(Outcome::Trouble);
+    }
 
     report::sort(&mut reports);
     let (format, color) = output_choice(args, env);
@@ -475,4 +589,38 @@ fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<
     } else {
         Outcome::Clean
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts progress ticks.
+    #[derive(Default)]
+    struct Count(usize);
+
+    impl Progress for Count {
+        fn start(&mut self, _: usize) {}
+        fn inc(&mut self) {
+            self.0 += 1;
+        }
+        fn finish(&mut self) {}
+    }
+
+    #[test]
+    fn parallel_check_keeps_input_order_and_ticks_once_per_input() {
+        for n in [0, 1, 2, 1000] {
+            let mut count = Count::default();
+            // Uneven work, so workers finish out of order.
+            let work = |i: usize| {
+                if i % 7 == 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                }
+                i * 2
+            };
+            let out = check_all(n, &work, &mut count);
+            assert_eq!(out, (0..n).map(|i| i * 2).collect::<Vec<_>>());
+            assert_eq!(count.0, n);
+        }
+    }
 }

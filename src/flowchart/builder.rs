@@ -68,6 +68,8 @@ pub(crate) struct Builder {
     sub_count: usize,
     /// Config `flowchart.inheritDir`.
     pub inherit_dir: bool,
+    /// The edge limit when not Mermaid's [`MAX_EDGES`] (benchmarks lift it).
+    pub max_edges: Option<usize>,
 }
 
 impl Builder {
@@ -259,9 +261,10 @@ impl Builder {
                 (format!("L_{start}_{end}_{n}"), false)
             }
         };
-        if self.d.edges.len() >= MAX_EDGES {
+        let max_edges = self.max_edges.unwrap_or(MAX_EDGES);
+        if self.d.edges.len() >= max_edges {
             return Err(format!(
-                "edge limit exceeded: Mermaid allows at most {MAX_EDGES} edges per diagram"
+                "edge limit exceeded: Mermaid allows at most {max_edges} edges per diagram"
             ));
         }
         let from = match self.node_index.get(start) {

@@ -152,8 +152,30 @@ fn end_position(text: &str, after: usize, breaks: usize) -> usize {
     pos
 }
 
+/// How [`parse_with`] parses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// The most edges a diagram may have: Mermaid's `maxEdges`, 500, which a
+    /// diagram cannot change. Benchmarks lift it to parse diagrams of 100,000
+    /// nodes.
+    pub max_edges: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            max_edges: builder::MAX_EDGES,
+        }
+    }
+}
+
 /// Parse the text of one Mermaid block.
 pub fn parse(text: &str) -> Parsed {
+    parse_with(text, &ParseOptions::default())
+}
+
+/// Parse the text of one Mermaid block with `opts`.
+pub fn parse_with(text: &str, opts: &ParseOptions) -> Parsed {
     let pre = preprocess::preprocess(text);
     let cleaned = &pre.text;
     if let Some((span, message)) = pre.error {
@@ -185,7 +207,8 @@ pub fn parse(text: &str) -> Parsed {
         };
     }
     let toks = lexer::Lexer::new(&cleaned.text).tokenize();
-    let p = parser::Parser::new(&cleaned.text, toks, cleaned, pre.inherit_dir);
+    let p = parser::Parser::new(&cleaned.text, toks, cleaned, pre.inherit_dir)
+        .with_max_edges(opts.max_edges);
     let (diagram, fail, _, _) = p.parse();
     match (diagram, fail) {
         (Some(mut d), None) => {

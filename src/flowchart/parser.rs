@@ -253,6 +253,12 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Lift (or lower) the edge limit, for [`super::ParseOptions::max_edges`].
+    pub fn with_max_edges(mut self, max_edges: usize) -> Self {
+        self.b.max_edges = Some(max_edges);
+        self
+    }
+
     fn peek(&self) -> &Token {
         let i = self.pos.min(self.toks.len().saturating_sub(1));
         &self.toks[i]

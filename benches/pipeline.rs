@@ -1,0 +1,157 @@
+//! `cargo bench --bench pipeline`: one big architecture flowchart of 1,000,
+//! 10,000 and 100,000 nodes through the whole per-file pipeline in-process
+//! (`check::check_bytes` on a `.mmd` file: parse, then every rule that
+//! exists), with Mermaid's 500-edge limit lifted. Prints the median time,
+//! the time per node and the growth between sizes, so linearity is visible:
+//! a linear pipeline grows about 10× per 10× nodes (per-node time stays flat).
+//!
+//! Plain `std::time` with repeated runs and medians (no harness), so it runs
+//! on stable without extra crates. `BENCH_QUICK=1` runs each size fewer times.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark report
+
+#[path = "support/gen.rs"]
+mod gen;
+
+// The allocator the binary uses, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use spoflint::check::check_bytes;
+use spoflint::config::Settings;
+use spoflint::flowchart::{self, ParseOptions};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// Target from issue 5: 100,000 nodes, parse + analysis, under half a second.
+const TARGET_100K: Duration = Duration::from_millis(500);
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+/// CPU time this thread has run, from Linux's `/proc/thread-self/schedstat`
+/// (nanoseconds, first field). The machine the figures come from is shared
+/// and often loaded several times over, so wall time measures the load as
+/// much as the code; on-CPU time does not. `None` elsewhere.
+fn thread_cpu() -> Option<Duration> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// Medians of `runs` timed runs of `f` after one warm-up run: (wall, CPU),
+/// CPU being wall where the platform does not tell it.
+fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    f();
+    let (walls, cpus): (Vec<_>, Vec<_>) = (0..runs)
+        .map(|_| {
+            let c = thread_cpu();
+            let t = Instant::now();
+            f();
+            let wall = t.elapsed();
+            let cpu = match (c, thread_cpu()) {
+                (Some(a), Some(b)) => b.saturating_sub(a),
+                _ => wall,
+            };
+            (wall, cpu)
+        })
+        .unzip();
+    (median(walls), median(cpus))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; numbers name the sizes to run
+    // (`cargo bench --bench pipeline -- 10000`, handy under a profiler).
+    let quick = std::env::var_os("BENCH_QUICK").is_some();
+    let only: Vec<usize> = std::env::args().filter_map(|a| a.parse().ok()).collect();
+    let settings = Settings {
+        parse: ParseOptions {
+            max_edges: usize::MAX,
+        },
+        ..Settings::default()
+    };
+    let sizes: [(usize, usize); 3] = if quick {
+        [(1_000, 5), (10_000, 3), (100_000, 3)]
+    } else {
+        [(1_000, 51), (10_000, 21), (100_000, 7)]
+    };
+
+    println!("Big diagrams: check_bytes on one .mmd file (parse + analysis), edge limit lifted.");
+    println!(
+        "Medians of on-CPU time (wall time in brackets: it includes waiting for a busy machine)."
+    );
+    println!(
+        "| nodes | edges | bytes | runs | parse only | parse + analysis | per node | growth vs previous size |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let mut previous: Option<(usize, Duration)> = None;
+    let mut worst_step: f64 = 0.0;
+    let mut last = Duration::ZERO;
+    for (target_nodes, runs) in sizes {
+        if !only.is_empty() && !only.contains(&target_nodes) {
+            continue;
+        }
+        let text = gen::big_flowchart(target_nodes);
+        let parsed = flowchart::parse_with(&text, &settings.parse);
+        let Some(d) = &parsed.diagram else {
+            eprintln!(
+                "the generated {target_nodes}-node diagram does not parse: {:?}",
+                parsed.errors.first()
+            );
+            std::process::exit(1);
+        };
+        let (nodes, edges) = (d.nodes.len(), d.edges.len());
+        let report = check_bytes("big.mmd", text.as_bytes(), true, &settings);
+        assert_eq!(report.diagrams, 1);
+
+        let parse = time(runs, || {
+            black_box(flowchart::parse_with(black_box(&text), &settings.parse));
+        });
+        let full = time(runs, || {
+            black_box(check_bytes(
+                "big.mmd",
+                black_box(text.as_bytes()),
+                true,
+                &settings,
+            ));
+        });
+        let ((parse_wall, parse), (full_wall, full)) = (parse, full);
+        let per_node = full.as_secs_f64() * 1e9 / nodes as f64;
+        let growth = match previous {
+            Some((n0, t0)) => {
+                let time_ratio = full.as_secs_f64() / t0.as_secs_f64();
+                let node_ratio = nodes as f64 / n0 as f64;
+                // How far from linear: 1.0 is exactly linear.
+                worst_step = worst_step.max(time_ratio / node_ratio);
+                format!("{time_ratio:.1}× time for {node_ratio:.1}× nodes")
+            }
+            None => "–".to_string(),
+        };
+        println!(
+            "| {nodes} | {edges} | {} | {runs} | {:.2} ms ({:.2}) | {:.2} ms ({:.2}) | {per_node:.0} ns | {growth} |",
+            text.len(),
+            ms(parse),
+            ms(parse_wall),
+            ms(full),
+            ms(full_wall),
+        );
+        previous = Some((nodes, full));
+        last = full;
+    }
+    println!();
+    println!(
+        "Linearity: worst growth per size step / node ratio = {worst_step:.2} (1.00 is linear; target: close to 1) — {}",
+        if worst_step < 1.2 { "MET" } else { "NOT MET" }
+    );
+    println!(
+        "100,000 nodes: {:.1} ms (target < {} ms) — {}",
+        ms(last),
+        TARGET_100K.as_millis(),
+        if last < TARGET_100K { "MET" } else { "NOT MET" }
+    );
+}
