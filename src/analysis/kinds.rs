@@ -124,11 +124,15 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
                 if *bonus > 0 && (m.start != 0 || m.len != toks.len()) {
                     continue;
                 }
-                let role_class = *bonus > 0
-                    && matches!(
-                        Kind::from_name(&vocab.kinds[prio].0),
-                        Some(Kind::External | Kind::Actor)
-                    );
+                let class_kind = Kind::from_name(&vocab.kinds[prio].0);
+                // Generic server words are the commonest style class names
+                // (`classDef node fill:...`, `:::service`): as a class they
+                // say how the box is painted, not what it is.
+                if *bonus > 0 && class_kind == Some(Kind::Server) {
+                    continue;
+                }
+                let role_class =
+                    *bonus > 0 && matches!(class_kind, Some(Kind::External | Kind::Actor));
                 let score = m.len + if role_class { *bonus } else { 0 };
                 let better = match &best {
                     None => true,
@@ -236,6 +240,14 @@ mod tests {
             Kind::Database
         );
         assert_eq!(kind("Box", "B", None, &["database"]), Kind::Database);
+        // A style class named after a generic server word (`classDef node`)
+        // says nothing: an emoji-prefixed actor stays an actor.
+        assert_eq!(kind("👤 User", "User", None, &["node"]), Kind::Actor);
+        assert_eq!(
+            kind("⚙️<br>Config", "Config", None, &["node"]),
+            Kind::Unknown
+        );
+        assert_eq!(kind("Box", "B", None, &["service"]), Kind::Unknown);
     }
 
     #[test]
