@@ -600,7 +600,16 @@ impl Vocab {
         if t.starts_with('@') || t.contains("()") {
             return true;
         }
-        if self.head_is_artefact(t) {
+        // The head is the name's: a multi-line label's first line names the
+        // box, the lines after describe it ("Secret Manager<br/>API keys").
+        let first_line = label
+            .split("<br")
+            .next()
+            .unwrap_or("")
+            .split(['\n', '•'])
+            .next()
+            .unwrap_or("");
+        if self.head_is_artefact(&clean_text(first_line)) {
             return true;
         }
         // A numbered step ("1. Gather context", "Step 2: ...").
@@ -817,6 +826,9 @@ mod tests {
             "Token Service",
             "Session Store (Redis)",
             "Redis Session",
+            // Only the first line names the box.
+            "Secret Manager<br/>API keys, JWT secrets",
+            "Artifact Registry<br/>Docker images (staging-*)",
         ] {
             assert!(!v.is_artefact(no), "{no}");
         }

@@ -145,6 +145,32 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
             }
         }
     }
+    // Alternatives (`User/Service`, `App / Browser`, `Internet Users/APIs`)
+    // name who may call: if one of them is a consumer, the box is one.
+    if best.as_ref().is_some_and(|(score, _, _)| *score < 100) && node.label.contains('/') {
+        let parts: Vec<&str> = node.label.split('/').collect();
+        if parts.len() >= 2 && !node.label.contains("://") {
+            for part in parts {
+                let toks = tokens(part);
+                let top = vocab
+                    .kind_index
+                    .find_tagged(&toks)
+                    .into_iter()
+                    .max_by_key(|(m, prio)| (m.len, std::cmp::Reverse(*prio)));
+                if let Some((m, prio)) = top {
+                    if Kind::from_name(&vocab.kinds[prio].0) == Some(Kind::Actor) {
+                        let phrase = toks[m.start..m.start + m.len].join(" ");
+                        return KindOf {
+                            kind: Kind::Actor,
+                            why: format!(
+                                "word \"{phrase}\" in label: one of its alternatives is a consumer"
+                            ),
+                        };
+                    }
+                }
+            }
+        }
+    }
     let from_words = best.and_then(|(_, prio, why)| {
         let name = &vocab.kinds[prio].0;
         Kind::from_name(name).map(|k| (k, why))
@@ -214,6 +240,19 @@ mod tests {
             Kind::External
         );
         assert_eq!(kind("Stripe DB", "X", None, &[]), Kind::Database);
+    }
+
+    #[test]
+    fn an_alternative_that_is_a_consumer_makes_an_actor() {
+        // Before, `User/Service` was a server with invented callers.
+        assert_eq!(kind("User/Service", "U", None, &[]), Kind::Actor);
+        assert_eq!(kind("App / Browser", "A", None, &[]), Kind::Actor);
+        assert_eq!(kind("Internet Users/APIs", "I", None, &[]), Kind::Actor);
+        assert_eq!(
+            kind("Ingress/Load Balancer", "L", None, &[]),
+            Kind::LoadBalancer
+        );
+        assert_eq!(kind("Redis/Database", "R", None, &[]), Kind::Database);
     }
 
     #[test]

@@ -585,7 +585,7 @@ mod tests {
 
     #[test]
     fn artefact_labels_are_not_components() {
-        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> V[values-prod.yaml] --> DB[(Database)]\n  LB --> P[/auth/login]\n";
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> V[values-prod.yaml] --> DB[(Database)]\n  LB --> P[/auth/login]\n  LB --> App[App Servers x3] --> DB\n";
         assert_eq!(spofs(src), ["DB:error"]);
     }
 
