@@ -596,8 +596,14 @@ impl Vocab {
         if t.starts_with('/') || t.contains("://") || t.contains(" --") || t.starts_with("$ ") {
             return true;
         }
+        // A relative path (`deployments/overlays/prod/`, `src/app/main`).
+        if !t.contains(char::is_whitespace) && (t.ends_with('/') || t.matches('/').count() >= 2) {
+            return true;
+        }
         // Code: a decorator (`@pytest.mark.unit`) or a call (`get_graph()`).
-        if t.starts_with('@') || t.contains("()") {
+        let first = label.split("<br").next().unwrap_or("").trim();
+        if t.starts_with('@') || t.contains("()") || (first.ends_with('(') && !first.contains(' '))
+        {
             return true;
         }
         // The head is the name's: a multi-line label's first line names the
@@ -644,6 +650,16 @@ impl Vocab {
                     .any(|(k, _)| k.start == 0)
         });
         if step || self.state_words.matches(&toks) {
+            return true;
+        }
+        // A pluggable backend (`Session Store InMemory/Redis`,
+        // `Checkpointer MemorySaver/PostgreSQL`): a code interface whose
+        // implementations include process memory, not a deployed box.
+        if t.contains('/')
+            && toks
+                .iter()
+                .any(|w| matches!(w.as_str(), "inmemory" | "memory" | "memorysaver"))
+        {
             return true;
         }
         let status = t.split_whitespace().next().is_some_and(|w| {
@@ -806,6 +822,12 @@ mod tests {
             "Unit Tests",
             "@pytest.mark.api FastAPI TestClient",
             "get_agent_graph() Singleton",
+            "RouterDecision(<br/>action: str<br/>)",
+            "API Endpoints",
+            "langgraph-agent Realm",
+            "deployments/overlays/production-gke/",
+            "Session Store<br/>InMemory/Redis",
+            "Checkpointer<br/>MemorySaver/PostgreSQL",
         ] {
             assert!(v.is_artefact(yes), "{yes}");
         }
