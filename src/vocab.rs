@@ -88,6 +88,12 @@ pub struct ArtefactWords {
     pub state_words: Vec<String>,
     /// File extensions (`yaml`, `py`, ...).
     pub extensions: Vec<String>,
+    /// Head nouns of artefacts: a label whose head noun is one of these
+    /// names data, code or configuration (`Base Config`, `Container
+    /// Images`, `Unit Tests`), not a running component.
+    pub nouns: Vec<String>,
+    /// Words that end a label's head phrase (`record in redis`).
+    pub prepositions: Vec<String>,
 }
 
 /// Redundancy evidence words.
@@ -388,6 +394,10 @@ pub struct Vocab {
     pub step_verbs: PhraseSet,
     /// Words of a flow's states.
     pub state_words: PhraseSet,
+    /// Head nouns of artefacts.
+    pub artefact_nouns: PhraseSet,
+    /// Prepositions that end a head phrase.
+    pub prepositions: PhraseSet,
     /// Replica roles.
     pub roles: PhraseSet,
     /// Replica markers.
@@ -554,6 +564,8 @@ impl Vocab {
             soft_targets: PhraseSet::new(&file.links.soft_targets),
             step_verbs: PhraseSet::new(&file.artefacts.step_verbs),
             state_words: PhraseSet::new(&file.artefacts.state_words),
+            artefact_nouns: PhraseSet::new(&file.artefacts.nouns),
+            prepositions: PhraseSet::new(&file.artefacts.prepositions),
             roles: PhraseSet::new(&file.redundancy.roles),
             markers: PhraseSet::new(&file.redundancy.markers),
             multiplicity: PhraseSet::new(&file.redundancy.multiplicity),
@@ -582,6 +594,28 @@ impl Vocab {
             .trim()
             .trim_matches(|c| c == '"' || c == '\'' || c == '`');
         if t.starts_with('/') || t.contains("://") || t.contains(" --") || t.starts_with("$ ") {
+            return true;
+        }
+        // A relative path (`deployments/overlays/prod/`, `src/app/main`).
+        if !t.contains(char::is_whitespace) && (t.ends_with('/') || t.matches('/').count() >= 2) {
+            return true;
+        }
+        // Code: a decorator (`@pytest.mark.unit`) or a call (`get_graph()`).
+        let first = label.split("<br").next().unwrap_or("").trim();
+        if t.starts_with('@') || t.contains("()") || (first.ends_with('(') && !first.contains(' '))
+        {
+            return true;
+        }
+        // The head is the name's: a multi-line label's first line names the
+        // box, the lines after describe it ("Secret Manager<br/>API keys").
+        let first_line = label
+            .split("<br")
+            .next()
+            .unwrap_or("")
+            .split(['\n', '•'])
+            .next()
+            .unwrap_or("");
+        if self.head_is_artefact(&clean_text(first_line)) {
             return true;
         }
         // A numbered step ("1. Gather context", "Step 2: ...").
@@ -618,6 +652,16 @@ impl Vocab {
         if step || self.state_words.matches(&toks) {
             return true;
         }
+        // A pluggable backend (`Session Store InMemory/Redis`,
+        // `Checkpointer MemorySaver/PostgreSQL`): a code interface whose
+        // implementations include process memory, not a deployed box.
+        if t.contains('/')
+            && toks
+                .iter()
+                .any(|w| matches!(w.as_str(), "inmemory" | "memory" | "memorysaver"))
+        {
+            return true;
+        }
         let status = t.split_whitespace().next().is_some_and(|w| {
             w.len() == 3
                 && w.chars().all(|c| c.is_ascii_digit())
@@ -638,6 +682,35 @@ impl Vocab {
                         .any(|e| e.eq_ignore_ascii_case(ext))
             })
         })
+    }
+
+    /// Whether the label's head noun names an artefact: the last word
+    /// before any parenthesis or preposition, ignoring a trailing replica
+    /// letter or number (`Trace X`, `Base Config`, `orphan record in redis`,
+    /// `Keycloak JWT (Access + Refresh)`). English compounds put the head
+    /// last, so `Config Server` and `Image Registry` stay components.
+    fn head_is_artefact(&self, label: &str) -> bool {
+        let head = label.split(['(', '[', ':', ',']).next().unwrap_or("");
+        let toks = tokens(head);
+        let end = self
+            .prepositions
+            .find_all(&toks)
+            .iter()
+            .map(|m| m.start)
+            .filter(|&s| s > 0)
+            .min()
+            .unwrap_or(toks.len());
+        let mut toks = &toks[..end];
+        while let Some((last, rest)) = toks.split_last() {
+            let marker = last.len() == 1 || last.chars().all(|c| c.is_ascii_digit());
+            if marker && !rest.is_empty() {
+                toks = rest;
+            } else {
+                break;
+            }
+        }
+        toks.last()
+            .is_some_and(|last| self.artefact_nouns.is_exactly(std::slice::from_ref(last)))
     }
 
     /// Whether a node is an observer or optional (links to it are soft).
@@ -739,6 +812,22 @@ mod tests {
             "Route /auth/logout",
             "1. GATHER CONTEXT",
             "Step 2: deploy",
+            // Head nouns of data, code and configuration.
+            "⚙️ Base Config",
+            "Container Images",
+            "🧵 Trace X",
+            "Existing orphan record in redis",
+            "Keycloak JWT (Access + Refresh)",
+            "Environment Variables (20+ required)",
+            "Unit Tests",
+            "@pytest.mark.api FastAPI TestClient",
+            "get_agent_graph() Singleton",
+            "RouterDecision(<br/>action: str<br/>)",
+            "API Endpoints",
+            "langgraph-agent Realm",
+            "deployments/overlays/production-gke/",
+            "Session Store<br/>InMemory/Redis",
+            "Checkpointer<br/>MemorySaver/PostgreSQL",
         ] {
             assert!(v.is_artefact(yes), "{yes}");
         }
@@ -754,6 +843,14 @@ mod tests {
             "Read Replica",
             "Render Server",
             "Ingress / Load Balancer",
+            "Config Server",
+            "Image Registry",
+            "Token Service",
+            "Session Store (Redis)",
+            "Redis Session",
+            // Only the first line names the box.
+            "Secret Manager<br/>API keys, JWT secrets",
+            "Artifact Registry<br/>Docker images (staging-*)",
         ] {
             assert!(!v.is_artefact(no), "{no}");
         }

@@ -10,12 +10,14 @@ use crate::model::{Diagram, Subgraph};
 use crate::vocab::{id_tokens, tokens, Vocab};
 
 /// Whether the diagram is analysed for failure points, and why. `kinds`
-/// are the kinds as seen for classification (artefacts count as unknown).
+/// are the kinds as seen for classification (artefacts count as unknown);
+/// `artefact` says which nodes are steps, states, data or code.
 pub fn decide(
     diagram: &Diagram,
     settings: &Settings,
     structure: &Structure,
     kinds: &[Kind],
+    artefact: &[bool],
     ov: &Overrides,
 ) -> (bool, String) {
     match ov.analyse {
@@ -45,8 +47,48 @@ pub fn decide(
             ),
         );
     }
+    // A diagram that addresses localhost draws one machine (a developer's
+    // setup, a tutorial's containers, a pod and its sidecars), not a
+    // system whose redundancy matters.
+    let local = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        t.contains("localhost") || t.contains("127.0.0.1")
+    };
+    if diagram.edges.iter().any(|e| local(&e.label))
+        || diagram.nodes.iter().any(|n| local(&n.label))
+    {
+        return (
+            false,
+            "does not look like an architecture: it addresses localhost (one machine)".into(),
+        );
+    }
+    // Numbered links ("1. creates and owns", "2. Syncs Pod", "8a. Remounts")
+    // narrate a sequence of interactions, a walkthrough rather than the
+    // running system's dependencies.
+    let labelled = diagram
+        .edges
+        .iter()
+        .filter(|e| !e.label.trim().is_empty())
+        .count();
+    let numbered = diagram
+        .edges
+        .iter()
+        .filter(|e| is_numbered_step(&e.label))
+        .count();
+    if numbered >= 3 && numbered * 2 >= labelled {
+        return (
+            false,
+            format!(
+                "does not look like an architecture: {numbered} of {labelled} link labels are numbered steps"
+            ),
+        );
+    }
+    if let Some(why) = taxonomy(diagram, structure, kinds) {
+        return (false, format!("does not look like an architecture: {why}"));
+    }
     let mut total = 0usize;
     let mut known = 0usize;
+    let mut artefacts = 0usize;
     let mut infra = 0usize;
     let mut specific = 0usize;
     for (v, node) in diagram.nodes.iter().enumerate() {
@@ -55,6 +97,7 @@ pub fn decide(
             continue;
         }
         total += 1;
+        artefacts += usize::from(artefact[v]);
         let k = kinds[v];
         known += usize::from(k != Kind::Unknown);
         infra += usize::from(k.is_infra());
@@ -63,6 +106,15 @@ pub fn decide(
     let facts = format!(
         "{known} of {total} nodes have a kind, {infra} infrastructure, {specific} specific infrastructure"
     );
+    // Steps, states, data and code (`Fetch from Redis`, `Handler acquired
+    // lock`, `Base Config`) in more than a third of the boxes: a process or a data
+    // model, whatever infrastructure words its steps mention.
+    if artefacts >= 2 && artefacts * 3 > total {
+        return (
+            false,
+            format!("does not look like an architecture: {artefacts} of {total} nodes are steps, states, data or code"),
+        );
+    }
     let architecture = (specific >= 1 && known * 3 >= total) || (infra >= 2 && known * 2 >= total);
     if architecture {
         (true, format!("looks like an architecture: {facts}"))
@@ -72,6 +124,54 @@ pub fn decide(
             format!("does not look like an architecture: {facts}"),
         )
     }
+}
+
+/// A hierarchy rather than a system: no consumer drawn, every node has at
+/// most one parent, and at least three nodes branch into two or more
+/// children (a resource-pool tree, an org chart, a taxonomy). Links of a
+/// tree say "contains", not "needs": a leaf's failure does not take its
+/// parent down. Linear in the number of links.
+fn taxonomy(diagram: &Diagram, structure: &Structure, kinds: &[Kind]) -> Option<String> {
+    let n = diagram.nodes.len();
+    let mut parents = vec![0usize; n];
+    let mut children = vec![0usize; n];
+    for e in &diagram.edges {
+        if e.from == e.to
+            || structure.cluster_of[e.from].is_some()
+            || structure.cluster_of[e.to].is_some()
+        {
+            return None;
+        }
+        parents[e.to] += 1;
+        children[e.from] += 1;
+    }
+    if kinds.contains(&Kind::Actor) || parents.iter().any(|&p| p > 1) {
+        return None;
+    }
+    let branching = children.iter().filter(|&&c| c >= 2).count();
+    (branching >= 3).then(|| {
+        format!("a tree with no consumer ({branching} nodes branch, none has two parents)")
+    })
+}
+
+/// Whether a link label starts with a step number: `1. creates`,
+/// `2) reads`, `8a. Remounts`, `(3) replies`, `Step 4: ...`.
+pub fn is_numbered_step(label: &str) -> bool {
+    let t = crate::vocab::clean_text(label);
+    let t = t.trim().trim_matches('"').trim_start_matches('(');
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 {
+        let mut w = t.split_whitespace();
+        return w.next().is_some_and(|f| f.eq_ignore_ascii_case("step"))
+            && w.next()
+                .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+    }
+    let rest = &t[digits..];
+    let rest = rest
+        .strip_prefix(|c: char| c.is_ascii_lowercase())
+        .filter(|r| r.starts_with(['.', ')', ':']))
+        .unwrap_or(rest);
+    rest.starts_with(['.', ')', ':']) && !rest[1..].starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Whether a subgraph draws a process (backup, DR, CI/CD, pipeline, build).
@@ -137,6 +237,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numbered_steps() {
+        for yes in [
+            "1. creates and owns",
+            "2) reads",
+            "8a. Remounts Volume",
+            "(3) replies",
+            "Step 4: ack",
+            "10: done",
+        ] {
+            assert!(is_numbered_step(yes), "{yes}");
+        }
+        for no in ["reads", "1.5 GB/s", "3 replicas", "HTTP/2", "", "v1. api"] {
+            assert!(!is_numbered_step(no), "{no}");
+        }
+    }
+
+    #[test]
     fn region_codes() {
         for yes in [
             "us-east-1",
@@ -167,11 +284,11 @@ mod classify_tests {
     fn a_specific_infrastructure_node_and_a_third_with_kinds() {
         // 1 database + 0 others of 3 nodes: a third have a kind.
         assert!(analysed(
-            "flowchart LR\n  A[Parse] --> B[Validate] --> DB[(Orders DB)]\n"
+            "flowchart LR\n  A[Orders] --> B[Billing] --> DB[(Orders DB)]\n"
         ));
         // 1 of 4: not enough.
         assert!(!analysed(
-            "flowchart LR\n  A[Parse] --> B[Validate] --> C[Save] --> DB[(Orders DB)]\n"
+            "flowchart LR\n  A[Orders] --> B[Billing] --> C[Ledger] --> DB[(Orders DB)]\n"
         ));
     }
 

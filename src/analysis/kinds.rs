@@ -124,11 +124,15 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
                 if *bonus > 0 && (m.start != 0 || m.len != toks.len()) {
                     continue;
                 }
-                let role_class = *bonus > 0
-                    && matches!(
-                        Kind::from_name(&vocab.kinds[prio].0),
-                        Some(Kind::External | Kind::Actor)
-                    );
+                let class_kind = Kind::from_name(&vocab.kinds[prio].0);
+                // Generic server words are the commonest style class names
+                // (`classDef node fill:...`, `:::service`): as a class they
+                // say how the box is painted, not what it is.
+                if *bonus > 0 && class_kind == Some(Kind::Server) {
+                    continue;
+                }
+                let role_class =
+                    *bonus > 0 && matches!(class_kind, Some(Kind::External | Kind::Actor));
                 let score = m.len + if role_class { *bonus } else { 0 };
                 let better = match &best {
                     None => true,
@@ -137,6 +141,32 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
                 if better {
                     let phrase = toks[m.start..m.start + m.len].join(" ");
                     best = Some((score, prio, format!("word \"{phrase}\" in {where_}")));
+                }
+            }
+        }
+    }
+    // Alternatives (`User/Service`, `App / Browser`, `Internet Users/APIs`)
+    // name who may call: if one of them is a consumer, the box is one.
+    if best.as_ref().is_some_and(|(score, _, _)| *score < 100) && node.label.contains('/') {
+        let parts: Vec<&str> = node.label.split('/').collect();
+        if parts.len() >= 2 && !node.label.contains("://") {
+            for part in parts {
+                let toks = tokens(part);
+                let top = vocab
+                    .kind_index
+                    .find_tagged(&toks)
+                    .into_iter()
+                    .max_by_key(|(m, prio)| (m.len, std::cmp::Reverse(*prio)));
+                if let Some((m, prio)) = top {
+                    if Kind::from_name(&vocab.kinds[prio].0) == Some(Kind::Actor) {
+                        let phrase = toks[m.start..m.start + m.len].join(" ");
+                        return KindOf {
+                            kind: Kind::Actor,
+                            why: format!(
+                                "word \"{phrase}\" in label: one of its alternatives is a consumer"
+                            ),
+                        };
+                    }
                 }
             }
         }
@@ -213,6 +243,19 @@ mod tests {
     }
 
     #[test]
+    fn an_alternative_that_is_a_consumer_makes_an_actor() {
+        // Before, `User/Service` was a server with invented callers.
+        assert_eq!(kind("User/Service", "U", None, &[]), Kind::Actor);
+        assert_eq!(kind("App / Browser", "A", None, &[]), Kind::Actor);
+        assert_eq!(kind("Internet Users/APIs", "I", None, &[]), Kind::Actor);
+        assert_eq!(
+            kind("Ingress/Load Balancer", "L", None, &[]),
+            Kind::LoadBalancer
+        );
+        assert_eq!(kind("Redis/Database", "R", None, &[]), Kind::Database);
+    }
+
+    #[test]
     fn cylinder_decides_only_without_infrastructure_words() {
         assert_eq!(kind("Kafka", "K", Some("cylinder"), &[]), Kind::Queue);
         assert_eq!(kind("Users", "U", Some("cylinder"), &[]), Kind::Database);
@@ -236,6 +279,14 @@ mod tests {
             Kind::Database
         );
         assert_eq!(kind("Box", "B", None, &["database"]), Kind::Database);
+        // A style class named after a generic server word (`classDef node`)
+        // says nothing: an emoji-prefixed actor stays an actor.
+        assert_eq!(kind("👤 User", "User", None, &["node"]), Kind::Actor);
+        assert_eq!(
+            kind("⚙️<br>Config", "Config", None, &["node"]),
+            Kind::Unknown
+        );
+        assert_eq!(kind("Box", "B", None, &["service"]), Kind::Unknown);
     }
 
     #[test]

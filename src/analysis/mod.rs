@@ -177,6 +177,16 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             l.why = "response to an actor";
         }
     }
+    // A queue delivers to its consumers asynchronously: a consumer that
+    // fails leaves messages waiting, it does not fail the queue or the
+    // producers behind it. (The consumer still needs the queue; that
+    // dependency is drawn the other way, and its failure is the queue's.)
+    for l in &mut links {
+        if l.kind == LinkKind::Hard && kind[l.from] == Kind::Queue && kind[l.to] != Kind::Queue {
+            l.kind = LinkKind::Soft;
+            l.why = "delivery from a queue to its consumer";
+        }
+    }
     // Nodes only inside process subgraphs are steps, not dependencies (SPEC §3).
     let in_process: Vec<bool> = (0..n)
         .map(|v| {
@@ -203,7 +213,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .zip(&artefact)
         .map(|(&k, &art)| if art { Kind::Unknown } else { k })
         .collect();
-    let (analysed, analysed_why) = classify::decide(diagram, settings, &structure, &kind_seen, ov);
+    let (analysed, analysed_why) =
+        classify::decide(diagram, settings, &structure, &kind_seen, &artefact, ov);
     let mut a = Analysis {
         analysed,
         analysed_why,

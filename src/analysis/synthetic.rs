@@ -1,5 +1,5 @@
 //! Generated architectures for scale tests and the timing example: layers
-//! of services, databases, caches and queues behind a few user groups, about
+//! of services, databases, caches and proxies behind a few user groups, about
 //! three links per node. Owns nothing the linter decides; only used to
 //! measure it.
 
@@ -41,7 +41,7 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
         ("Service", None),
         ("Orders DB", Some("cylinder")),
         ("Cache", None),
-        ("Queue", None),
+        ("Proxy", None),
     ];
     for c in 0..components {
         let (label, shape) = LABELS[(c / width) % LABELS.len()];

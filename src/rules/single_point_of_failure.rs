@@ -1,7 +1,7 @@
 //! The `single-point-of-failure` rule: a component that is alone in its
 //! redundancy group and takes entries down with it.
 
-use crate::analysis::{display_name, entry_name, Analysis, Kind, Spof, BLAST_NAMES};
+use crate::analysis::{display_name, entry_name, Analysis, EntryRef, Kind, Spof, BLAST_NAMES};
 use crate::diagnostic::{BlastRadius, Diagnostic, Label, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
@@ -48,30 +48,16 @@ fn diagnostic(diagram: &Diagram, s: &Spof) -> Diagnostic {
         .iter()
         .map(|&v| display_name(diagram, v))
         .collect();
-    let mut names: Vec<String> = entries.iter().chain(&components).cloned().collect();
-    names.truncate(BLAST_NAMES);
-    let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
-    let rest = known_total.saturating_sub(names.len());
-    let mut who = if names.is_empty() {
-        format!("{rest} entries")
-    } else {
-        names.join(", ")
-    };
-    let rest = if names.is_empty() { 0 } else { rest };
-    if s.components_more.is_none() {
-        who.push_str(" and many more");
-    } else if rest > 0 {
-        who.push_str(&format!(" and {rest} more"));
-    }
-    let scope = if s.every_entry {
-        ""
-    } else {
-        " (not every entry)"
-    };
     let message = format!(
-        "\"{}\" ({}) is a single point of failure: {who} fail with it{scope}",
+        "\"{}\" ({}) is a single point of failure{}; what fails with it: {}",
         display_name(diagram, s.node),
         s.kind.as_str(),
+        if s.every_entry {
+            ""
+        } else {
+            " for some entries"
+        },
+        who_fails(diagram, s),
     );
     let severity = if s.every_entry {
         Severity::Error
@@ -97,6 +83,60 @@ fn diagnostic(diagram: &Diagram, s: &Spof) -> Diagnostic {
         components,
     });
     d
+}
+
+/// What fails with a single point of failure, for its message: entries
+/// first, then components nearest first, each named once, at most
+/// [`BLAST_NAMES`] names and "and N more". Callers outside the diagram are
+/// named through the node they call: "its callers outside the diagram" for
+/// the finding's own node, "App (and its callers)" for another.
+fn who_fails(diagram: &Diagram, s: &Spof) -> String {
+    let mut names: Vec<String> = Vec::new();
+    let mut named_nodes: Vec<usize> = Vec::new();
+    let mut listed = 0usize;
+    for &e in &s.entries {
+        listed += 1;
+        let name = match e {
+            EntryRef::CallersOf(v) if v == s.node => "its callers outside the diagram".to_string(),
+            EntryRef::CallersOf(v) => {
+                named_nodes.push(v);
+                format!("{} (and its callers)", display_name(diagram, v))
+            }
+            EntryRef::Node(v) => {
+                named_nodes.push(v);
+                display_name(diagram, v)
+            }
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    for &v in &s.components {
+        listed += 1;
+        if named_nodes.contains(&v) {
+            continue;
+        }
+        let name = display_name(diagram, v);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let shown = names.len().min(BLAST_NAMES);
+    let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
+    // Names merged above are not "more": count only what was never listed.
+    let rest = known_total.saturating_sub(listed) + (names.len() - shown);
+    names.truncate(shown);
+    let mut who = if names.is_empty() {
+        format!("{} entries", s.entries_failing)
+    } else {
+        names.join(", ")
+    };
+    if s.components_more.is_none() {
+        who.push_str(" and many more");
+    } else if rest > 0 && !names.is_empty() {
+        who.push_str(&format!(" and {rest} more"));
+    }
+    who
 }
 
 #[cfg(test)]
@@ -136,7 +176,7 @@ mod tests {
         let db = d.iter().find(|f| f.node.as_deref() == Some("DB")).unwrap();
         assert_eq!(
             db.message,
-            "\"Database\" (database) is a single point of failure: Users, Server fail with it"
+            "\"Database\" (database) is a single point of failure; what fails with it: Users, Server"
         );
         assert_eq!(&src[db.span.start..db.span.end], "DB[(Database)]");
         assert_eq!(db.labels.len(), 1);
@@ -428,10 +468,19 @@ mod tests {
             .map(|f| (f.node.as_deref().unwrap(), f.severity))
             .collect();
         assert_eq!(ids, [("API", Severity::Error), ("Q", Severity::Error)]);
+        // The callers are named through the node they call, never as
+        // "callers of X, X", and the node's own callers as its callers.
         assert!(
-            d[1].message.contains("callers of API Server"),
+            d[1].message
+                .ends_with("what fails with it: API Server (and its callers)"),
             "{}",
             d[1].message
+        );
+        assert!(
+            d[0].message
+                .ends_with("what fails with it: its callers outside the diagram"),
+            "{}",
+            d[0].message
         );
     }
 
@@ -455,7 +504,11 @@ mod tests {
         let src = "flowchart LR\n  Users --> Web[Web Server] --> DB[(Database)]\n  Admins[Admin Users] --> Tool[Admin Server] --> DB\n";
         assert_eq!(spofs(src), ["Web:warning", "DB:error", "Tool:warning"]);
         let d = run(src);
-        assert!(d[0].message.contains("not every entry"));
+        assert!(
+            d[0].message.contains("for some entries"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]
@@ -532,7 +585,7 @@ mod tests {
 
     #[test]
     fn artefact_labels_are_not_components() {
-        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> V[values-prod.yaml] --> DB[(Database)]\n  LB --> P[/auth/login]\n";
+        let src = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> V[values-prod.yaml] --> DB[(Database)]\n  LB --> P[/auth/login]\n  LB --> App[App Servers x3] --> DB\n";
         assert_eq!(spofs(src), ["DB:error"]);
     }
 
