@@ -154,4 +154,56 @@ fn main() {
         TARGET_100K.as_millis(),
         if last < TARGET_100K { "MET" } else { "NOT MET" }
     );
+
+    chain_section(&settings, quick);
+}
+
+/// Issue 2's parser benchmark: a chain `n0 --> n1 --> ...` of 1,000 /
+/// 10,000 / 100,000 nodes (one link a line), parse only, and a 10,000-line
+/// flowchart (the 10,000-node chain) against its 20 ms target.
+fn chain_section(settings: &Settings, quick: bool) {
+    println!();
+    println!("Chains (parse only): `n(i-1) --> n(i)`, one link a line.");
+    println!("| nodes | lines | bytes | runs | parse | per node | growth vs previous size |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let mut previous: Option<(usize, Duration)> = None;
+    let mut at_10k = Duration::ZERO;
+    for (nodes, runs) in [(1_000, 51), (10_000, 21), (100_000, 7)] {
+        let runs = if quick { 3 } else { runs };
+        let text = gen::chain(nodes);
+        let parsed = flowchart::parse_with(&text, &settings.parse);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors.first());
+        let (wall, cpu) = time(runs, || {
+            black_box(flowchart::parse_with(black_box(&text), &settings.parse));
+        });
+        let growth = match previous {
+            Some((n0, t0)) => format!(
+                "{:.1}× time for {:.1}× nodes",
+                cpu.as_secs_f64() / t0.as_secs_f64(),
+                nodes as f64 / n0 as f64
+            ),
+            None => "–".to_string(),
+        };
+        println!(
+            "| {nodes} | {} | {} | {runs} | {:.2} ms ({:.2}) | {:.0} ns | {growth} |",
+            text.lines().count(),
+            text.len(),
+            ms(cpu),
+            ms(wall),
+            cpu.as_secs_f64() * 1e9 / nodes as f64,
+        );
+        if nodes == 10_000 {
+            at_10k = cpu;
+        }
+        previous = Some((nodes, cpu));
+    }
+    println!(
+        "10,000-line flowchart: {:.1} ms (target: well under 20 ms) — {}",
+        ms(at_10k),
+        if at_10k < Duration::from_millis(20) {
+            "MET"
+        } else {
+            "NOT MET"
+        }
+    );
 }
