@@ -8,8 +8,10 @@
 //! --nocapture`), and reported in `docs/reliability.md`.
 
 use spoflint::check::check_bytes;
+use spoflint::cli::Format;
 use spoflint::config::Settings;
 use spoflint::diagnostic::FileReport;
+use spoflint::report::{self, Style};
 use spoflint::span::LineIndex;
 
 fn check(bytes: &[u8]) -> FileReport {
@@ -93,6 +95,19 @@ fn a_ten_megabyte_line_inside_a_diagram() {
     let r = check(mermaid(&format!("flowchart LR\n{line}")).as_bytes());
     assert_eq!(r.diagrams, 1);
     assert_eq!(where_(&r), [(5, column + 2, "parse-error")]);
+    // Every format renders it: `full` once panicked inside miette, padding
+    // to a column past u16::MAX.
+    for format in [Format::Full, Format::Concise, Format::Json, Format::Sarif] {
+        let mut out = Vec::new();
+        report::write(
+            format,
+            std::slice::from_ref(&r),
+            &Style::default(),
+            &mut out,
+        )
+        .unwrap();
+        assert!(out.len() < 10_000, "{format:?} copies the line");
+    }
 }
 
 #[test]

@@ -3,15 +3,23 @@
 
 use super::Style;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
+use crate::span::{LineIndex, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
+/// Labels starting further right than this many characters into their line
+/// are not drawn: miette pads up to a label with `{:width$}`, which panics
+/// past `u16::MAX` columns, and an excerpt of such a line helps nobody.
+const MAX_EXCERPT_COLUMN: usize = 4096;
+
 /// A diagnostic and its file, in the shape miette draws.
 struct Shown<'a> {
     d: &'a Diagnostic,
     source: NamedSource<Arc<str>>,
+    /// `path:line:col` when the excerpt is left out (line too long).
+    too_wide: Option<String>,
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -22,7 +30,11 @@ impl fmt::Debug for Shown<'_> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.d.message)?;
+        if let Some(at) = &self.too_wide {
+            write!(f, "\n  at {at} (the line is too long to show)")?;
+        }
+        Ok(())
     }
 }
 
@@ -48,10 +60,13 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.too_wide.is_none().then_some(&self.source as _)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.too_wide.is_some() {
+            return None;
+        }
         let primary = LabeledSpan::new_primary_with_span(None, self.d.span);
         let secondary = self
             .d
@@ -74,10 +89,19 @@ pub fn full(reports: &[FileReport], style: &Style, out: &mut dyn Write) -> io::R
         .with_links(false);
     for r in reports {
         let source = NamedSource::new(&r.path, r.source.clone()).with_language("markdown");
+        let index = LineIndex::new(&r.source);
+        let column = |s: Span| index.line_col(&r.source, s.start).column;
         for d in &r.diagnostics {
+            let widest = d.labels.iter().map(|l| column(l.span)).max();
+            let too_wide =
+                (column(d.span).max(widest.unwrap_or(0)) > MAX_EXCERPT_COLUMN).then(|| {
+                    let at = index.line_col(&r.source, d.span.start);
+                    format!("{}:{}:{}", r.path, at.line, at.column)
+                });
             let shown = Shown {
                 d,
                 source: source.clone(),
+                too_wide,
             };
             let mut text = String::new();
             handler
@@ -101,6 +125,38 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         insta::assert_snapshot!(text);
         assert!(!text.contains('\u{1b}'), "no ANSI escapes without colour");
+    }
+
+    // miette panicked ("Formatting argument out of range") padding to a
+    // label more than 65535 columns into a 10 MB line.
+    #[test]
+    fn a_finding_far_into_a_long_line_is_shown_without_an_excerpt() {
+        let line = format!("{}]", "a;".repeat(40_000));
+        let source: Arc<str> = Arc::from(format!("x\n{line}\n").as_str());
+        let at = source.find(']').unwrap();
+        let d = Diagnostic::new(
+            "parse-error",
+            "SPOF000",
+            Severity::Error,
+            Span::new(at, at + 1),
+            "unexpected \"]\"".to_string(),
+        );
+        let report = FileReport {
+            path: "long.md".into(),
+            source,
+            diagrams: 1,
+            diagnostics: vec![d],
+            read_error: None,
+            note: None,
+        };
+        let mut out = Vec::new();
+        full(&[report], &Style::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("at long.md:2:80001 (the line is too long to show)"),
+            "{text}"
+        );
+        assert!(text.len() < 1000, "no excerpt: {text}");
     }
 
     #[test]
