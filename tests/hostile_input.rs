@@ -231,18 +231,24 @@ fn pathological_inputs_do_not_hang_or_crash() {
 #[ignore = "a measurement, run by hand in release with --nocapture"]
 #[allow(clippy::print_stdout)] // its output is the point
 fn pathological_inputs_grow_linearly() {
-    let n = 50_000;
+    // MEASURE_N changes the smaller size.
+    let n = std::env::var("MEASURE_N").map_or(250_000, |v| v.parse().unwrap());
     let small = pathological(n);
     let large = pathological(4 * n);
     println!("{:<16} {:>10} {:>10} {:>6}", "case", "n", "4n", "ratio");
     for ((name, a), (_, b)) in small.iter().zip(&large) {
+        // Best of three, to take the machine's noise out.
         let time = |body: &str| {
             let text = mermaid(body);
-            let t = std::time::Instant::now();
-            std::hint::black_box(check(text.as_bytes()));
-            t.elapsed()
+            (0..3)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    std::hint::black_box(check(text.as_bytes()));
+                    t.elapsed()
+                })
+                .min()
+                .unwrap()
         };
-        time(a);
         let (ta, tb) = (time(a), time(b));
         println!(
             "{name:<16} {:>8.2}ms {:>8.2}ms {:>6.1}",
