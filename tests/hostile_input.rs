@@ -308,6 +308,14 @@ fn a_bom_does_not_move_columns() {
         &Settings::default(),
     );
     assert_eq!(where_(&r), [(2, 9, "parse-error")]);
+    // On line 1 the BOM is not a column: editors do not show it.
+    let r = check_bytes(
+        "x.mmd",
+        "\u{feff}graph LR; A --> B ]".as_bytes(),
+        true,
+        &Settings::default(),
+    );
+    assert_eq!(where_(&r), [(1, 19, "parse-error")]);
     // A BOM in the middle of a file is an ordinary character.
     let text = format!("x\u{feff}\n{}", mermaid("flowchart LR\n  A --> B ]"));
     assert_eq!(where_(&check(text.as_bytes())), [(6, 11, "parse-error")]);
