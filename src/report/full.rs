@@ -4,7 +4,10 @@
 use super::Style;
 use crate::diagnostic::{Diagnostic, FileReport, Severity};
 use crate::span::{LineIndex, Span};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -14,10 +17,50 @@ use std::sync::Arc;
 /// past `u16::MAX` columns, and an excerpt of such a line helps nobody.
 const MAX_EXCERPT_COLUMN: usize = 4096;
 
+/// A file's text as miette reads it, one window of lines at a time. miette
+/// finds a span's lines by scanning from the start of the source, which made
+/// drawing n findings of a big file O(n × file size); here the line index
+/// jumps to the lines around the span and miette scans only those.
+struct Windowed {
+    text: Arc<str>,
+    index: Arc<LineIndex>,
+}
+
+impl SourceCode for Windowed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let line_of = |at: usize| self.index.line_col(&self.text, at).line - 1;
+        // One line more than miette reads on each side, so it starts and
+        // stops as it would in the whole text (it treats a span at offset
+        // 0 of its input specially).
+        let first = line_of(start).saturating_sub(before + 1);
+        let last = line_of(end) + after + 2;
+        let from = self.index.line_start(first + 1).unwrap_or(0);
+        let to = self.index.line_start(last + 1).unwrap_or(self.text.len());
+        let window = &self.text.as_bytes()[from..to];
+        let inner = window.read_span(&(start - from, span.len()).into(), before, after)?;
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            (inner.span().offset() + from, inner.span().len()).into(),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
+    }
+}
+
 /// A diagnostic and its file, in the shape miette draws.
 struct Shown<'a> {
     d: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    source: NamedSource<Windowed>,
     /// `path:line:col` when the excerpt is left out (line too long).
     too_wide: Option<String>,
 }
@@ -88,8 +131,7 @@ pub fn full(reports: &[FileReport], style: &Style, out: &mut dyn Write) -> io::R
         .with_width(style.width)
         .with_links(false);
     for r in reports {
-        let source = NamedSource::new(&r.path, r.source.clone()).with_language("markdown");
-        let index = LineIndex::new(&r.source);
+        let index = Arc::new(LineIndex::new(&r.source));
         let column = |s: Span| index.line_col(&r.source, s.start).column;
         for d in &r.diagnostics {
             let widest = d.labels.iter().map(|l| column(l.span)).max();
@@ -98,9 +140,13 @@ pub fn full(reports: &[FileReport], style: &Style, out: &mut dyn Write) -> io::R
                     let at = index.line_col(&r.source, d.span.start);
                     format!("{}:{}:{}", r.path, at.line, at.column)
                 });
+            let windowed = Windowed {
+                text: r.source.clone(),
+                index: index.clone(),
+            };
             let shown = Shown {
                 d,
-                source: source.clone(),
+                source: NamedSource::new(&r.path, windowed).with_language("markdown"),
                 too_wide,
             };
             let mut text = String::new();
@@ -157,6 +203,44 @@ mod tests {
             "{text}"
         );
         assert!(text.len() < 1000, "no excerpt: {text}");
+    }
+
+    // Drawing n findings scanned the whole file n times; the window must
+    // read exactly what miette reads from the whole text.
+    #[test]
+    fn windowed_source_reads_what_the_whole_text_reads() {
+        let texts = [
+            "",
+            "a",
+            "ab\ncd\n",
+            "one\ntwo\r\nthree\rfour\n\nsix",
+            "\u{feff}x\n日本\n\n\t🚀\r\n\r\nend\n\n",
+        ];
+        for text in texts {
+            let source: Arc<str> = Arc::from(text);
+            let windowed = Windowed {
+                text: source.clone(),
+                index: Arc::new(LineIndex::new(text)),
+            };
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (i, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[i..] {
+                    let span: SourceSpan = (start, end - start).into();
+                    for (before, after) in [(0, 0), (1, 1), (2, 0), (0, 3), (3, 3)] {
+                        let whole = text.read_span(&span, before, after).unwrap();
+                        let win = windowed.read_span(&span, before, after).unwrap();
+                        let at = format!("{text:?} {start}..{end} ±{before},{after}");
+                        assert_eq!(win.data(), whole.data(), "{at}");
+                        assert_eq!(win.span(), whole.span(), "{at}");
+                        assert_eq!(win.line(), whole.line(), "{at}");
+                        assert_eq!(win.column(), whole.column(), "{at}");
+                        assert_eq!(win.line_count(), whole.line_count(), "{at}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
