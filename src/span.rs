@@ -117,7 +117,11 @@ impl LineIndex {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.starts[line];
+        let mut start = self.starts[line];
+        // Editors hide a byte order mark: line 1's first column follows it.
+        if start == 0 && text.starts_with('\u{feff}') {
+            start = offset.min(3);
+        }
         let column = text.as_bytes()[start..offset]
             .iter()
             .filter(|&&b| (b & 0xC0) != 0x80)
@@ -163,6 +167,18 @@ mod tests {
         assert_eq!(idx.line_col(text, text.find('b').unwrap()).line, 2);
         assert_eq!(idx.line_col(text, text.find('c').unwrap()).line, 3);
         assert_eq!(idx.line_count(), 4);
+    }
+
+    // A BOM counted as a character put line 1's columns one to the right
+    // of what editors show.
+    #[test]
+    fn a_bom_is_not_a_column() {
+        let text = "\u{feff}ab\ncd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 4), LineCol { line: 1, column: 2 });
+        assert_eq!(idx.line_col(text, 6), LineCol { line: 2, column: 1 });
     }
 
     #[test]

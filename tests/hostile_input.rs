@@ -1,0 +1,370 @@
+//! Hostile and odd file contents through the whole per-file pipeline
+//! (`check::check_bytes`): nothing panics, overflows the stack or hangs, and
+//! each case ends in a clear diagnostic or note at the right place.
+//!
+//! No timing assertions: the growth of the pathological cases is measured by
+//! `pathological_inputs_grow_linearly`, an ignored test run by hand in
+//! release (`cargo test --release --test hostile_input -- --ignored
+//! --nocapture`), and reported in `docs/reliability.md`.
+
+use spoflint::check::check_bytes;
+use spoflint::cli::Format;
+use spoflint::config::Settings;
+use spoflint::diagnostic::FileReport;
+use spoflint::report::{self, Style};
+use spoflint::span::LineIndex;
+
+fn check(bytes: &[u8]) -> FileReport {
+    check_bytes("hostile.md", bytes, false, &Settings::default())
+}
+
+fn mermaid(body: &str) -> String {
+    format!("# Doc\n\n```mermaid\n{body}\n```\n")
+}
+
+/// `(line, column, rule)` of every diagnostic.
+fn where_(r: &FileReport) -> Vec<(usize, usize, &'static str)> {
+    let idx = LineIndex::new(&r.source);
+    r.diagnostics
+        .iter()
+        .map(|d| {
+            let lc = idx.line_col(&r.source, d.span.start);
+            (lc.line, lc.column, d.rule)
+        })
+        .collect()
+}
+
+#[test]
+fn invalid_utf8_is_noted_with_its_offset_and_the_rest_checked() {
+    let mut bytes = b"# Caf\xe9\n\n".to_vec();
+    bytes.extend_from_slice(mermaid("flowchart LR\n  A --> B ]").as_bytes());
+    let r = check(&bytes);
+    let note = r.note.as_deref().unwrap();
+    assert!(
+        note.contains("not valid UTF-8 (first invalid byte at offset 5)"),
+        "{note}"
+    );
+    assert_eq!(r.diagrams, 1, "the diagram after the bad byte is checked");
+    assert_eq!(where_(&r), [(7, 11, "parse-error")]);
+}
+
+#[test]
+fn invalid_utf8_inside_a_diagram_keeps_positions_exact() {
+    // A lone continuation byte and a truncated 3-byte sequence, mid-label.
+    let text = b"```mermaid\nflowchart LR\n  A[x\x80y\xe6\x97] --> B ]\n```\n";
+    let r = check(text);
+    let at = text.iter().position(|&b| b == 0x80).unwrap();
+    assert!(r.note.as_deref().unwrap().contains(&format!("offset {at}")));
+    assert_eq!(r.source.len(), text.len());
+    // Each invalid byte is one column, as editors that show them as
+    // replacement characters count them.
+    assert_eq!(where_(&r), [(3, 18, "parse-error")]);
+}
+
+#[test]
+fn nul_bytes_in_a_markdown_file_skip_it_with_a_note() {
+    let r = check(b"```mermaid\nflowchart LR\n  A --> \0B -->\n```\n");
+    assert_eq!(r.diagrams, 0);
+    assert!(r.diagnostics.is_empty());
+    assert_eq!(
+        r.note.as_deref(),
+        Some("skipped: looks binary (NUL byte at offset 32)")
+    );
+    // A NUL after the first 8 KiB is text with a NUL in it: still checked.
+    let mut late = mermaid("flowchart LR\n  A --> B ]").into_bytes();
+    late.extend(std::iter::repeat_n(b'x', 9000));
+    late.push(0);
+    let r = check(&late);
+    assert_eq!(r.diagrams, 1);
+    assert_eq!(where_(&r), [(5, 11, "parse-error")]);
+}
+
+#[test]
+fn a_ten_megabyte_line_inside_a_diagram() {
+    // One 10 MB line of `;`-separated statements ending in an error: the
+    // error is found at its exact column, in bounded time and memory.
+    let n = 10 << 20;
+    let mut line = String::with_capacity(n + 32);
+    let mut i = 0;
+    while line.len() < n {
+        line.push_str(&format!("a{i};"));
+        i += 1;
+    }
+    let column = line.chars().count() + 1;
+    line.push_str("a ]");
+    let r = check(mermaid(&format!("flowchart LR\n{line}")).as_bytes());
+    assert_eq!(r.diagrams, 1);
+    assert_eq!(where_(&r), [(5, column + 2, "parse-error")]);
+    // Every format renders it: `full` once panicked inside miette, padding
+    // to a column past u16::MAX.
+    for format in [Format::Full, Format::Concise, Format::Json, Format::Sarif] {
+        let mut out = Vec::new();
+        report::write(
+            format,
+            std::slice::from_ref(&r),
+            &Style::default(),
+            &mut out,
+        )
+        .unwrap();
+        assert!(out.len() < 10_000, "{format:?} copies the line");
+    }
+}
+
+// `full` drew each finding by scanning the file from its start: 2 million
+// findings in a 56 MB file would have taken hours.
+#[test]
+fn many_findings_in_a_big_file_render_in_every_format() {
+    let n = 20_000;
+    let r = check(
+        "```mermaid\nflowchart LR\n  A --> B ]\n```\n"
+            .repeat(n)
+            .as_bytes(),
+    );
+    assert_eq!(r.diagnostics.len(), n);
+    for format in [Format::Full, Format::Concise, Format::Sarif] {
+        let mut out = Vec::new();
+        report::write(
+            format,
+            std::slice::from_ref(&r),
+            &Style::default(),
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(&format!("{}", 4 * n - 1)),
+            "{format:?}: last line shown"
+        );
+    }
+}
+
+#[test]
+fn a_ten_megabyte_line_of_prose() {
+    let mut text = "x".repeat(10 << 20);
+    text.push_str(&mermaid("flowchart LR\n  A --> B ]"));
+    let r = check(text.as_bytes());
+    assert_eq!(r.diagrams, 1);
+    assert_eq!(where_(&r), [(5, 11, "parse-error")]);
+}
+
+// A recursive descent over nesting would overflow the 2 MiB test-thread stack.
+#[test]
+fn ten_thousand_nested_subgraphs_in_markdown() {
+    let depth = 10_000;
+    let mut body = String::from("flowchart TB\n");
+    for i in 0..depth {
+        body.push_str(&format!("subgraph s{i}\n"));
+    }
+    body.push_str("a --> b\n");
+    for _ in 0..depth {
+        body.push_str("end\n");
+    }
+    let r = check(mermaid(&body).as_bytes());
+    assert_eq!(r.diagrams, 1);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    // One `end` too many: an error on the last line, not a crash.
+    body.push_str("end\n");
+    let r = check(mermaid(&body).as_bytes());
+    assert_eq!(where_(&r), [(depth * 2 + 6, 1, "parse-error")]);
+}
+
+#[test]
+fn ten_thousand_unclosed_subgraphs() {
+    let body: String = std::iter::once("flowchart TB\n".to_string())
+        .chain((0..10_000).map(|i| format!("subgraph s{i}\n")))
+        .collect();
+    let r = check(mermaid(&body).as_bytes());
+    assert_eq!(r.diagrams, 1);
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+}
+
+// `A & A & ... --> B` was a candidate for recursion per `&`.
+#[test]
+fn a_hundred_thousand_deep_ampersand_chain() {
+    let n = 100_000;
+    let chain: Vec<String> = (0..n).map(|i| format!("n{i}")).collect();
+    // n edges: over Mermaid's 500-edge limit, so a parse error, not a crash.
+    let body = format!("flowchart LR\n{} --> z", chain.join(" & "));
+    let r = check(mermaid(&body).as_bytes());
+    assert_eq!(r.diagrams, 1);
+    assert_eq!(r.diagnostics.len(), 1);
+    assert_eq!(r.diagnostics[0].rule, "parse-error");
+    // Under the limit: every edge is there.
+    let body = format!("flowchart LR\n{} --> z", chain[..400].join(" & "));
+    let parsed = spoflint::flowchart::parse(&body);
+    assert_eq!(parsed.diagram.unwrap().edges.len(), 400);
+    // Dangling `&` at the end of a long chain.
+    let body = format!("flowchart LR\n{} &", chain.join(" & "));
+    let r = check(mermaid(&body).as_bytes());
+    assert_eq!(r.diagnostics.len(), 1);
+}
+
+/// The pathological shapes: long runs of one token, unclosed openers and
+/// strings. `n` is the repeat count.
+fn pathological(n: usize) -> Vec<(&'static str, String)> {
+    let runs: [(&str, &str); 16] = [
+        ("dashes", "-"),
+        ("equals", "="),
+        ("dots", "."),
+        ("brackets", "["),
+        ("parens", "("),
+        ("braces", "{"),
+        ("quotes", "\""),
+        ("pipes", "|"),
+        ("percents", "%%"),
+        ("arrows", "-->"),
+        ("dotted", "-.-"),
+        ("ampersands", "a &"),
+        ("colons", ":::"),
+        ("backticks", "`"),
+        ("open_string", "[\"a"),
+        ("open_label", "A --|x"),
+    ];
+    let mut out: Vec<(&'static str, String)> = runs
+        .iter()
+        .map(|(name, tok)| (*name, format!("flowchart LR\nA{}", tok.repeat(n))))
+        .collect();
+    out.push((
+        "comment_lines",
+        format!("flowchart LR\n{}", "%% x\n".repeat(n)),
+    ));
+    out.push((
+        "unclosed_string",
+        format!("flowchart LR\nA[\"{}", "a ".repeat(n)),
+    ));
+    out.push((
+        "directive",
+        format!("%%{{init: {{{}\nflowchart LR\nA", "\"a\": [".repeat(n)),
+    ));
+    out.push((
+        "front_matter",
+        format!("---\n{}\nflowchart LR\nA", "a: [".repeat(n)),
+    ));
+    out
+}
+
+#[test]
+fn pathological_inputs_do_not_hang_or_crash() {
+    for (name, body) in pathological(20_000) {
+        let r = check(mermaid(&body).as_bytes());
+        // An unclosed `%%{` directive swallows the diagram type: no diagram.
+        assert!(r.diagrams <= 1, "{name}");
+        assert!(r.diagnostics.len() <= 1, "{name}: {:?}", r.diagnostics);
+    }
+}
+
+/// Measure, do not assert: time at n and 4n for each pathological shape.
+/// Linear growth gives a ratio near 4; quadratic, near 16.
+#[test]
+#[ignore = "a measurement, run by hand in release with --nocapture"]
+#[allow(clippy::print_stdout)] // its output is the point
+fn pathological_inputs_grow_linearly() {
+    // MEASURE_N changes the smaller size.
+    let n = std::env::var("MEASURE_N").map_or(250_000, |v| v.parse().unwrap());
+    let small = pathological(n);
+    let large = pathological(4 * n);
+    println!("{:<16} {:>10} {:>10} {:>6}", "case", "n", "4n", "ratio");
+    for ((name, a), (_, b)) in small.iter().zip(&large) {
+        // Best of three, to take the machine's noise out.
+        let time = |body: &str| {
+            let text = mermaid(body);
+            (0..3)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    std::hint::black_box(check(text.as_bytes()));
+                    t.elapsed()
+                })
+                .min()
+                .unwrap()
+        };
+        let (ta, tb) = (time(a), time(b));
+        println!(
+            "{name:<16} {:>8.2}ms {:>8.2}ms {:>6.1}",
+            ta.as_secs_f64() * 1e3,
+            tb.as_secs_f64() * 1e3,
+            tb.as_secs_f64() / ta.as_secs_f64()
+        );
+    }
+}
+
+#[test]
+fn an_unterminated_fence_at_end_of_file() {
+    // CommonMark: the block runs to the end of the file; it is checked.
+    for tail in ["", "\n", "\n\n", "   "] {
+        let text = format!("# Doc\n\n```mermaid\nflowchart LR\n  A --> B ]{tail}");
+        let r = check(text.as_bytes());
+        assert_eq!(r.diagrams, 1, "{tail:?}");
+        assert_eq!(where_(&r), [(5, 11, "parse-error")], "{tail:?}");
+    }
+    // Only the opening line.
+    let r = check(b"```mermaid");
+    assert!(r.diagnostics.len() <= 1);
+    let r = check(b"```mermaid\n");
+    assert!(r.diagnostics.len() <= 1);
+}
+
+#[test]
+fn crlf_and_lone_cr_line_endings_give_the_same_positions() {
+    let lf = mermaid("flowchart LR\n  A --> B\n  B --> C ]\n  C --> D");
+    let expected = [(6, 11, "parse-error")];
+    assert_eq!(where_(&check(lf.as_bytes())), expected);
+    let crlf = lf.replace('\n', "\r\n");
+    assert_eq!(where_(&check(crlf.as_bytes())), expected, "CRLF");
+    let cr = lf.replace('\n', "\r");
+    assert_eq!(where_(&check(cr.as_bytes())), expected, "lone CR");
+    let mixed: String = lf
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| match i % 3 {
+            0 => l.to_string(),
+            1 => l.replace('\n', "\r\n"),
+            _ => l.replace('\n', "\r"),
+        })
+        .collect();
+    assert_eq!(where_(&check(mixed.as_bytes())), expected, "mixed");
+}
+
+#[test]
+fn a_bom_does_not_move_columns() {
+    let text = format!("\u{feff}{}", mermaid("flowchart LR\n  A --> B ]"));
+    assert_eq!(where_(&check(text.as_bytes())), [(5, 11, "parse-error")]);
+    // In a standalone .mmd file the diagram starts right after the BOM.
+    let r = check_bytes(
+        "x.mmd",
+        "\u{feff}flowchart LR\nA --> B ]".as_bytes(),
+        true,
+        &Settings::default(),
+    );
+    assert_eq!(where_(&r), [(2, 9, "parse-error")]);
+    // On line 1 the BOM is not a column: editors do not show it.
+    let r = check_bytes(
+        "x.mmd",
+        "\u{feff}graph LR; A --> B ]".as_bytes(),
+        true,
+        &Settings::default(),
+    );
+    assert_eq!(where_(&r), [(1, 19, "parse-error")]);
+    // A BOM in the middle of a file is an ordinary character.
+    let text = format!("x\u{feff}\n{}", mermaid("flowchart LR\n  A --> B ]"));
+    assert_eq!(where_(&check(text.as_bytes())), [(6, 11, "parse-error")]);
+}
+
+#[test]
+fn empty_and_whitespace_only_files() {
+    for text in [
+        "",
+        "\n",
+        "\r",
+        "\r\n",
+        " ",
+        "\t",
+        "\u{feff}",
+        "```",
+        "```mermaid\n```",
+    ] {
+        let r = check(text.as_bytes());
+        assert!(r.diagnostics.len() <= 1, "{text:?}");
+        let r = check_bytes("x.mmd", text.as_bytes(), true, &Settings::default());
+        assert!(r.diagnostics.len() <= 1, "{text:?}");
+    }
+}
