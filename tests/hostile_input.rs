@@ -106,7 +106,14 @@ fn a_ten_megabyte_line_inside_a_diagram() {
             &mut out,
         )
         .unwrap();
-        assert!(out.len() < 10_000, "{format:?} copies the line");
+        // What the format writes for no finding at all (SARIF carries every
+        // rule's documentation), so the bound is about the finding alone.
+        let mut empty = Vec::new();
+        report::write(format, &[], &Style::default(), &mut empty).unwrap();
+        assert!(
+            out.len() < empty.len() + 10_000,
+            "{format:?} copies the line"
+        );
     }
 }
 
