@@ -635,46 +635,35 @@ impl<'a> Parser<'a> {
 
     /// `text_no_tags = ( STR | MD_STR | no_tags_token ) { no_tags_token }`
     fn text_no_tags(&mut self) -> PResult<TextObj> {
-        let mut obj = match self.kind() {
-            Tok::Str => TextObj {
-                text: self.bump().text(self.src).to_string(),
-                kind: "text",
-            },
-            Tok::MdStr => TextObj {
-                text: self.bump().text(self.src).to_string(),
-                kind: "markdown",
-            },
-            k if is_text_no_tags_token(k) => TextObj {
-                text: self.bump().text(self.src).to_string(),
-                kind: "text",
-            },
-            _ => return self.fail("expected a subgraph title"),
-        };
-        while is_text_no_tags_token(self.kind()) {
-            let t = self.bump();
-            obj.text.push_str(t.text(self.src));
-        }
-        Ok(obj)
+        // Mermaid calls a quoted subgraph title `text`, not `string`.
+        self.text_run("text", is_text_no_tags_token, "expected a subgraph title")
     }
 
     /// `text = ( STR | MD_STR | text_token ) { text_token }`
     fn text(&mut self, expected: &str) -> PResult<TextObj> {
-        let mut obj = match self.kind() {
-            Tok::Str => TextObj {
-                text: self.bump().text(self.src).to_string(),
-                kind: "string",
-            },
-            Tok::MdStr => TextObj {
-                text: self.bump().text(self.src).to_string(),
-                kind: "markdown",
-            },
-            k if is_text_token(k) => TextObj {
-                text: self.bump().text(self.src).to_string(),
-                kind: "text",
-            },
+        self.text_run("string", is_text_token, expected)
+    }
+
+    /// The shape both text productions share: a quoted string (label type
+    /// `quoted`), a markdown string or a first token that `more` accepts,
+    /// then a run of tokens that `more` accepts.
+    fn text_run(
+        &mut self,
+        quoted: &'static str,
+        more: fn(Tok) -> bool,
+        expected: &str,
+    ) -> PResult<TextObj> {
+        let kind = match self.kind() {
+            Tok::Str => quoted,
+            Tok::MdStr => "markdown",
+            k if more(k) => "text",
             _ => return self.fail(expected),
         };
-        while is_text_token(self.kind()) {
+        let mut obj = TextObj {
+            text: self.bump().text(self.src).to_string(),
+            kind,
+        };
+        while more(self.kind()) {
             let t = self.bump();
             obj.text.push_str(t.text(self.src));
         }
