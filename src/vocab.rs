@@ -33,6 +33,9 @@ impl Hasher for Fnv {
 /// A `HashMap` with [`Fnv`] hashing.
 pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
+/// A `HashSet` with [`Fnv`] hashing.
+pub type FnvSet<K> = std::collections::HashSet<K, BuildHasherDefault<Fnv>>;
+
 /// The built-in vocabulary, as shipped.
 pub const BUILTIN: &str = include_str!("vocab.toml");
 

@@ -8,7 +8,8 @@ use super::shapes::is_valid_shape;
 use super::yaml::{self, Value};
 use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
-use std::collections::{HashMap, HashSet};
+use crate::vocab::{FnvMap, FnvSet};
+use std::collections::HashSet;
 
 /// Mermaid's hard edge limit (`maxEdges`, not settable from a diagram).
 pub(crate) const MAX_EDGES: usize = 500;
@@ -60,11 +61,14 @@ fn strip_quotes(s: &str) -> String {
 #[derive(Default)]
 pub(crate) struct Builder {
     pub d: Diagram,
-    node_index: HashMap<String, usize>,
-    edge_ids: HashSet<String>,
-    pair_counts: HashMap<(String, String), usize>,
-    sub_lookup: HashMap<String, usize>,
-    in_subgraph: HashSet<String>,
+    // FNV, not SipHash: ids come from the user's own docs, and hashing
+    // every mention with SipHash was the parser's largest single cost.
+    node_index: FnvMap<String, usize>,
+    edge_ids: FnvSet<String>,
+    /// Edges so far between two vertices (by index), for automatic ids.
+    pair_counts: FnvMap<(usize, usize), usize>,
+    sub_lookup: FnvMap<String, usize>,
+    in_subgraph: FnvSet<String>,
     sub_count: usize,
     /// Config `flowchart.inheritDir`.
     pub inherit_dir: bool,
@@ -252,15 +256,6 @@ impl Builder {
             .as_ref()
             .map(|t| strip_quotes(&decode_entities(js_trim(&t.text))))
             .unwrap_or_default();
-        let (id, user_id) = match id {
-            Some(id) if !self.edge_ids.contains(id) => (id.to_string(), true),
-            _ => {
-                let key = (start.to_string(), end.to_string());
-                let n = self.pair_counts.get(&key).copied().unwrap_or(0);
-                let n = if n == 0 { 0 } else { n + 1 };
-                (format!("L_{start}_{end}_{n}"), false)
-            }
-        };
         let max_edges = self.max_edges.unwrap_or(MAX_EDGES);
         if self.d.edges.len() >= max_edges {
             return Err(format!(
@@ -275,10 +270,16 @@ impl Builder {
             Some(&i) => i,
             None => self.get_or_create(end, end_span),
         };
-        *self
-            .pair_counts
-            .entry((start.to_string(), end.to_string()))
-            .or_insert(0) += 1;
+        let count = self.pair_counts.entry((from, to)).or_insert(0);
+        let (id, user_id) = match id {
+            Some(id) if !self.edge_ids.contains(id) => (id.to_string(), true),
+            _ => {
+                // Mermaid numbers automatic ids 0, 2, 3, ...: it skips 1.
+                let n = if *count == 0 { 0 } else { *count + 1 };
+                (format!("L_{start}_{end}_{n}"), false)
+            }
+        };
+        *count += 1;
         self.edge_ids.insert(id.clone());
         self.d.edges.push(Edge {
             from,
