@@ -267,7 +267,9 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
     report
 }
 
-fn utf8_note(at: usize) -> String {
+/// The note for a file whose first invalid UTF-8 byte is at offset `at`
+/// (shared by the check and `dump`, which decode the same way).
+pub fn utf8_note(at: usize) -> String {
     format!(
         "not valid UTF-8 (first invalid byte at offset {at}); invalid bytes were read as U+001A"
     )

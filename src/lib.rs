@@ -568,10 +568,7 @@ fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<
         let name = shown(&input.name);
         let (text, bad) = check::decode_in_place(&bytes);
         if let Some(at) = bad {
-            writeln!(
-                io.err,
-                "spoflint: {name}: not valid UTF-8 (first invalid byte at offset {at}); invalid bytes were read as U+001A"
-            )?;
+            writeln!(io.err, "spoflint: {name}: {}", check::utf8_note(at))?;
         }
         let settings = resolver.settings(config.as_deref(), &input.name);
         all.extend(dump::dump_file(

@@ -362,6 +362,33 @@ struct Level {
     inline_value: bool,
 }
 
+/// The nesting level a line opens: line content `c` at indent `i`, `key`
+/// the offset of its key's colon. Also whether its value is still to come
+/// on the lines below (a key with nothing after the colon).
+fn open_level(i: usize, c: &str, key: Option<usize>) -> (Level, bool) {
+    let kind = if is_seq_item(c) {
+        Kind::Seq
+    } else if key.is_some() {
+        Kind::Map
+    } else {
+        Kind::Scalar
+    };
+    let mut level = Level {
+        indent: i,
+        kind,
+        keys: Vec::new(),
+        inline_value: false,
+    };
+    let mut pending = false;
+    if let Some(k) = key.filter(|_| level.kind == Kind::Map) {
+        level.keys.push(key_of(&c[..k]));
+        let v = c[k + 1..].trim();
+        pending = v.is_empty();
+        level.inline_value = !v.is_empty();
+    }
+    (level, pending)
+}
+
 fn is_seq_item(c: &str) -> bool {
     c == "-" || c.starts_with("- ")
 }
@@ -434,26 +461,9 @@ pub(crate) fn check_block(text: &str) -> Result<(), String> {
         };
         if let Some(p) = expecting.take() {
             if i > p || (i == p && is_seq_item(c)) {
-                let kind = if is_seq_item(c) {
-                    Kind::Seq
-                } else if key.is_some() {
-                    Kind::Map
-                } else {
-                    Kind::Scalar
-                };
-                let mut level = Level {
-                    indent: i,
-                    kind,
-                    keys: Vec::new(),
-                    inline_value: false,
-                };
-                if let Some(k) = key.filter(|_| level.kind == Kind::Map) {
-                    level.keys.push(key_of(&c[..k]));
-                    let v = c[k + 1..].trim();
-                    if v.is_empty() {
-                        expecting = Some(i);
-                    }
-                    level.inline_value = !v.is_empty();
+                let (level, pending) = open_level(i, c, key);
+                if pending {
+                    expecting = Some(i);
                 }
                 stack.push(level);
                 continue;
@@ -471,29 +481,9 @@ pub(crate) fn check_block(text: &str) -> Result<(), String> {
             stack.pop();
         }
         let Some(top) = stack.last_mut() else {
-            let kind = if is_seq_item(c) {
-                Kind::Seq
-            } else if key.is_some() {
-                Kind::Map
-            } else {
-                Kind::Scalar
-            };
-            let mut level = Level {
-                indent: i,
-                kind,
-                keys: Vec::new(),
-                inline_value: false,
-            };
-            if let Some(k) = key.filter(|_| level.kind == Kind::Map) {
-                level.keys.push(key_of(&c[..k]));
-                let v = c[k + 1..].trim();
-                if !v.starts_with(['"', '\'', '[', '{']) && key_colon(v).is_some() {
-                    return bad();
-                }
-                if v.is_empty() {
-                    expecting = Some(i);
-                }
-                level.inline_value = !v.is_empty();
+            let (level, pending) = open_level(i, c, key);
+            if pending {
+                expecting = Some(i);
             }
             stack.push(level);
             continue;
