@@ -14,6 +14,13 @@ use spoflint::diagnostic::FileReport;
 use spoflint::report::{self, Style};
 use spoflint::span::LineIndex;
 
+/// What `format` writes for `reports`, with the default style.
+fn render(format: Format, reports: &[spoflint::diagnostic::FileReport]) -> Vec<u8> {
+    let mut out = Vec::new();
+    report::write(format, reports, &Style::default(), &mut out).unwrap();
+    out
+}
+
 fn check(bytes: &[u8]) -> FileReport {
     check_bytes("hostile.md", bytes, false, &Settings::default())
 }
@@ -98,18 +105,10 @@ fn a_ten_megabyte_line_inside_a_diagram() {
     // Every format renders it: `full` once panicked inside miette, padding
     // to a column past u16::MAX.
     for format in [Format::Full, Format::Concise, Format::Json, Format::Sarif] {
-        let mut out = Vec::new();
-        report::write(
-            format,
-            std::slice::from_ref(&r),
-            &Style::default(),
-            &mut out,
-        )
-        .unwrap();
+        let out = render(format, std::slice::from_ref(&r));
         // What the format writes for no finding at all (SARIF carries every
         // rule's documentation), so the bound is about the finding alone.
-        let mut empty = Vec::new();
-        report::write(format, &[], &Style::default(), &mut empty).unwrap();
+        let empty = render(format, &[]);
         assert!(
             out.len() < empty.len() + 10_000,
             "{format:?} copies the line"
@@ -129,14 +128,7 @@ fn many_findings_in_a_big_file_render_in_every_format() {
     );
     assert_eq!(r.diagnostics.len(), n);
     for format in [Format::Full, Format::Concise, Format::Sarif] {
-        let mut out = Vec::new();
-        report::write(
-            format,
-            std::slice::from_ref(&r),
-            &Style::default(),
-            &mut out,
-        )
-        .unwrap();
+        let out = render(format, std::slice::from_ref(&r));
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains(&format!("{}", 4 * n - 1)),
