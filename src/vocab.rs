@@ -97,6 +97,10 @@ pub struct ArtefactWords {
     pub nouns: Vec<String>,
     /// Words that end a label's head phrase (`record in redis`).
     pub prepositions: Vec<String>,
+    /// In-process libraries and frameworks: a box named after one is code.
+    pub libraries: Vec<String>,
+    /// Words that say a library-named box is deployed on its own.
+    pub deployed: Vec<String>,
 }
 
 /// Redundancy evidence words.
@@ -133,6 +137,10 @@ pub struct SubgraphWords {
     pub locations: Vec<String>,
     /// Titles that are never locations (security zones).
     pub not_locations: Vec<String>,
+    /// Titles of alternatives drawn side by side (`Pattern 1`, `Option B`).
+    pub alternatives: Vec<String>,
+    /// Titles of periods of a plan (`Phase 2`, `Sprint 3`).
+    pub periods: Vec<String>,
 }
 
 /// The vocabulary file's layout (also the layout of a user extension).
@@ -295,6 +303,48 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The roles of code classes: a class name of three or more humps ending in
+/// one (`RedisSessionStore`, `InMemorySessionStore`) names code.
+const CODE_ROLES: [&str; 14] = [
+    "store",
+    "manager",
+    "factory",
+    "client",
+    "handler",
+    "provider",
+    "repository",
+    "adapter",
+    "builder",
+    "saver",
+    "impl",
+    "helper",
+    "wrapper",
+    "interface",
+];
+
+/// The humps of a camel-case word (`RedisSessionStore` → `Redis`,
+/// `Session`, `Store`; `PostgreSQL` → `Postgre`, `SQL`). A word with no
+/// lower-case letter, or not made of letters and digits, is one hump.
+pub fn camel_humps(word: &str) -> Vec<&str> {
+    if !word.chars().all(char::is_alphanumeric) || !word.chars().any(char::is_lowercase) {
+        return vec![word];
+    }
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut humps = Vec::new();
+    let mut start = 0;
+    for i in 1..chars.len() {
+        let (at, c) = chars[i];
+        let prev = chars[i - 1].1;
+        let next_lower = chars.get(i + 1).is_some_and(|(_, n)| n.is_lowercase());
+        if c.is_uppercase() && (prev.is_lowercase() || (prev.is_uppercase() && next_lower)) {
+            humps.push(&word[start..at]);
+            start = at;
+        }
+    }
+    humps.push(&word[start..]);
+    humps
+}
+
 /// Tokens of an id: camelCase and `snake_case` split (`OrderDB` → `order db`).
 pub fn id_tokens(id: &str) -> Vec<String> {
     let chars: Vec<char> = id.chars().collect();
@@ -401,6 +451,10 @@ pub struct Vocab {
     pub artefact_nouns: PhraseSet,
     /// Prepositions that end a head phrase.
     pub prepositions: PhraseSet,
+    /// In-process libraries and frameworks.
+    pub libraries: PhraseSet,
+    /// Words of a deployed process (beat `libraries`).
+    pub deployed: PhraseSet,
     /// Replica roles.
     pub roles: PhraseSet,
     /// Replica markers.
@@ -423,6 +477,10 @@ pub struct Vocab {
     pub locations: PhraseSet,
     /// Security zones.
     pub not_locations: PhraseSet,
+    /// Titles of alternatives.
+    pub alternatives: PhraseSet,
+    /// Titles of periods.
+    pub periods: PhraseSet,
 }
 
 impl Default for Vocab {
@@ -475,6 +533,9 @@ impl Vocab {
             artefacts.extensions,
             artefacts.step_verbs,
             artefacts.state_words,
+            artefacts.nouns,
+            artefacts.libraries,
+            artefacts.deployed,
             redundancy.classes,
             redundancy.roles,
             redundancy.markers,
@@ -486,7 +547,9 @@ impl Vocab {
             redundancy.pool_titles,
             subgraphs.process,
             subgraphs.locations,
-            subgraphs.not_locations
+            subgraphs.not_locations,
+            subgraphs.alternatives,
+            subgraphs.periods
         );
         Ok(Vocab::compile(file))
     }
@@ -569,6 +632,8 @@ impl Vocab {
             state_words: PhraseSet::new(&file.artefacts.state_words),
             artefact_nouns: PhraseSet::new(&file.artefacts.nouns),
             prepositions: PhraseSet::new(&file.artefacts.prepositions),
+            libraries: PhraseSet::new(&file.artefacts.libraries),
+            deployed: PhraseSet::new(&file.artefacts.deployed),
             roles: PhraseSet::new(&file.redundancy.roles),
             markers: PhraseSet::new(&file.redundancy.markers),
             multiplicity: PhraseSet::new(&file.redundancy.multiplicity),
@@ -580,6 +645,8 @@ impl Vocab {
             process: PhraseSet::new(&file.subgraphs.process),
             locations: PhraseSet::new(&file.subgraphs.locations),
             not_locations: PhraseSet::new(&file.subgraphs.not_locations),
+            alternatives: PhraseSet::new(&file.subgraphs.alternatives),
+            periods: PhraseSet::new(&file.subgraphs.periods),
             file,
         }
     }
@@ -694,6 +761,17 @@ impl Vocab {
     /// last, so `Config Server` and `Image Registry` stay components.
     fn head_is_artefact(&self, label: &str) -> bool {
         let head = label.split(['(', '[', ':', ',']).next().unwrap_or("");
+        // A class name (`CompositePodGroupTemplate`, `PlacementDecisions`):
+        // its head is its last hump.
+        if let Some(word) = head.split_whitespace().last() {
+            let humps = camel_humps(word);
+            if humps.len() >= 2 {
+                let last = humps[humps.len() - 1].to_lowercase();
+                if self.artefact_nouns.is_exactly(std::slice::from_ref(&last)) {
+                    return true;
+                }
+            }
+        }
         let toks = tokens(head);
         let end = self
             .prepositions
@@ -714,6 +792,101 @@ impl Vocab {
         }
         toks.last()
             .is_some_and(|last| self.artefact_nouns.is_exactly(std::slice::from_ref(last)))
+    }
+
+    /// Whether a label names code that runs inside its caller's process: a
+    /// box named after an in-process library or framework (`LangGraph
+    /// Agent`, `Pydantic AI Router`) unless the label says it runs on its
+    /// own (`LiteLLM Proxy`, `LangGraph Agent Pods`), or a client library of
+    /// a piece of infrastructure (`OpenFGA Client`), or a class
+    /// (`RedisSessionStore`). Such a box fails with
+    /// its caller; unlike a step or a data item it does not make the
+    /// diagram a process.
+    pub fn is_in_process_code(&self, label: &str) -> bool {
+        let all = tokens(label);
+        if self.libraries.matches(&all) && !self.deployed.matches(&all) {
+            return true;
+        }
+        let first_line = label
+            .split("<br")
+            .next()
+            .unwrap_or("")
+            .split('\n')
+            .next()
+            .unwrap_or("");
+        let first_line = clean_text(first_line);
+        // A class name of three or more humps ending in a code role
+        // (`RedisSessionStore`, `InMemorySessionStore`).
+        let class = first_line.split_whitespace().next().is_some_and(|w| {
+            let humps = camel_humps(w);
+            humps.len() >= 3 && CODE_ROLES.contains(&humps[humps.len() - 1].to_lowercase().as_str())
+        });
+        class || self.names_a_client_library(&first_line)
+    }
+
+    /// Whether a subgraph title names code or features, whose members are
+    /// parts of one process (`Kong Plugins`, `Auth Middleware`, `Session
+    /// Features`, `LangGraph Agent`). Account and data nouns are left out:
+    /// `GCP Project` and `Production Environment` hold real resources.
+    pub fn names_code_container(&self, title: &str) -> bool {
+        if self.is_in_process_code(title) {
+            return true;
+        }
+        let head = clean_text(title);
+        let head = head.split(['(', '[', ':', ',']).next().unwrap_or("");
+        tokens(head).last().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "plugin"
+                    | "plugins"
+                    | "extension"
+                    | "extensions"
+                    | "feature"
+                    | "features"
+                    | "capabilities"
+                    | "middleware"
+                    | "middlewares"
+                    | "module"
+                    | "modules"
+                    | "library"
+                    | "libraries"
+                    | "sdk"
+                    | "interceptors"
+                    | "adapters"
+                    | "package"
+                    | "packages"
+            )
+        })
+    }
+
+    /// Whether a label's first line names a client library of a piece of
+    /// infrastructure (`OpenFGA Client`, `Redis Client SDK`, `Kafka
+    /// client`): code in the caller's process. `Web Client` and `Mobile
+    /// Client` are consumers and stay so.
+    fn names_a_client_library(&self, first_line: &str) -> bool {
+        let toks = tokens(first_line.split(['(', '[', ':', ',']).next().unwrap_or(""));
+        let Some(pos) = toks.iter().rposition(|w| w == "client") else {
+            return false;
+        };
+        if pos == 0 || !toks[pos + 1..].iter().all(|w| w == "sdk" || w == "library") {
+            return false;
+        }
+        self.kind_index
+            .find_tagged(&toks[..pos])
+            .iter()
+            .any(|(m, prio)| {
+                m.start + m.len == pos
+                    && matches!(
+                        self.kinds[*prio].0.as_str(),
+                        "database"
+                            | "cache"
+                            | "queue"
+                            | "load balancer"
+                            | "gateway"
+                            | "secrets"
+                            | "storage"
+                    )
+            })
     }
 
     /// Whether a node is an observer or optional (links to it are soft).
@@ -800,6 +973,48 @@ mod tests {
     }
 
     #[test]
+    fn camel_humps_split_class_names() {
+        assert_eq!(
+            camel_humps("RedisSessionStore"),
+            ["Redis", "Session", "Store"]
+        );
+        assert_eq!(camel_humps("PostgreSQL"), ["Postgre", "SQL"]);
+        assert_eq!(camel_humps("API"), ["API"]);
+        assert_eq!(camel_humps("mcp-server"), ["mcp-server"]);
+    }
+
+    #[test]
+    fn in_process_code_is_recognised() {
+        let v = Vocab::builtin();
+        for yes in [
+            "LangGraph Agent",
+            "Pydantic AI Router<br/>Intelligent Routing",
+            "LiteLLM Router",
+            "OpenFGA Client<br/>Fine-Grained AuthZ",
+            "Redis Client SDK",
+            "RedisSessionStore<br/>Production",
+        ] {
+            assert!(v.is_in_process_code(yes), "{yes}");
+        }
+        for no in [
+            "LiteLLM Proxy",
+            "LangGraph Agent Pods",
+            "Web Client",
+            "Mobile Client",
+            "API Clients",
+            "SessionManager",
+            "PostgreSQL",
+            "Core Router",
+        ] {
+            assert!(!v.is_in_process_code(no), "{no}");
+        }
+        assert!(v.names_code_container("Kong Plugins"));
+        assert!(v.names_code_container("Auth Middleware"));
+        assert!(!v.names_code_container("GCP Project (sandbox)"));
+        assert!(!v.names_code_container("Production Environment"));
+    }
+
+    #[test]
     fn artefacts_are_recognised() {
         let v = Vocab::builtin();
         for yes in [
@@ -828,6 +1043,11 @@ mod tests {
             "RouterDecision(<br/>action: str<br/>)",
             "API Endpoints",
             "langgraph-agent Realm",
+            // Account entities, and a class name's last hump.
+            "Organization 2",
+            "Production Environment<br/>Full Feature Set",
+            "CompositePodGroupTemplate: Replica",
+            "PlacementDecisions (this KEP)",
             "deployments/overlays/production-gke/",
             "Session Store<br/>InMemory/Redis",
             "Checkpointer<br/>MemorySaver/PostgreSQL",

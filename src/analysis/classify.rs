@@ -83,6 +83,9 @@ pub fn decide(
             ),
         );
     }
+    if let Some(why) = side_by_side(diagram, &settings.vocab) {
+        return (false, format!("does not look like an architecture: {why}"));
+    }
     if let Some(why) = taxonomy(diagram, structure, kinds) {
         return (false, format!("does not look like an architecture: {why}"));
     }
@@ -154,11 +157,61 @@ fn taxonomy(diagram: &Diagram, structure: &Structure, kinds: &[Kind]) -> Option<
     })
 }
 
+/// Subgraphs that are not parts of one system: two or more titled as
+/// alternatives (`Pattern 1`, `Option B`: designs compared side by side) or
+/// as periods of a plan (`Q1 2026`, `Phase 2`: a roadmap or timeline).
+fn side_by_side(diagram: &Diagram, vocab: &Vocab) -> Option<String> {
+    let mut alternatives = 0usize;
+    let mut periods = 0usize;
+    for sg in &diagram.subgraphs {
+        let title = tokens(&sg.title);
+        let id = id_tokens(&sg.id);
+        if vocab.alternatives.matches(&title) || vocab.alternatives.matches(&id) {
+            alternatives += 1;
+        }
+        if vocab.periods.matches(&title) || names_a_quarter_or_year(&title) {
+            periods += 1;
+        }
+    }
+    if alternatives >= 2 {
+        Some(format!(
+            "{alternatives} subgraphs are alternatives drawn side by side"
+        ))
+    } else if periods >= 2 {
+        Some(format!(
+            "{periods} subgraphs are periods of a plan (a roadmap)"
+        ))
+    } else {
+        None
+    }
+}
+
+/// `Q1 2026`, `Q4_2025` (tokens split `_`), `2027 (planned)`: a quarter,
+/// or a title that starts with a year (`Layer 2024` is not a period).
+fn names_a_quarter_or_year(title: &[String]) -> bool {
+    let year = |w: &String| {
+        w.len() == 4
+            && (w.starts_with("19") || w.starts_with("20"))
+            && w.chars().all(|c| c.is_ascii_digit())
+    };
+    title.first().is_some_and(year)
+        || title
+            .iter()
+            .any(|w| matches!(w.as_str(), "q1" | "q2" | "q3" | "q4"))
+}
+
 /// Whether a link label starts with a step number: `1. creates`,
 /// `2) reads`, `8a. Remounts`, `(3) replies`, `Step 4: ...`.
 pub fn is_numbered_step(label: &str) -> bool {
     let t = crate::vocab::clean_text(label);
     let t = t.trim().trim_matches('"').trim_start_matches('(');
+    // Circled and parenthesised numbers: ① ⑴ ⒈ ❶ ➀ ➊.
+    if t.chars()
+        .next()
+        .is_some_and(|c| matches!(c, '\u{2460}'..='\u{249B}' | '\u{2776}'..='\u{2793}'))
+    {
+        return true;
+    }
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     if digits == 0 {
         let mut w = t.split_whitespace();
@@ -178,6 +231,104 @@ pub fn is_numbered_step(label: &str) -> bool {
 pub fn is_process_subgraph(sg: &Subgraph, vocab: &Vocab) -> bool {
     vocab.process.matches(&tokens(&sg.title)) || vocab.process.matches(&id_tokens(&sg.id))
 }
+
+/// Words of titles that group several things (`Database Layer`, `Data
+/// Tier`, `Control Plane`): such a subgraph is not one product.
+const GROUPING_WORDS: [&str; 16] = [
+    "layer",
+    "tier",
+    "plane",
+    "stack",
+    "level",
+    "side",
+    "group",
+    "area",
+    "section",
+    "domain",
+    "boundary",
+    "infrastructure",
+    "services",
+    "systems",
+    "components",
+    "resources",
+];
+
+/// Whether a subgraph draws the parts of one product or process, so its
+/// members fail with it and are not components of their own: its title
+/// names code or features (`Kong Plugins`, `Auth Middleware`, `Session
+/// Features`, `LangGraph Agent`), or one identity provider or gateway
+/// product (`Keycloak`, `Kong API Gateway`: its internals `User Storage`,
+/// `Admin API`, `Rate Limiting`). Titles that group several things
+/// (`Database Layer`, `Storage & AuthZ`, `Auth Services`) or name a
+/// category (`Ingress`, `API Gateway`, `Secrets`) hold components.
+pub fn is_part_container(sg: &Subgraph, vocab: &Vocab) -> bool {
+    if sg.title.trim().is_empty() || sg.members.is_empty() {
+        return false;
+    }
+    if vocab.names_code_container(&sg.title) {
+        return true;
+    }
+    let name = sg.title.split(['(', '[']).next().unwrap_or("");
+    let toks = tokens(name);
+    if toks.is_empty()
+        || toks.iter().any(|w| GROUPING_WORDS.contains(&w.as_str()))
+        || vocab.multiplicity.matches(&toks)
+        || vocab.pool_titles.matches(&toks)
+        || super::groups::count_multiplicity(name, &toks, vocab).is_some()
+        || is_location(sg, vocab)
+    {
+        return false;
+    }
+    let mut covered = vec![false; toks.len()];
+    let mut kind: Option<Kind> = None;
+    for (m, prio) in vocab.kind_index.find_tagged(&toks) {
+        let Some(k) = Kind::from_name(&vocab.kinds[prio].0) else {
+            continue;
+        };
+        if !matches!(k, Kind::Secrets | Kind::Gateway) {
+            continue;
+        }
+        if kind.is_some_and(|seen| seen != k) {
+            return false;
+        }
+        kind = Some(k);
+        covered[m.start..m.start + m.len].fill(true);
+    }
+    kind.is_some()
+        && covered.iter().filter(|c| !**c).count() <= 1
+        && toks.iter().any(|w| !CATEGORY_WORDS.contains(&w.as_str()))
+}
+
+/// Kind words that name a category rather than a product: a subgraph
+/// titled `storage`, `Database` or `Secrets` sorts components, while
+/// `Keycloak` or `Kong API Gateway` is one product.
+const CATEGORY_WORDS: [&str; 25] = [
+    "ingress",
+    "database",
+    "databases",
+    "db",
+    "data",
+    "cache",
+    "caching",
+    "queue",
+    "queues",
+    "storage",
+    "store",
+    "stores",
+    "secrets",
+    "secret",
+    "gateway",
+    "api",
+    "load",
+    "balancer",
+    "lb",
+    "proxy",
+    "identity",
+    "auth",
+    "authentication",
+    "authorization",
+    "authz",
+];
 
 /// Whether a subgraph is a location (region, zone, data center, site), by
 /// title or id; security zones are not.
@@ -245,6 +396,8 @@ mod tests {
             "(3) replies",
             "Step 4: ack",
             "10: done",
+            "① creates & owns",
+            "❷ reads",
         ] {
             assert!(is_numbered_step(yes), "{yes}");
         }

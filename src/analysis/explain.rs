@@ -30,6 +30,7 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
                 "group_why": if a.groups.members[g].len() > 1 { Some(a.groups.why[g].clone()) } else { None },
                 "redundant_by_itself": a.groups.self_redundant[v],
                 "in_process_subgraph": a.in_process[v],
+                "part_of_a_subgraph_product": a.internal[v],
             })
         })
         .collect();

@@ -111,6 +111,10 @@ pub struct Analysis {
     pub roles: Vec<Role>,
     /// For each node: whether it sits only in process subgraphs (not reported).
     pub in_process: Vec<bool>,
+    /// For each node: whether it is a part of one product or process drawn
+    /// as a subgraph (`Kong Plugins`, `Auth Middleware`, `Keycloak`): it
+    /// fails with its container and is not reported on its own.
+    pub internal: Vec<bool>,
     /// Subgraph structure.
     pub structure: Structure,
     /// Expanded links.
@@ -159,6 +163,16 @@ pub fn analyse(diagram: &Diagram, settings: &Settings) -> Analysis {
     analyse_with(diagram, settings, &Overrides::default())
 }
 
+/// Why a soft link reaches its target only by observation, option or
+/// asynchronous delivery (SPEC §7), as `graph::edge_meaning` and the queue
+/// rule word it.
+const OBSERVED_OR_OPTIONAL: [&str; 4] = [
+    "label says observation",
+    "link to an observer or optional node",
+    "dotted link",
+    "delivery from a queue to its consumer",
+];
+
 /// Analyse one diagram.
 pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> Analysis {
     let vocab = &settings.vocab;
@@ -202,6 +216,23 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             l.why = "inside a process subgraph";
         }
     }
+    // Parts of one product or process drawn as a subgraph (SPEC §7: not
+    // components of their own). Decided once per subgraph.
+    let part_container: Vec<bool> = diagram
+        .subgraphs
+        .iter()
+        .map(|sg| classify::is_part_container(sg, vocab))
+        .collect();
+    let internal: Vec<bool> = (0..n)
+        .map(|v| {
+            structure.cluster_of[v].is_none()
+                && (vocab.is_in_process_code(&diagram.nodes[v].label)
+                    || structure
+                        .ancestors(diagram, v)
+                        .iter()
+                        .any(|&s| part_container[s]))
+        })
+        .collect();
     // Files, URL paths and HTTP statuses are artefacts, not components.
     let artefact: Vec<bool> = diagram
         .nodes
@@ -221,6 +252,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         kinds,
         roles: vec![Role::Unlinked; n],
         in_process,
+        internal,
         structure,
         links,
         ..Analysis::default()
@@ -285,6 +317,17 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         }
     }
     let virtual_mode = a.entries.is_empty();
+    // A node whose only incoming links are soft is reachable only through
+    // soft links (SPEC §7): an observer's backend, an agent fed telemetry.
+    // It serves no outside callers of its own.
+    // (Links soft for other reasons say nothing of the target: a scrape
+    // *from* Prometheus, a deploy step from CI, a response to a user.)
+    let mut soft_in = vec![false; n];
+    for l in &a.links {
+        if l.kind == LinkKind::Soft && OBSERVED_OR_OPTIONAL.contains(&l.why) {
+            soft_in[l.to] = true;
+        }
+    }
     for g in 0..ng {
         let first = a.groups.members[g][0];
         if virtual_mode
@@ -295,7 +338,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
                 .any(|&v| a.roles[v] == Role::Component && kind[v].is_infra())
             && !a.groups.members[g]
                 .iter()
-                .any(|&v| a.structure.soft_target[v])
+                .any(|&v| a.structure.soft_target[v] || soft_in[v])
         {
             // A virtual vertex standing for the outside callers.
             let id = succ.len();
@@ -328,6 +371,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         if a.roles[v] != Role::Component
             || !kind[v].is_infra()
             || a.in_process[v]
+            || a.internal[v]
             || a.groups.is_redundant(g)
             || is_not_component_shape(diagram, v, vocab)
             || artefact[v]
