@@ -9,6 +9,7 @@ pub mod graph;
 pub mod groups;
 pub mod kinds;
 pub mod propagate;
+pub mod refine;
 pub mod regions;
 pub mod synthetic;
 #[cfg(test)]
@@ -436,6 +437,34 @@ mod scale_tests {
             m100k <= 400 && m10k <= 400,
             "messages stay short: {m10k} {m100k}"
         );
+    }
+
+    #[test]
+    fn regional_architecture_has_its_groups_regions_and_soft_links() {
+        // Per 10 components: a role pair and a replicated pair (two groups
+        // of two), one `ha` node; the other five are single points of
+        // failure. Many zones and regions: no single location.
+        let n = 20_000;
+        let d = synthetic::regional(n, 1_000);
+        let a = analyse(&d, &Settings::default());
+        let zones = n / synthetic::ZONE;
+        assert_eq!(d.subgraphs.len(), zones + zones / 2);
+        assert_eq!(
+            a.groups.members.len(),
+            synthetic::ENTRIES + n - 2 * (n / 10) + zones
+        );
+        assert_eq!(a.spofs.len(), n / 2);
+        assert!(a.single_region.is_none());
+        let soft = a
+            .links
+            .iter()
+            .filter(|l| l.kind == graph::LinkKind::Soft)
+            .count();
+        assert_eq!(soft, n.div_ceil(3));
+        // One zone alone is a single location.
+        let one = synthetic::regional(synthetic::ZONE, 50);
+        let a = analyse(&one, &Settings::default());
+        assert_eq!(a.single_region.map(|r| r.subgraph), Some(0));
     }
 
     #[test]
