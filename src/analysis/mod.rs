@@ -398,6 +398,40 @@ pub fn display_name(diagram: &Diagram, v: usize) -> String {
     }
 }
 
+/// Display names of a diagram's nodes, each computed once when first asked:
+/// a finding names up to 20 nodes and neighbouring findings name the same
+/// ones, so building messages for many findings would clean the same labels
+/// again and again.
+#[derive(Debug)]
+pub struct Names<'a> {
+    diagram: &'a Diagram,
+    cache: Vec<Option<Box<str>>>,
+}
+
+impl<'a> Names<'a> {
+    /// An empty cache for `diagram`.
+    pub fn new(diagram: &'a Diagram) -> Self {
+        Names {
+            diagram,
+            cache: vec![None; diagram.nodes.len()],
+        }
+    }
+
+    /// [`display_name`] of node `v`.
+    pub fn get(&mut self, v: usize) -> &str {
+        let diagram = self.diagram;
+        self.cache[v].get_or_insert_with(|| display_name(diagram, v).into_boxed_str())
+    }
+
+    /// [`entry_name`] of entry `e`.
+    pub fn entry(&mut self, e: EntryRef) -> String {
+        match e {
+            EntryRef::Node(v) => self.get(v).to_string(),
+            EntryRef::CallersOf(v) => format!("callers of {}", self.get(v)),
+        }
+    }
+}
+
 /// How an entry is named in messages.
 pub fn entry_name(diagram: &Diagram, e: EntryRef) -> String {
     match e {
