@@ -137,15 +137,15 @@ fn self_redundancy_of(
     if let Some(why) = count_multiplicity(&node.label, toks, vocab) {
         return Some(why);
     }
-    for words in [toks.to_vec(), crate::vocab::id_tokens(&node.id)] {
-        if let Some(m) = vocab.managed.find_all(&words).first() {
-            return Some(format!(
+    let managed = |words: &[String]| {
+        vocab.managed.find_all(words).first().map(|m| {
+            format!(
                 "managed service or cluster by design (\"{}\")",
                 words[m.start..m.start + m.len].join(" ")
-            ));
-        }
-    }
-    None
+            )
+        })
+    };
+    managed(toks).or_else(|| managed(&crate::vocab::id_tokens(&node.id)))
 }
 
 /// `x3`, `×3`, `3x`, `3 replicas`, `replicas: 3`.
@@ -179,6 +179,9 @@ pub(crate) fn count_multiplicity(label: &str, toks: &[String], vocab: &Vocab) ->
         return Some("label states multiplicity (\"× N\")".into());
     }
     // `× 3` with a space, or `×3` glued to a word.
+    if !label.contains('×') {
+        return None;
+    }
     let lower = label.to_lowercase();
     if let Some(pos) = lower.find('×') {
         let rest = lower[pos + '×'.len_utf8()..].trim_start();
@@ -230,9 +233,11 @@ pub fn compute(
     // Evidence 2b: labels that differ only by replica role words.
     // Only labels sharing a key with a label that has a role word can join,
     // so nothing is grouped (or hashed) when no label has one.
+    let may_join = |v: usize| eligible(v) && !matches!(kinds[v], Kind::Actor | Kind::External);
+    let any_role = (0..n).any(|v| may_join(v) && vocab.roles.matches(&toks[v]));
     let roles: Vec<Option<(String, bool)>> = (0..n)
         .map(|v| {
-            if !eligible(v) || matches!(kinds[v], Kind::Actor | Kind::External) {
+            if !any_role || !may_join(v) {
                 return None;
             }
             Some(strip(&toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())

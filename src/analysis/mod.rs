@@ -189,13 +189,14 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         }
     }
     // Nodes only inside process subgraphs are steps, not dependencies (SPEC §3).
+    let process: Vec<bool> = diagram
+        .subgraphs
+        .iter()
+        .map(|sg| classify::is_process_subgraph(sg, vocab))
+        .collect();
+    let in_a_process = graph::within(diagram, &process);
     let in_process: Vec<bool> = (0..n)
-        .map(|v| {
-            structure
-                .ancestors(diagram, v)
-                .iter()
-                .any(|&s| classify::is_process_subgraph(&diagram.subgraphs[s], vocab))
-        })
+        .map(|v| structure.parent_of[v].is_some_and(|s| in_a_process[s]))
         .collect();
     for l in &mut links {
         if l.kind == LinkKind::Hard && (in_process[l.from] || in_process[l.to]) {
