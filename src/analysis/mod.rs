@@ -308,10 +308,23 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             a.entries.push(EntryRef::CallersOf(first));
         }
     }
-    let mut links_into: Vec<Vec<usize>> = vec![Vec::new(); n];
+    // The hard links into each node, in link order: `into[into_start[v]..
+    // into_start[v + 1]]` (one array for all nodes, counted then filled).
+    let mut into_start = vec![0usize; n + 1];
+    for l in &a.links {
+        if l.kind == LinkKind::Hard {
+            into_start[l.to + 1] += 1;
+        }
+    }
+    for v in 0..n {
+        into_start[v + 1] += into_start[v];
+    }
+    let mut into = vec![0usize; into_start[n]];
+    let mut fill = into_start.clone();
     for (i, l) in a.links.iter().enumerate() {
         if l.kind == LinkKind::Hard {
-            links_into[l.to].push(i);
+            into[fill[l.to]] = i;
+            fill[l.to] += 1;
         }
     }
     let reach = propagate::reach(&succ, &entry_classes);
@@ -348,7 +361,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             searcher.failing_with(&pred, g, BLAST_SEARCH, |x| entry_vertex[x] || x >= ng);
         let mut components: Vec<usize> = Vec::new();
         let mut total_nodes = 0usize;
-        for &c in &comps {
+        for &c in comps {
             for &m in &a.groups.members[c] {
                 if a.roles[m] == Role::Entry {
                     continue;
@@ -360,7 +373,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             }
         }
         let mut needed_by: Vec<usize> = Vec::new();
-        for &li in &links_into[v] {
+        for &li in &into[into_start[v]..into_start[v + 1]] {
             let l = &a.links[li];
             if cls[l.from] != g && !needed_by.contains(&l.edge) && needed_by.len() < BLAST_NAMES {
                 needed_by.push(l.edge);
@@ -422,6 +435,21 @@ impl<'a> Names<'a> {
     pub fn get(&mut self, v: usize) -> &str {
         let diagram = self.diagram;
         self.cache[v].get_or_insert_with(|| display_name(diagram, v).into_boxed_str())
+    }
+
+    /// Make sure the names of `nodes` are computed, so [`Names::known`] can
+    /// lend several at once.
+    pub fn prepare(&mut self, nodes: impl IntoIterator<Item = usize>) {
+        for v in nodes {
+            self.get(v);
+        }
+    }
+
+    /// The name of a node [`Names::prepare`]d before (its id otherwise).
+    pub fn known(&self, v: usize) -> &str {
+        self.cache[v]
+            .as_deref()
+            .unwrap_or(self.diagram.nodes[v].id.as_str())
     }
 
     /// [`entry_name`] of entry `e`.

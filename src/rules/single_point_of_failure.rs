@@ -95,20 +95,30 @@ fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic 
 /// named through the node they call: "its callers outside the diagram" for
 /// the finding's own node, "App (and its callers)" for another.
 fn who_fails(s: &Spof, names: &mut Names<'_>) -> String {
-    let mut listed_names: Vec<String> = Vec::new();
+    let node_of = |e: &EntryRef| match *e {
+        EntryRef::CallersOf(v) | EntryRef::Node(v) => v,
+    };
+    names.prepare(
+        s.entries
+            .iter()
+            .map(node_of)
+            .chain(s.components.iter().copied()),
+    );
+    let names = &*names;
+    let mut listed_names: Vec<std::borrow::Cow<'_, str>> = Vec::new();
     let mut named_nodes: Vec<usize> = Vec::new();
     let mut listed = 0usize;
     for &e in &s.entries {
         listed += 1;
         let name = match e {
-            EntryRef::CallersOf(v) if v == s.node => "its callers outside the diagram".to_string(),
+            EntryRef::CallersOf(v) if v == s.node => "its callers outside the diagram".into(),
             EntryRef::CallersOf(v) => {
                 named_nodes.push(v);
-                format!("{} (and its callers)", names.get(v))
+                format!("{} (and its callers)", names.known(v)).into()
             }
             EntryRef::Node(v) => {
                 named_nodes.push(v);
-                names.get(v).to_string()
+                names.known(v).into()
             }
         };
         if !listed_names.contains(&name) {
@@ -120,9 +130,9 @@ fn who_fails(s: &Spof, names: &mut Names<'_>) -> String {
         if named_nodes.contains(&v) {
             continue;
         }
-        let name = names.get(v);
+        let name = names.known(v);
         if !listed_names.iter().any(|n| n == name) {
-            listed_names.push(name.to_string());
+            listed_names.push(name.into());
         }
     }
     let names = listed_names;
