@@ -26,6 +26,8 @@ use std::time::{Duration, Instant};
 
 /// Target from issue 5: 100,000 nodes, parse + analysis, under half a second.
 const TARGET_100K: Duration = Duration::from_millis(500);
+/// The analysis's share of that half second (analysis + rules, 100k nodes).
+const ANALYSIS_BUDGET_100K: Duration = Duration::from_millis(250);
 
 fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort();
@@ -239,15 +241,16 @@ fn analysis_section(settings: &Settings, quick: bool, only: &[usize]) {
         "Linearity of analysis + rules: worst growth per size step / node ratio = {worst:.2} (1.00 is linear) — {}",
         if worst < 1.2 { "MET" } else { "NOT MET" }
     );
+    // Issue 3 asks for "well under a second"; the budget that leaves the
+    // parser room within issue 5's half second is a quarter of one.
+    let verdict = |ok: bool| if ok { "MET" } else { "NOT MET" };
     for (name, t) in at_100k {
         println!(
-            "100,000 nodes, {name}: analysis + rules {:.1} ms (issue 3: well under a second) — {}",
+            "100,000 nodes, {name}: analysis + rules {:.1} ms (issue 3: well under a second — {}; budget < {} ms — {})",
             ms(t),
-            if t < Duration::from_millis(500) {
-                "MET"
-            } else {
-                "NOT MET"
-            }
+            verdict(t < Duration::from_millis(500)),
+            ANALYSIS_BUDGET_100K.as_millis(),
+            verdict(t < ANALYSIS_BUDGET_100K),
         );
     }
 }
