@@ -16,14 +16,18 @@ mod gen;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use spoflint::analysis::{self, synthetic};
 use spoflint::check::check_bytes;
 use spoflint::config::Settings;
 use spoflint::flowchart::{self, ParseOptions};
+use spoflint::rules;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 /// Target from issue 5: 100,000 nodes, parse + analysis, under half a second.
 const TARGET_100K: Duration = Duration::from_millis(500);
+/// The analysis's share of that half second (analysis + rules, 100k nodes).
+const ANALYSIS_BUDGET_100K: Duration = Duration::from_millis(250);
 
 fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort();
@@ -155,7 +159,100 @@ fn main() {
         if last < TARGET_100K { "MET" } else { "NOT MET" }
     );
 
+    analysis_section(&settings, quick, &only);
     chain_section(&settings, quick);
+}
+
+/// Issue 3's benchmark: the analysis alone, on diagrams already parsed, so
+/// its growth can be read apart from the parser's. Two diagrams per size:
+/// the big flowchart above (parsed once), and the generated architecture of
+/// `analysis::synthetic::regional` (three hard links per component, zones
+/// and regions, soft links, redundancy groups). `analysis` is
+/// `analysis::analyse`; `+ rules` is `rules::check_block`, what `check_bytes`
+/// runs per diagram: the analysis, every rule, the messages and suppressions.
+fn analysis_section(settings: &Settings, quick: bool, only: &[usize]) {
+    println!();
+    println!("Analysis only, on an already parsed diagram (issue 3): analysis, and analysis + rules + messages.");
+    println!("| diagram | nodes | links | findings | runs | analysis | analysis + rules | per node | growth vs previous size |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let mut worst: f64 = 0.0;
+    let mut at_100k: Vec<(&str, Duration)> = Vec::new();
+    for name in ["bench flowchart", "synthetic regional"] {
+        let mut previous: Option<(usize, Duration)> = None;
+        for (target_nodes, runs) in [(1_000, 51), (10_000, 21), (100_000, 7)] {
+            if !only.is_empty() && !only.contains(&target_nodes) {
+                continue;
+            }
+            let runs = if quick { 3 } else { runs };
+            let diagram = if name == "bench flowchart" {
+                let text = gen::big_flowchart(target_nodes);
+                match flowchart::parse_with(&text, &settings.parse).diagram {
+                    Some(d) => d,
+                    None => {
+                        eprintln!("the generated {target_nodes}-node diagram does not parse");
+                        std::process::exit(1);
+                    }
+                }
+            } else {
+                synthetic::regional(target_nodes, 1_000.min(target_nodes / 4))
+            };
+            let nodes = diagram.nodes.len();
+            let findings = rules::check_diagram(&diagram, settings).len();
+            // The thread's CPU clock ticks in milliseconds: small diagrams
+            // are timed `reps` at a time (about 100,000 nodes a sample).
+            let reps = (100_000 / nodes).max(1);
+            let per_rep =
+                |(wall, cpu): (Duration, Duration)| (wall / reps as u32, cpu / reps as u32);
+            let (_, analysis) = per_rep(time(runs, || {
+                for _ in 0..reps {
+                    black_box(analysis::analyse(black_box(&diagram), settings));
+                }
+            }));
+            let (wall, full) = per_rep(time(runs, || {
+                for _ in 0..reps {
+                    black_box(rules::check_diagram(black_box(&diagram), settings));
+                }
+            }));
+            let growth = match previous {
+                Some((n0, t0)) => {
+                    let time_ratio = full.as_secs_f64() / t0.as_secs_f64();
+                    let node_ratio = nodes as f64 / n0 as f64;
+                    worst = worst.max(time_ratio / node_ratio);
+                    format!("{time_ratio:.1}× time for {node_ratio:.1}× nodes")
+                }
+                None => "–".to_string(),
+            };
+            println!(
+                "| {name} | {nodes} | {} | {findings} | {runs} | {:.2} ms | {:.2} ms ({:.2}) | {:.0} ns | {growth} |",
+                diagram.edges.len(),
+                ms(analysis),
+                ms(full),
+                ms(wall),
+                full.as_secs_f64() * 1e9 / nodes as f64,
+            );
+            previous = Some((nodes, full));
+            if target_nodes == 100_000 {
+                at_100k.push((name, full));
+            }
+        }
+    }
+    println!();
+    println!(
+        "Linearity of analysis + rules: worst growth per size step / node ratio = {worst:.2} (1.00 is linear) — {}",
+        if worst < 1.2 { "MET" } else { "NOT MET" }
+    );
+    // Issue 3 asks for "well under a second"; the budget that leaves the
+    // parser room within issue 5's half second is a quarter of one.
+    let verdict = |ok: bool| if ok { "MET" } else { "NOT MET" };
+    for (name, t) in at_100k {
+        println!(
+            "100,000 nodes, {name}: analysis + rules {:.1} ms (issue 3: well under a second — {}; budget < {} ms — {})",
+            ms(t),
+            verdict(t < Duration::from_millis(500)),
+            ANALYSIS_BUDGET_100K.as_millis(),
+            verdict(t < ANALYSIS_BUDGET_100K),
+        );
+    }
 }
 
 /// Issue 2's parser benchmark: a chain `n0 --> n1 --> ...` of 1,000 /

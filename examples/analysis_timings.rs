@@ -1,5 +1,7 @@
 //! Prints how long the analysis takes on generated architectures of 1k, 10k
-//! and 100k components (about three links each), to show it grows linearly.
+//! and 100k components (about three links each), to show it grows linearly:
+//! `layered` (every component a finding) and `regional` (the same wiring
+//! with zones and regions, soft links and redundancy groups).
 //!
 //!     cargo run --release --example analysis_timings
 //!     cargo run --release --example analysis_timings -- 200000 400000
@@ -15,8 +17,8 @@ use std::time::Instant;
 fn main() {
     let settings = Settings::default();
     println!(
-        "{:>9} {:>9} {:>10} {:>12} {:>10} {:>10}",
-        "nodes", "links", "findings", "analysis ms", "cpu ms", "µs/node"
+        "{:>9} {:>9} {:>9} {:>10} {:>12} {:>10} {:>10}",
+        "diagram", "nodes", "links", "findings", "analysis ms", "cpu ms", "µs/node"
     );
     // Sizes from the command line (`-- 200000 400000`), else 1k, 10k, 100k.
     let mut sizes: Vec<usize> = std::env::args()
@@ -26,8 +28,14 @@ fn main() {
     if sizes.is_empty() {
         sizes = vec![1_000, 10_000, 100_000];
     }
-    for n in sizes {
-        let d = synthetic::layered(n, 1_000.min(n / 4).max(10), true);
+    let diagrams = sizes.iter().flat_map(|&n| {
+        let width = 1_000.min(n / 4).max(10);
+        [
+            ("layered", synthetic::layered(n, width, true)),
+            ("regional", synthetic::regional(n, width)),
+        ]
+    });
+    for (name, d) in diagrams {
         // Best of three: the machine may be shared, the minimum is the cost.
         let mut ms = f64::MAX;
         let mut cpu = f64::MAX;
@@ -42,7 +50,8 @@ fn main() {
         let diags = spoflint::rules::check_diagram(&d, &settings);
         let rules_ms = rules.elapsed().as_secs_f64() * 1e3;
         println!(
-            "{:>9} {:>9} {:>10} {:>12.1} {:>10.0} {:>10.2}   (with rules and messages: {:.1} ms, {} diagnostics)",
+            "{:>9} {:>9} {:>9} {:>10} {:>12.1} {:>10.0} {:>10.2}   (with rules and messages: {:.1} ms, {} diagnostics)",
+            name,
             d.nodes.len(),
             d.edges.len(),
             a.spofs.len(),

@@ -208,7 +208,20 @@ pub fn apply(
     if !rule_enabled(settings, crate::rules::unused_suppression::META.name) {
         return kept;
     }
-    let known = |id: &str| diagram.node_index(id).is_some() || diagram.subgraph_index(id).is_some();
+    // Ids looked up in a set, built only when some directive names one: a
+    // scan of the nodes per name was quadratic on big diagrams.
+    let names_ids = dirs.iter().any(|d| {
+        matches!(&d.action, Ok(Action::Redundant { targets } | Action::Ignore { targets, .. }) if !targets.is_empty())
+    });
+    let ids: crate::vocab::FnvSet<&str> = if names_ids {
+        let nodes = diagram.nodes.iter().map(|n| n.id.as_str());
+        nodes
+            .chain(diagram.subgraphs.iter().map(|s| s.id.as_str()))
+            .collect()
+    } else {
+        Default::default()
+    };
+    let known = |id: &str| ids.contains(id);
     for (i, dir) in dirs.iter().enumerate() {
         let problem = match &dir.action {
             Err(e) => Some(e.clone()),

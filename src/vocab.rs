@@ -221,39 +221,45 @@ impl PhraseSet {
     pub fn find_tagged(&self, toks: &[String]) -> Vec<(Match, usize)> {
         let mut out = Vec::new();
         for start in 0..toks.len() {
-            for key in key_forms(&toks[start]).into_iter().flatten() {
-                if let Some(cands) = self.by_first.get(key) {
-                    for (c, tag) in cands {
-                        if start + c.len() <= toks.len()
-                            && c.iter()
-                                .enumerate()
-                                .all(|(i, w)| tok_eq(&toks[start + i], w, i + 1 == c.len()))
-                        {
-                            let m = Match {
-                                start,
-                                len: c.len(),
-                            };
-                            if !out.contains(&(m, *tag)) {
-                                out.push((m, *tag));
-                            }
-                        }
-                    }
+            for (len, tag) in self.phrases_at(toks, start) {
+                let m = Match { start, len };
+                if !out.contains(&(m, tag)) {
+                    out.push((m, tag));
                 }
             }
         }
         out
     }
 
-    /// Whether any phrase occurs in `toks`.
+    /// Whether any phrase occurs in `toks` (stops at the first, allocates nothing).
     pub fn matches(&self, toks: &[String]) -> bool {
-        !self.find_all(toks).is_empty()
+        (0..toks.len()).any(|start| self.phrases_at(toks, start).next().is_some())
     }
 
     /// Whether `toks` is exactly one of the phrases.
     pub fn is_exactly(&self, toks: &[String]) -> bool {
-        self.find_all(toks)
-            .iter()
-            .any(|m| m.start == 0 && m.len == toks.len())
+        !toks.is_empty() && self.phrases_at(toks, 0).any(|(len, _)| len == toks.len())
+    }
+
+    /// The phrases that occur in `toks` starting at `start`: (length, tag),
+    /// in the order `find_tagged` meets them.
+    fn phrases_at<'a>(
+        &'a self,
+        toks: &'a [String],
+        start: usize,
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
+        key_forms(&toks[start])
+            .into_iter()
+            .flatten()
+            .filter_map(|key| self.by_first.get(key))
+            .flatten()
+            .filter(move |(c, _)| {
+                start + c.len() <= toks.len()
+                    && c.iter()
+                        .enumerate()
+                        .all(|(i, w)| tok_eq(&toks[start + i], w, i + 1 == c.len()))
+            })
+            .map(|(c, tag)| (c.len(), *tag))
     }
 }
 
@@ -291,6 +297,20 @@ fn tok_eq(t: &str, w: &str, last: bool) -> bool {
 /// Split text into lowercase whole-word tokens: HTML tags and entity codes
 /// removed, anything that is not a letter or digit separates words.
 pub fn tokens(text: &str) -> Vec<String> {
+    // Plain ASCII (nearly every label) is split and lowercased in one pass;
+    // it gives what the general path gives.
+    if text.is_ascii() && !text.contains(['<', '#', '&']) {
+        return text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|s| !s.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+    }
+    tokens_unicode(text)
+}
+
+/// [`tokens`] for any text.
+fn tokens_unicode(text: &str) -> Vec<String> {
     let clean = if text.contains(['<', '#', '&']) {
         clean_text(text).to_lowercase()
     } else {
@@ -347,6 +367,34 @@ pub fn camel_humps(word: &str) -> Vec<&str> {
 
 /// Tokens of an id: camelCase and `snake_case` split (`OrderDB` → `order db`).
 pub fn id_tokens(id: &str) -> Vec<String> {
+    // Plain ASCII ids (nearly all) are split in one pass over the bytes.
+    if id.is_ascii() && !id.contains(['<', '#', '&']) {
+        let b = id.as_bytes();
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        for (i, &c) in b.iter().enumerate() {
+            let camel_break = i > 0
+                && c.is_ascii_uppercase()
+                && (b[i - 1].is_ascii_lowercase()
+                    || (b[i - 1].is_ascii_uppercase()
+                        && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+            if (!c.is_ascii_alphanumeric() || camel_break) && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            if c.is_ascii_alphanumeric() {
+                cur.push(char::from(c.to_ascii_lowercase()));
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        return out;
+    }
+    id_tokens_unicode(id)
+}
+
+/// [`id_tokens`] for any id.
+fn id_tokens_unicode(id: &str) -> Vec<String> {
     let chars: Vec<char> = id.chars().collect();
     let mut s = String::new();
     for (i, &c) in chars.iter().enumerate() {
@@ -359,13 +407,18 @@ pub fn id_tokens(id: &str) -> Vec<String> {
         }
         s.push(c);
     }
-    tokens(&s)
+    tokens_unicode(&s)
 }
 
 /// A label as a reader sees it: `<br/>` and other tags become spaces, Mermaid
 /// entity codes (`#quot;`, `#9829;`) and HTML entities are dropped or
 /// decoded, whitespace collapsed.
 pub fn clean_text(text: &str) -> String {
+    // Most labels have no tag or entity: only their whitespace to collapse,
+    // and usually none (a finding names up to 20 labels, so this is hot).
+    if !text.contains(['<', '#', '&']) {
+        return collapse_whitespace(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -424,6 +477,22 @@ pub fn clean_text(text: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` with leading and trailing whitespace removed and every inner run
+/// of whitespace made one space, copied once when there is nothing to do.
+fn collapse_whitespace(text: &str) -> String {
+    let mut previous_space = true;
+    let collapsed = text.chars().all(|c| {
+        let ok = !c.is_whitespace() || (c == ' ' && !previous_space);
+        previous_space = c.is_whitespace();
+        ok
+    }) && !previous_space;
+    if collapsed || text.is_empty() {
+        text.to_string()
+    } else {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// The compiled vocabulary.
@@ -1084,6 +1153,44 @@ mod tests {
         assert_eq!(clean_text("Redis<br/>Cache #quot;x#quot;"), "Redis Cache x");
         assert_eq!(clean_text("Proxy &#40Envoy&#41"), "Proxy (Envoy)");
         assert_eq!(clean_text("Proxy #40;Envoy#41;"), "Proxy (Envoy)");
+    }
+
+    #[test]
+    fn ascii_fast_paths_split_as_the_general_ones() {
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        let mut runner = TestRunner::new_with_rng(
+            Config {
+                cases: 3000,
+                failure_persistence: None,
+                ..Config::default()
+            },
+            TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]),
+        );
+        runner
+            .run(&"[a-zA-Z0-9 _./:()-]{0,24}", |text| {
+                assert_eq!(tokens(&text), tokens_unicode(&text), "{text:?}");
+                assert_eq!(id_tokens(&text), id_tokens_unicode(&text), "{text:?}");
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(id_tokens("OrderDB_primary"), ["order", "db", "primary"]);
+        assert_eq!(id_tokens("HTTPServer2"), ["http", "server2"]);
+    }
+
+    #[test]
+    fn plain_labels_only_have_their_whitespace_collapsed() {
+        for (label, want) in [
+            ("Orders DB", "Orders DB"),
+            ("", ""),
+            (" ", ""),
+            ("  Orders \t DB\n", "Orders DB"),
+            ("Orders\u{a0}DB", "Orders DB"),
+            ("Orders  DB", "Orders DB"),
+            ("Orders DB ", "Orders DB"),
+            ("Ünïcode Ωmega", "Ünïcode Ωmega"),
+        ] {
+            assert_eq!(clean_text(label), want, "{label:?}");
+        }
     }
 
     #[test]

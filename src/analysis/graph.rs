@@ -6,8 +6,8 @@
 use crate::config::Settings;
 use crate::model::{Diagram, Stroke};
 use crate::vocab::tokens;
+use crate::vocab::FnvMap;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// What a diagram edge means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -59,32 +59,53 @@ pub struct Structure {
 impl Structure {
     /// The subgraphs around node `n`, innermost first.
     pub fn ancestors(&self, diagram: &Diagram, n: usize) -> Vec<usize> {
-        chain(diagram, self.parent_of[n])
+        chain(diagram, self.parent_of[n]).collect()
     }
 
-    fn chain_of_end(&self, diagram: &Diagram, n: usize) -> Vec<usize> {
-        match self.cluster_of[n] {
-            // A link from a subgraph is inside the subgraphs strictly around it.
-            Some(s) => chain(diagram, diagram.subgraphs[s].parent),
-            None => self.ancestors(diagram, n),
-        }
+    /// The subgraphs around an edge end: those around a node, or strictly
+    /// around a subgraph (a link from a subgraph is inside the subgraphs
+    /// around it, not inside itself).
+    fn chain_of_end<'a>(&self, diagram: &'a Diagram, n: usize) -> impl Iterator<Item = usize> + 'a {
+        let first = match self.cluster_of[n] {
+            Some(s) => diagram.subgraphs[s].parent,
+            None => self.parent_of[n],
+        };
+        chain(diagram, first)
     }
+}
+
+/// For each subgraph: whether it or a subgraph around it is `marked`. Each
+/// subgraph is looked at once: a parent closes after its children, so it
+/// comes later in the list and is settled first when walking backwards (an
+/// odd order falls back to walking the chain).
+pub fn within(diagram: &Diagram, marked: &[bool]) -> Vec<bool> {
+    let ns = diagram.subgraphs.len();
+    let mut out = vec![false; ns];
+    for s in (0..ns).rev() {
+        out[s] = match diagram.subgraphs[s].parent {
+            _ if marked[s] => true,
+            Some(p) if p > s && p < ns => out[p],
+            first => chain(diagram, first).any(|a| marked[a]),
+        };
+    }
+    out
 }
 
 /// Subgraph `first` and its ancestors, innermost first. Linear in the depth
 /// (deeply nested diagrams stay cheap); a malformed parent chain that loops
 /// is cut after as many steps as there are subgraphs.
-fn chain(diagram: &Diagram, first: Option<usize>) -> Vec<usize> {
-    let mut out = Vec::new();
+pub fn chain(diagram: &Diagram, first: Option<usize>) -> impl Iterator<Item = usize> + '_ {
     let mut cur = first;
-    while let Some(s) = cur {
-        if out.len() >= diagram.subgraphs.len() {
-            break;
+    let mut steps = 0;
+    std::iter::from_fn(move || {
+        let s = cur?;
+        if steps >= diagram.subgraphs.len() {
+            return None;
         }
-        out.push(s);
+        steps += 1;
         cur = diagram.subgraphs[s].parent;
-    }
-    out
+        Some(s)
+    })
 }
 
 /// The meaning of one edge's stroke and label, before expansion
@@ -138,20 +159,8 @@ pub fn edge_meaning(
 pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
     let n = diagram.nodes.len();
     let ns = diagram.subgraphs.len();
-    let by_id: HashMap<&str, usize> = diagram
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, node)| (node.id.as_str(), i))
-        .rev() // first occurrence wins
-        .collect();
-    let sg_by_id: HashMap<&str, usize> = diagram
-        .subgraphs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .rev()
-        .collect();
+    let by_id = first_index(diagram.nodes.iter().map(|node| node.id.as_str()));
+    let sg_by_id = first_index(diagram.subgraphs.iter().map(|s| s.id.as_str()));
 
     // Leaves, inner subgraphs first (the model lists them in closing order).
     let mut st = Structure {
@@ -207,51 +216,55 @@ pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
     let meanings: Vec<(LinkKind, &'static str)> = (0..diagram.edges.len())
         .map(|e| edge_meaning(diagram, e, settings, &st.soft_target))
         .collect();
+    // Internal edges of each subgraph: those whose ends both sit inside it
+    // (the subgraphs around one end marked, then the other end's looked up:
+    // no set per edge, linear in the depth).
     let mut internal: Vec<Vec<usize>> = vec![Vec::new(); ns];
     // Without subgraphs there is nothing to expand (the common case, kept cheap).
     let edges_in_subgraphs = if ns == 0 { &[][..] } else { &diagram.edges[..] };
+    let mut around_from: Vec<usize> = vec![usize::MAX; ns];
     for (e, edge) in edges_in_subgraphs.iter().enumerate() {
         if !matches!(meanings[e].0, LinkKind::Hard | LinkKind::Soft) {
             continue;
         }
-        let a: HashSet<usize> = st.chain_of_end(diagram, edge.from).into_iter().collect();
+        for s in st.chain_of_end(diagram, edge.from) {
+            around_from[s] = e;
+        }
         for s in st.chain_of_end(diagram, edge.to) {
-            if a.contains(&s) {
+            if around_from[s] == e {
                 internal[s].push(e);
             }
         }
     }
+    // Which leaves some internal link reaches / leaves, marked with the
+    // subgraph's index so one array per direction serves every subgraph.
+    let mut has_in: Vec<usize> = vec![usize::MAX; n];
+    let mut has_out: Vec<usize> = vec![usize::MAX; n];
     for (s, internal_edges) in internal.iter().enumerate() {
-        let mut has_in = HashSet::new();
-        let mut has_out = HashSet::new();
         for &e in internal_edges {
             let edge = &diagram.edges[e];
-            let froms = expand(&st, edge.from, false);
-            let tos = expand(&st, edge.to, true);
+            let froms = expand(&st, &edge.from, false);
+            let tos = expand(&st, &edge.to, true);
             let both = diagram.edges[e].kind.is_double();
-            for &a in &froms {
-                for &b in &tos {
+            for &a in froms {
+                for &b in tos {
                     if a != b {
-                        has_out.insert(a);
-                        has_in.insert(b);
+                        has_out[a] = s;
+                        has_in[b] = s;
                         if both {
-                            has_out.insert(b);
-                            has_in.insert(a);
+                            has_out[b] = s;
+                            has_in[a] = s;
                         }
                     }
                 }
             }
         }
         let leaves = &st.leaves[s];
-        let mut entries: Vec<usize> = leaves
-            .iter()
-            .copied()
-            .filter(|v| !has_in.contains(v))
-            .collect();
+        let mut entries: Vec<usize> = leaves.iter().copied().filter(|&v| has_in[v] != s).collect();
         let mut exits: Vec<usize> = leaves
             .iter()
             .copied()
-            .filter(|v| !has_out.contains(v))
+            .filter(|&v| has_out[v] != s)
             .collect();
         // A subgraph drawn as a cycle has no entry: it is entered anywhere.
         if entries.is_empty() {
@@ -268,10 +281,10 @@ pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
     let mut links = Vec::with_capacity(diagram.edges.len());
     for (e, edge) in diagram.edges.iter().enumerate() {
         let (kind, why) = meanings[e];
-        let froms = expand(&st, edge.from, false);
-        let tos = expand(&st, edge.to, true);
-        for &a in &froms {
-            for &b in &tos {
+        let froms = expand(&st, &edge.from, false);
+        let tos = expand(&st, &edge.to, true);
+        for &a in froms {
+            for &b in tos {
                 if a == b && kind != LinkKind::Ignored {
                     continue;
                 }
@@ -321,11 +334,20 @@ fn collect_leaves(
     leaves[s].dedup();
 }
 
-/// The plain nodes an edge end stands for.
-fn expand(st: &Structure, n: usize, as_target: bool) -> Vec<usize> {
-    match st.cluster_of[n] {
-        Some(s) if as_target => st.entries[s].clone(),
-        Some(s) => st.exits[s].clone(),
-        None => vec![n],
+/// The plain nodes an edge end stands for (`n` itself unless it is a cluster).
+fn expand<'a>(st: &'a Structure, n: &'a usize, as_target: bool) -> &'a [usize] {
+    match st.cluster_of[*n] {
+        Some(s) if as_target => &st.entries[s],
+        Some(s) => &st.exits[s],
+        None => std::slice::from_ref(n),
     }
+}
+
+/// Index of the first occurrence of each id.
+fn first_index<'a>(ids: impl Iterator<Item = &'a str>) -> FnvMap<&'a str, usize> {
+    let mut map = FnvMap::default();
+    for (i, id) in ids.enumerate() {
+        map.entry(id).or_insert(i);
+    }
+    map
 }

@@ -6,7 +6,7 @@ use super::graph::{Link, LinkKind, Structure};
 use super::kinds::Kind;
 use crate::model::Diagram;
 use crate::vocab::{tokens, Vocab};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 /// The redundancy groups of one diagram.
 #[derive(Clone, Debug, Default)]
@@ -137,15 +137,15 @@ fn self_redundancy_of(
     if let Some(why) = count_multiplicity(&node.label, toks, vocab) {
         return Some(why);
     }
-    for words in [toks.to_vec(), crate::vocab::id_tokens(&node.id)] {
-        if let Some(m) = vocab.managed.find_all(&words).first() {
-            return Some(format!(
+    let managed = |words: &[String]| {
+        vocab.managed.find_all(words).first().map(|m| {
+            format!(
                 "managed service or cluster by design (\"{}\")",
                 words[m.start..m.start + m.len].join(" ")
-            ));
-        }
-    }
-    None
+            )
+        })
+    };
+    managed(toks).or_else(|| managed(&crate::vocab::id_tokens(&node.id)))
 }
 
 /// `x3`, `×3`, `3x`, `3 replicas`, `replicas: 3`.
@@ -179,6 +179,9 @@ pub(crate) fn count_multiplicity(label: &str, toks: &[String], vocab: &Vocab) ->
         return Some("label states multiplicity (\"× N\")".into());
     }
     // `× 3` with a space, or `×3` glued to a word.
+    if !label.contains('×') {
+        return None;
+    }
     let lower = label.to_lowercase();
     if let Some(pos) = lower.find('×') {
         let rest = lower[pos + '×'.len_utf8()..].trim_start();
@@ -230,9 +233,11 @@ pub fn compute(
     // Evidence 2b: labels that differ only by replica role words.
     // Only labels sharing a key with a label that has a role word can join,
     // so nothing is grouped (or hashed) when no label has one.
+    let may_join = |v: usize| eligible(v) && !matches!(kinds[v], Kind::Actor | Kind::External);
+    let any_role = (0..n).any(|v| may_join(v) && vocab.roles.matches(&toks[v]));
     let roles: Vec<Option<(String, bool)>> = (0..n)
         .map(|v| {
-            if !eligible(v) || matches!(kinds[v], Kind::Actor | Kind::External) {
+            if !any_role || !may_join(v) {
                 return None;
             }
             Some(strip(&toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())
@@ -365,7 +370,7 @@ pub fn compute(
         class[u] = c;
         class_members[c].push(u);
     }
-    refine(&mut class, &mut class_members, &preds, &succs);
+    super::refine::refine(&mut class, &mut class_members, &preds, &succs);
 
     // Renumber groups by first node, so output is deterministic.
     let mut group_of_class: Vec<usize> = vec![usize::MAX; class_members.len()];
@@ -399,133 +404,4 @@ pub fn compute(
         };
     }
     g
-}
-
-/// Split classes until every class's members have the same set of
-/// predecessor classes and the same set of successor classes (links inside
-/// a class ignored).
-///
-/// A worklist version of partition refinement that only looks at what
-/// changed. Once a class has been checked, its members share one signature;
-/// a member's signature can change only when a neighbour changes class, so
-/// such members are marked *dirty* and only dirty members (plus one clean
-/// representative, which stands for all clean members) are re-read when
-/// their class is checked again. When a class splits, the largest part keeps
-/// the class id and the other parts move: their members' neighbours become
-/// dirty, and so does every member of a moved part with more than one member
-/// (links to the part it left now count). A unit moves only to a part no
-/// larger than half of its class, hence O(log n) times, so the work is
-/// O(m log n) on any graph, including long chains of look-alike stacks where
-/// re-reading whole classes was quadratic.
-fn refine(
-    class: &mut [usize],
-    class_members: &mut Vec<Vec<usize>>,
-    preds: &[Vec<usize>],
-    succs: &[Vec<usize>],
-) {
-    let nu = class.len();
-    let mut queue: VecDeque<usize> = VecDeque::new();
-    let mut queued = vec![false; class_members.len()];
-    let mut dirty = vec![false; nu];
-    let mut dirty_of: Vec<Vec<usize>> = vec![Vec::new(); class_members.len()];
-    for (c, m) in class_members.iter().enumerate() {
-        if m.len() > 1 {
-            queue.push_back(c);
-            queued[c] = true;
-            for &u in m {
-                dirty[u] = true;
-            }
-            dirty_of[c] = m.clone();
-        }
-    }
-    type Sig = (Vec<usize>, Vec<usize>);
-    let sig = |class: &[usize], u: usize, c: usize| -> Sig {
-        let of = |list: &[usize]| {
-            let mut s: Vec<usize> = list.iter().map(|&w| class[w]).filter(|&k| k != c).collect();
-            s.sort_unstable();
-            s.dedup();
-            s
-        };
-        (of(&preds[u]), of(&succs[u]))
-    };
-    while let Some(c) = queue.pop_front() {
-        queued[c] = false;
-        let dirt: Vec<usize> = std::mem::take(&mut dirty_of[c])
-            .into_iter()
-            .filter(|&u| class[u] == c && dirty[u])
-            .collect();
-        if class_members[c].len() < 2 || dirt.is_empty() {
-            for &u in &dirt {
-                dirty[u] = false;
-            }
-            continue;
-        }
-        // Parts by signature: the clean members share the representative's.
-        let mut parts: Vec<Vec<usize>> = Vec::new();
-        let mut index: crate::vocab::FnvMap<Sig, usize> = Default::default();
-        let clean: Vec<usize> = if dirt.len() == class_members[c].len() {
-            Vec::new()
-        } else {
-            class_members[c]
-                .iter()
-                .copied()
-                .filter(|&u| !dirty[u])
-                .collect()
-        };
-        for &u in &dirt {
-            dirty[u] = false;
-        }
-        if let Some(&rep) = clean.first() {
-            index.insert(sig(class, rep, c), 0);
-            parts.push(clean);
-        }
-        for &u in &dirt {
-            let p = *index.entry(sig(class, u, c)).or_insert_with(|| {
-                parts.push(Vec::new());
-                parts.len() - 1
-            });
-            parts[p].push(u);
-        }
-        if parts.len() < 2 {
-            continue;
-        }
-        let largest = (0..parts.len())
-            .max_by_key(|&p| (parts[p].len(), std::cmp::Reverse(p)))
-            .unwrap_or(0);
-        let mut touched: Vec<usize> = Vec::new();
-        for (p, mut part) in parts.into_iter().enumerate() {
-            part.sort_unstable();
-            if p == largest {
-                class_members[c] = part;
-                continue;
-            }
-            class_members.push(Vec::new());
-            queued.push(false);
-            dirty_of.push(Vec::new());
-            let id = class_members.len() - 1;
-            for &u in &part {
-                class[u] = id;
-                touched.extend(preds[u].iter().copied());
-                touched.extend(succs[u].iter().copied());
-            }
-            if part.len() > 1 {
-                touched.extend(part.iter().copied());
-            }
-            class_members[id] = part;
-        }
-        for w in touched {
-            let k = class[w];
-            if class_members[k].len() < 2 {
-                continue;
-            }
-            if !dirty[w] {
-                dirty[w] = true;
-                dirty_of[k].push(w);
-            }
-            if !queued[k] {
-                queued[k] = true;
-                queue.push_back(k);
-            }
-        }
-    }
 }

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod groups;
 pub mod kinds;
 pub mod propagate;
+pub mod refine;
 pub mod regions;
 pub mod synthetic;
 #[cfg(test)]
@@ -202,13 +203,14 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         }
     }
     // Nodes only inside process subgraphs are steps, not dependencies (SPEC §3).
+    let process: Vec<bool> = diagram
+        .subgraphs
+        .iter()
+        .map(|sg| classify::is_process_subgraph(sg, vocab))
+        .collect();
+    let in_a_process = graph::within(diagram, &process);
     let in_process: Vec<bool> = (0..n)
-        .map(|v| {
-            structure
-                .ancestors(diagram, v)
-                .iter()
-                .any(|&s| classify::is_process_subgraph(&diagram.subgraphs[s], vocab))
-        })
+        .map(|v| structure.parent_of[v].is_some_and(|s| in_a_process[s]))
         .collect();
     for l in &mut links {
         if l.kind == LinkKind::Hard && (in_process[l.from] || in_process[l.to]) {
@@ -349,10 +351,23 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             a.entries.push(EntryRef::CallersOf(first));
         }
     }
-    let mut links_into: Vec<Vec<usize>> = vec![Vec::new(); n];
+    // The hard links into each node, in link order: `into[into_start[v]..
+    // into_start[v + 1]]` (one array for all nodes, counted then filled).
+    let mut into_start = vec![0usize; n + 1];
+    for l in &a.links {
+        if l.kind == LinkKind::Hard {
+            into_start[l.to + 1] += 1;
+        }
+    }
+    for v in 0..n {
+        into_start[v + 1] += into_start[v];
+    }
+    let mut into = vec![0usize; into_start[n]];
+    let mut fill = into_start.clone();
     for (i, l) in a.links.iter().enumerate() {
         if l.kind == LinkKind::Hard {
-            links_into[l.to].push(i);
+            into[fill[l.to]] = i;
+            fill[l.to] += 1;
         }
     }
     let reach = propagate::reach(&succ, &entry_classes);
@@ -390,7 +405,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             searcher.failing_with(&pred, g, BLAST_SEARCH, |x| entry_vertex[x] || x >= ng);
         let mut components: Vec<usize> = Vec::new();
         let mut total_nodes = 0usize;
-        for &c in &comps {
+        for &c in comps {
             for &m in &a.groups.members[c] {
                 if a.roles[m] == Role::Entry {
                     continue;
@@ -402,7 +417,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             }
         }
         let mut needed_by: Vec<usize> = Vec::new();
-        for &li in &links_into[v] {
+        for &li in &into[into_start[v]..into_start[v + 1]] {
             let l = &a.links[li];
             if cls[l.from] != g && !needed_by.contains(&l.edge) && needed_by.len() < BLAST_NAMES {
                 needed_by.push(l.edge);
@@ -438,6 +453,55 @@ pub fn display_name(diagram: &Diagram, v: usize) -> String {
         diagram.nodes[v].id.clone()
     } else {
         s
+    }
+}
+
+/// Display names of a diagram's nodes, each computed once when first asked:
+/// a finding names up to 20 nodes and neighbouring findings name the same
+/// ones, so building messages for many findings would clean the same labels
+/// again and again.
+#[derive(Debug)]
+pub struct Names<'a> {
+    diagram: &'a Diagram,
+    cache: Vec<Option<Box<str>>>,
+}
+
+impl<'a> Names<'a> {
+    /// An empty cache for `diagram`.
+    pub fn new(diagram: &'a Diagram) -> Self {
+        Names {
+            diagram,
+            cache: vec![None; diagram.nodes.len()],
+        }
+    }
+
+    /// [`display_name`] of node `v`.
+    pub fn get(&mut self, v: usize) -> &str {
+        let diagram = self.diagram;
+        self.cache[v].get_or_insert_with(|| display_name(diagram, v).into_boxed_str())
+    }
+
+    /// Make sure the names of `nodes` are computed, so [`Names::known`] can
+    /// lend several at once.
+    pub fn prepare(&mut self, nodes: impl IntoIterator<Item = usize>) {
+        for v in nodes {
+            self.get(v);
+        }
+    }
+
+    /// The name of a node [`Names::prepare`]d before (its id otherwise).
+    pub fn known(&self, v: usize) -> &str {
+        self.cache[v]
+            .as_deref()
+            .unwrap_or(self.diagram.nodes[v].id.as_str())
+    }
+
+    /// [`entry_name`] of entry `e`.
+    pub fn entry(&mut self, e: EntryRef) -> String {
+        match e {
+            EntryRef::Node(v) => self.get(v).to_string(),
+            EntryRef::CallersOf(v) => format!("callers of {}", self.get(v)),
+        }
     }
 }
 
@@ -480,6 +544,34 @@ mod scale_tests {
             m100k <= 400 && m10k <= 400,
             "messages stay short: {m10k} {m100k}"
         );
+    }
+
+    #[test]
+    fn regional_architecture_has_its_groups_regions_and_soft_links() {
+        // Per 10 components: a role pair and a replicated pair (two groups
+        // of two), one `ha` node; the other five are single points of
+        // failure. Many zones and regions: no single location.
+        let n = 20_000;
+        let d = synthetic::regional(n, 1_000);
+        let a = analyse(&d, &Settings::default());
+        let zones = n / synthetic::ZONE;
+        assert_eq!(d.subgraphs.len(), zones + zones / 2);
+        assert_eq!(
+            a.groups.members.len(),
+            synthetic::ENTRIES + n - 2 * (n / 10) + zones
+        );
+        assert_eq!(a.spofs.len(), n / 2);
+        assert!(a.single_region.is_none());
+        let soft = a
+            .links
+            .iter()
+            .filter(|l| l.kind == graph::LinkKind::Soft)
+            .count();
+        assert_eq!(soft, n.div_ceil(3));
+        // One zone alone is a single location.
+        let one = synthetic::regional(synthetic::ZONE, 50);
+        let a = analyse(&one, &Settings::default());
+        assert_eq!(a.single_region.map(|r| r.subgraph), Some(0));
     }
 
     #[test]

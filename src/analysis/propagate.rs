@@ -91,13 +91,16 @@ pub fn reach(succ: &[Vec<usize>], entries: &[usize]) -> Reach {
     }
 }
 
-/// Capped backward searches for blast radii, sharing one mark array so each
-/// search costs only what it visits.
+/// Capped backward searches for blast radii, sharing one mark array and
+/// one queue so each search costs only what it visits (a diagram with many
+/// findings runs one search per finding).
 #[derive(Clone, Debug)]
 pub struct Searcher {
     mark: Vec<u32>,
     stamp: u32,
-    queue: std::collections::VecDeque<usize>,
+    /// The search's queue; what it visited, in order, is `queue[1..]`.
+    queue: Vec<usize>,
+    out: Vec<usize>,
 }
 
 impl Searcher {
@@ -106,7 +109,8 @@ impl Searcher {
         Searcher {
             mark: vec![0; n],
             stamp: 0,
-            queue: std::collections::VecDeque::new(),
+            queue: Vec::new(),
+            out: Vec::new(),
         }
     }
 
@@ -119,31 +123,31 @@ impl Searcher {
         v: usize,
         budget: usize,
         skip: impl Fn(usize) -> bool,
-    ) -> (Vec<usize>, bool) {
+    ) -> (&[usize], bool) {
         self.stamp += 1;
         let stamp = self.stamp;
         self.mark[v] = stamp;
         self.queue.clear();
-        self.queue.push_back(v);
-        let mut seen = 1usize;
-        let mut out = Vec::new();
-        while let Some(x) = self.queue.pop_front() {
+        self.out.clear();
+        self.queue.push(v);
+        let mut head = 0;
+        while let Some(&x) = self.queue.get(head) {
+            head += 1;
             for &p in &pred[x] {
                 if self.mark[p] != stamp {
                     self.mark[p] = stamp;
-                    seen += 1;
                     // The budget bounds the work, not only the output.
-                    if seen > budget {
-                        return (out, true);
+                    if self.queue.len() >= budget {
+                        return (&self.out, true);
                     }
                     if !skip(p) {
-                        out.push(p);
+                        self.out.push(p);
                     }
-                    self.queue.push_back(p);
+                    self.queue.push(p);
                 }
             }
         }
-        (out, false)
+        (&self.out, false)
     }
 }
 

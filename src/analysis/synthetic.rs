@@ -3,7 +3,7 @@
 //! three links per node. Owns nothing the linter decides; only used to
 //! measure it.
 
-use crate::model::{Diagram, Edge, EdgeType, Node, Stroke};
+use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
 
 /// Number of user groups (entries) in a generated architecture.
@@ -83,6 +83,112 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
                 edge(&mut d, ENTRIES + c, ENTRIES + t);
             }
         }
+    }
+    d
+}
+
+/// Components per availability-zone subgraph in [`regional`]; two zones
+/// make a region.
+pub const ZONE: usize = 250;
+
+/// The wiring of [`layered`] (three hard links per component, unique
+/// labels) with the rest of what real architectures draw, for timing the
+/// whole analysis: every two zones of [`ZONE`] components make a region
+/// (`us-east-N`, so there are locations but no single one), with a
+/// Prometheus in each zone that every third component sends metrics to
+/// (soft links); and redundancy groups of each explicit kind: a `primary`
+/// / `standby` pair every 10 components (replica roles in labels), a pair
+/// joined by a `replication` link every 10, a class `ha` node every 10.
+/// About 3.5 links per node.
+pub fn regional(components: usize, width: usize) -> Diagram {
+    let mut d = layered(components, width, true);
+    let zones = components.div_ceil(ZONE);
+    // Replica roles: the component after a `primary` is its `standby`.
+    for c in 0..components {
+        if c % 10 == 3 && c + 1 < components {
+            let stem = d.nodes[ENTRIES + c].label.clone();
+            d.nodes[ENTRIES + c].label = format!("{stem} primary");
+            d.nodes[ENTRIES + c + 1].label = format!("{stem} standby");
+            d.nodes[ENTRIES + c + 1].shape = d.nodes[ENTRIES + c].shape.clone();
+        }
+        if c % 10 == 8 {
+            d.nodes[ENTRIES + c].classes.push("ha".into());
+        }
+    }
+    let edge = |d: &mut Diagram, from: usize, to: usize, stroke: Stroke, label: &str| {
+        let n = d.edges.len();
+        d.edges.push(Edge {
+            from,
+            to,
+            kind: EdgeType::ArrowPoint,
+            stroke,
+            length: Some(1),
+            label: label.into(),
+            id: format!("L_{n}"),
+            user_id: false,
+            span: Span::new(from, to.max(from) + 1),
+        });
+    };
+    let monitors = d.nodes.len();
+    for z in 0..zones {
+        let at = monitors + z;
+        d.nodes.push(Node {
+            id: format!("M{z}"),
+            label: format!("Prometheus {z}"),
+            label_type: "text".into(),
+            defined_at: Span::new(at, at + 1),
+            occurrences: vec![Span::new(at, at + 1)],
+            ..Node::default()
+        });
+    }
+    for c in 0..components {
+        if c % 10 == 6 && c + 1 < components {
+            edge(
+                &mut d,
+                ENTRIES + c,
+                ENTRIES + c + 1,
+                Stroke::Normal,
+                "replication",
+            );
+        }
+        if c % 3 == 0 {
+            edge(
+                &mut d,
+                ENTRIES + c,
+                monitors + c / ZONE,
+                Stroke::Dotted,
+                "metrics",
+            );
+        }
+    }
+    // Zones close before their region, as Mermaid lists subgraphs.
+    let header = |id: String, title: String, members: Vec<String>, at: usize| Subgraph {
+        id,
+        title,
+        members,
+        span: Span::new(at, at + 1),
+        ..Subgraph::default()
+    };
+    for r in 0..zones.div_ceil(2) {
+        let region = d.subgraphs.len() + (zones - 2 * r).min(2);
+        let mut zone_ids = Vec::new();
+        for z in (2 * r..zones).take(2) {
+            let mut members: Vec<String> = (z * ZONE..((z + 1) * ZONE).min(components))
+                .map(|c| format!("N{c}"))
+                .collect();
+            members.push(format!("M{z}"));
+            let id = format!("zone{z}");
+            zone_ids.push(id.clone());
+            let mut sg = header(id, format!("AZ {}", ["a", "b"][z % 2]), members, z);
+            sg.parent = Some(region);
+            d.subgraphs.push(sg);
+        }
+        d.subgraphs.push(header(
+            format!("region{r}"),
+            format!("us-east-{r}"),
+            zone_ids,
+            r,
+        ));
     }
     d
 }

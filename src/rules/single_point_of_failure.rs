@@ -1,7 +1,7 @@
 //! The `single-point-of-failure` rule: a component that is alone in its
 //! redundancy group and takes entries down with it.
 
-use crate::analysis::{display_name, entry_name, Analysis, EntryRef, Kind, Spof, BLAST_NAMES};
+use crate::analysis::{Analysis, EntryRef, Kind, Names, Spof, BLAST_NAMES};
 use crate::diagnostic::{BlastRadius, Diagnostic, Label, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
@@ -37,27 +37,31 @@ pub fn help(kind: Kind, id: &str) -> String {
 
 /// One finding per single point of failure.
 pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
-    a.spofs.iter().map(|s| diagnostic(diagram, s)).collect()
+    let mut names = Names::new(diagram);
+    a.spofs
+        .iter()
+        .map(|s| diagnostic(diagram, s, &mut names))
+        .collect()
 }
 
-fn diagnostic(diagram: &Diagram, s: &Spof) -> Diagnostic {
+fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic {
     let node = &diagram.nodes[s.node];
-    let entries: Vec<String> = s.entries.iter().map(|&e| entry_name(diagram, e)).collect();
+    let entries: Vec<String> = s.entries.iter().map(|&e| names.entry(e)).collect();
     let components: Vec<String> = s
         .components
         .iter()
-        .map(|&v| display_name(diagram, v))
+        .map(|&v| names.get(v).to_string())
         .collect();
+    let who = who_fails(s, names);
     let message = format!(
-        "\"{}\" ({}) is a single point of failure{}; what fails with it: {}",
-        display_name(diagram, s.node),
+        "\"{}\" ({}) is a single point of failure{}; what fails with it: {who}",
+        names.get(s.node),
         s.kind.as_str(),
         if s.every_entry {
             ""
         } else {
             " for some entries"
         },
-        who_fails(diagram, s),
     );
     let severity = if s.every_entry {
         Severity::Error
@@ -74,7 +78,7 @@ fn diagnostic(diagram: &Diagram, s: &Spof) -> Diagnostic {
             let from = diagram.edges[e].from;
             Label {
                 span: diagram.edges[e].span,
-                message: format!("{} needs it here", display_name(diagram, from)),
+                message: format!("{} needs it here", names.get(from)),
             }
         })
         .collect();
@@ -90,25 +94,35 @@ fn diagnostic(diagram: &Diagram, s: &Spof) -> Diagnostic {
 /// [`BLAST_NAMES`] names and "and N more". Callers outside the diagram are
 /// named through the node they call: "its callers outside the diagram" for
 /// the finding's own node, "App (and its callers)" for another.
-fn who_fails(diagram: &Diagram, s: &Spof) -> String {
-    let mut names: Vec<String> = Vec::new();
+fn who_fails(s: &Spof, names: &mut Names<'_>) -> String {
+    let node_of = |e: &EntryRef| match *e {
+        EntryRef::CallersOf(v) | EntryRef::Node(v) => v,
+    };
+    names.prepare(
+        s.entries
+            .iter()
+            .map(node_of)
+            .chain(s.components.iter().copied()),
+    );
+    let names = &*names;
+    let mut listed_names: Vec<std::borrow::Cow<'_, str>> = Vec::new();
     let mut named_nodes: Vec<usize> = Vec::new();
     let mut listed = 0usize;
     for &e in &s.entries {
         listed += 1;
         let name = match e {
-            EntryRef::CallersOf(v) if v == s.node => "its callers outside the diagram".to_string(),
+            EntryRef::CallersOf(v) if v == s.node => "its callers outside the diagram".into(),
             EntryRef::CallersOf(v) => {
                 named_nodes.push(v);
-                format!("{} (and its callers)", display_name(diagram, v))
+                format!("{} (and its callers)", names.known(v)).into()
             }
             EntryRef::Node(v) => {
                 named_nodes.push(v);
-                display_name(diagram, v)
+                names.known(v).into()
             }
         };
-        if !names.contains(&name) {
-            names.push(name);
+        if !listed_names.contains(&name) {
+            listed_names.push(name);
         }
     }
     for &v in &s.components {
@@ -116,20 +130,20 @@ fn who_fails(diagram: &Diagram, s: &Spof) -> String {
         if named_nodes.contains(&v) {
             continue;
         }
-        let name = display_name(diagram, v);
-        if !names.contains(&name) {
-            names.push(name);
+        let name = names.known(v);
+        if !listed_names.iter().any(|n| n == name) {
+            listed_names.push(name.into());
         }
     }
+    let names = listed_names;
     let shown = names.len().min(BLAST_NAMES);
     let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
     // Names merged above are not "more": count only what was never listed.
     let rest = known_total.saturating_sub(listed) + (names.len() - shown);
-    names.truncate(shown);
     let mut who = if names.is_empty() {
         format!("{} entries", s.entries_failing)
     } else {
-        names.join(", ")
+        names[..shown].join(", ")
     };
     if s.components_more.is_none() {
         who.push_str(" and many more");
