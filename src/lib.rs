@@ -259,14 +259,25 @@ fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
     }
 }
 
-/// What became of one input of a check.
-enum Checked {
-    /// Left out by the configuration's `exclude`.
-    Excluded,
-    /// Could not be read.
-    Unreadable(Error),
-    /// Read and checked.
-    Report(FileReport),
+/// What the main thread needs of one checked input: the file's text has
+/// been dropped on the worker that checked it.
+struct Done {
+    /// The input's index (its messages go out in input order).
+    input: usize,
+    /// Errors and notes for standard error, in the order they are said.
+    messages: Vec<Message>,
+    /// The file's counts; `None` when it was excluded or not read.
+    summary: Option<report::Summary>,
+    /// The file's share of the output.
+    piece: Option<report::Piece>,
+}
+
+/// A line for standard error about one input.
+enum Message {
+    /// An error: the run ends in trouble.
+    Error(Error),
+    /// A note (binary file skipped, invalid UTF-8) about the file at `.0`.
+    Note(String, String),
 }
 
 fn io_error(input: &Input, e: &io::Error) -> Error {
@@ -276,60 +287,106 @@ fn io_error(input: &Input, e: &io::Error) -> Error {
     }
 }
 
-/// Run `work` on `0..n` on all cores and return the results in index order,
-/// telling `progress` how many are done (from this thread: progress bars are
-/// not shared). The workers only bump a counter; this thread looks at it a
-/// few times a second, so no file costs a wake-up. A single input is
+/// Counts a worker of [`check_in_order`] out when dropped, and wakes the
+/// waiting thread when it is the last.
+struct Finished<'a>(
+    &'a std::sync::atomic::AtomicUsize,
+    usize,
+    &'a std::thread::Thread,
+);
+
+impl Drop for Finished<'_> {
+    fn drop(&mut self) {
+        let Finished(count, threads, waiting) = self;
+        if count.fetch_add(1, std::sync::atomic::Ordering::AcqRel) + 1 == *threads {
+            waiting.unpark();
+        }
+    }
+}
+
+/// A slot of [`check_in_order`]: empty until the item is done.
+type Slot<T> = std::sync::Mutex<Option<Box<T>>>;
+
+/// Run `work` on `0..n` on all cores, taking items in index order, and hand
+/// each result to `each` on this thread in index order as soon as it and all
+/// before it are done; `progress` is told here too (progress bars are not
+/// shared). The results wait in one slot each, so what is held at any time
+/// is the results done ahead of the slowest item in flight, not the run.
+///
+/// The workers take the next index from a counter (so the front of the
+/// order is done first, which a divide-and-conquer pool would not do) and
+/// wake this thread only when they are all done: it looks at the slots a
+/// few times a second, so no item costs a wake-up. A single input is
 /// checked here, with no thread started, so a one-file run (an editor, a
-/// pre-commit hook on one file) pays nothing for the pool.
-fn check_all<T: Send>(
+/// pre-commit hook on one file) pays nothing for threads. If `each` fails
+/// the workers stop taking items and the error is returned.
+fn check_in_order<T: Send>(
     n: usize,
     work: &(dyn Fn(usize) -> T + Sync),
+    each: &mut dyn FnMut(usize, T) -> io::Result<()>,
     progress: &mut dyn Progress,
-) -> Vec<T> {
-    use rayon::prelude::*;
+) -> io::Result<()> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     if n <= 1 {
-        return (0..n)
-            .map(|i| {
-                let t = work(i);
-                progress.inc();
-                t
-            })
-            .collect();
+        for k in 0..n {
+            let t = work(k);
+            progress.inc();
+            each(k, t)?;
+        }
+        return Ok(());
     }
-    let done = AtomicUsize::new(0);
-    let over = AtomicBool::new(false);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(n);
+    let slots: Vec<Slot<T>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     let me = std::thread::current();
-    let mut out = Vec::with_capacity(n);
+    let take = |k: usize| match slots[k].lock() {
+        Ok(mut g) => g.take(),
+        Err(p) => p.into_inner().take(),
+    };
+    let mut outcome = Ok(());
     std::thread::scope(|s| {
-        s.spawn(|| {
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    let t = work(i);
-                    done.fetch_add(1, Ordering::Relaxed);
-                    t
-                })
-                .collect_into_vec(&mut out);
-            over.store(true, Ordering::Release);
-            me.unpark();
-        });
-        let mut shown = 0;
-        loop {
-            let finished = over.load(Ordering::Acquire);
-            let now = done.load(Ordering::Relaxed);
-            for _ in shown..now {
+        for _ in 0..threads {
+            s.spawn(|| {
+                // Counted even if `work` panics, so this thread stops
+                // waiting and the scope passes the panic on.
+                let _finished = Finished(&finished, threads, &me);
+                while !stop.load(Ordering::Relaxed) {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= n {
+                        break;
+                    }
+                    let t = Box::new(work(k));
+                    match slots[k].lock() {
+                        Ok(mut g) => *g = Some(t),
+                        Err(p) => *p.into_inner() = Some(t),
+                    }
+                }
+            });
+        }
+        let mut cursor = 0;
+        while cursor < n {
+            let all_done = finished.load(Ordering::Acquire) == threads;
+            while cursor < n {
+                let Some(t) = take(cursor) else { break };
                 progress.inc();
+                if let Err(e) = each(cursor, *t) {
+                    stop.store(true, Ordering::Relaxed);
+                    outcome = Err(e);
+                    return;
+                }
+                cursor += 1;
             }
-            shown = now;
-            if finished {
+            if all_done || cursor == n {
                 break;
             }
-            std::thread::park_timeout(std::time::Duration::from_millis(50));
+            std::thread::park_timeout(std::time::Duration::from_millis(20));
         }
     });
-    out
+    outcome
 }
 
 /// The format and colour a check writes with: `--format`, else `full` on a
@@ -411,14 +468,41 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
     } else {
         None
     };
+    let (format, color) = output_choice(args, env);
+    let style = report::Style {
+        color,
+        width: env.width,
+        docs_url: report::DOCS_URL,
+    };
+    // Files are checked in the order the report shows them (by path as
+    // shown; a path named twice keeps input order), so each file's part is
+    // written as soon as it and those before it are done.
+    let names: Vec<String> = inputs.iter().map(|i| shown(&i.name)).collect();
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+    let mut dest = if config_error.is_some() {
+        // A broken configuration: the files before it are checked (their
+        // notes and errors are said) but no report is written.
+        Dest::Discard
+    } else {
+        Dest::open(args.output_file.as_deref(), env, inputs)
+    };
+
     let resolver = &resolver;
-    let work = |i: usize| -> Checked {
+    let work = |k: usize| -> Done {
+        let i = order[k];
         let input = &inputs[i];
+        let mut done = Done {
+            input: i,
+            messages: Vec::new(),
+            summary: None,
+            piece: None,
+        };
         let config = configs[i].as_deref();
         if !input.explicit {
             let abs = config::normalize(&env.cwd, &input.name);
             if config.is_some_and(|c| c.excludes(&abs)) {
-                return Checked::Excluded;
+                return done;
             }
         }
         let read;
@@ -428,90 +512,103 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
                     read = b;
                     &read
                 }
-                Err(e) => return Checked::Unreadable(io_error(input, &e)),
+                Err(e) => {
+                    done.messages.push(Message::Error(io_error(input, &e)));
+                    return done;
+                }
             },
             (None, Some(Ok(b))) => b,
-            (None, Some(Err(e))) => return Checked::Unreadable(io_error(input, e)),
+            (None, Some(Err(e))) => {
+                done.messages.push(Message::Error(io_error(input, e)));
+                return done;
+            }
             (None, None) => &[],
         };
         let settings = resolver.settings(config, &input.name);
         let mut report = check::check_bytes(
-            &shown(&input.name),
+            &names[i],
             bytes,
             markdown::is_mermaid_file(&input.name),
             &settings,
         );
         apply_levels(&mut report, &settings);
-        if report.diagnostics.is_empty() {
-            // Nothing to show: the text is not kept (memory stays bounded
-            // by the files in flight, not by the tree).
-            report.source = std::sync::Arc::from("");
+        report::sort_diagnostics(&mut report);
+        if let Some(msg) = report.read_error.take() {
+            done.messages.push(Message::Error(Error::Io {
+                path: report.path.clone(),
+                message: msg,
+            }));
         }
-        Checked::Report(report)
+        if let Some(note) = report.note.take() {
+            done.messages.push(Message::Note(report.path.clone(), note));
+        }
+        let mut summary = report::Summary::default();
+        summary.add(&report);
+        done.summary = Some(summary);
+        // Rendered here, so the text is dropped with the report now: memory
+        // stays bounded by the files in flight, not by the tree.
+        done.piece = Some(match report::piece(format, &style, &report) {
+            Ok(p) => p,
+            // Only `full` can fail (miette); say it where the report goes.
+            Err(e) => report::Piece::Bytes(format!("{e}\n").into_bytes()),
+        });
+        done
     };
-    let done = check_all(inputs.len(), &work, io.progress);
-    io.progress.finish();
 
-    let mut reports = Vec::with_capacity(done.len());
-    for checked in done {
-        let report = match checked {
-            Checked::Excluded => continue,
-            Checked::Unreadable(e) => {
-                trouble = true;
-                report_error(io.err, &e)?;
-                continue;
+    let mut sink = report::Sink::new(format, style);
+    let mut summary = report::Summary::default();
+    // Messages go out in input order, pieces in output order.
+    let mut said = vec![false; inputs.len()];
+    let mut waiting: std::collections::BTreeMap<usize, Vec<Message>> = Default::default();
+    let mut next_to_say = 0;
+    let mut chunk = Vec::new();
+    let mut each = |_: usize, done: Done| -> io::Result<()> {
+        if let Some(s) = done.summary {
+            summary.absorb(s);
+        }
+        if let Some(p) = done.piece {
+            sink.push(p, &mut chunk)?;
+            dest.write(&chunk, io.out)?;
+            chunk.clear();
+        }
+        said[done.input] = true;
+        if !done.messages.is_empty() {
+            waiting.insert(done.input, done.messages);
+        }
+        while next_to_say < said.len() && said[next_to_say] {
+            for m in waiting.remove(&next_to_say).unwrap_or_default() {
+                match m {
+                    Message::Error(e) => {
+                        trouble = true;
+                        report_error(io.err, &e)?;
+                    }
+                    Message::Note(path, note) => writeln!(io.err, "spoflint: {path}: {note}")?,
+                }
             }
-            Checked::Report(r) => r,
-        };
-        if let Some(msg) = &report.read_error {
-            trouble = true;
-            report_error(
-                io.err,
-                &Error::Io {
-                    path: report.path.clone(),
-                    message: msg.clone(),
-                },
-            )?;
+            next_to_say += 1;
         }
-        if let Some(note) = &report.note {
-            writeln!(io.err, "spoflint: {}: {note}", report.path)?;
-        }
-        reports.push(report);
-    }
+        Ok(())
+    };
+    check_in_order(inputs.len(), &work, &mut each, io.progress)?;
+    io.progress.finish();
     if let Some(e) = config_error {
         report_error(io.err, &e)?;
         return Ok(Outcome::Trouble);
     }
-
-    report::sort(&mut reports);
-    let (format, color) = output_choice(args, env);
-    let style = report::Style {
-        color,
-        width: env.width,
-        docs_url: report::DOCS_URL,
-    };
-    match &args.output_file {
-        Some(path) => {
-            let written = std::fs::File::create(path).and_then(|f| {
-                let mut w = io::BufWriter::new(f);
-                report::write(format, &reports, &style, &mut w)?;
-                w.flush()
-            });
-            if let Err(e) = written {
-                report_error(
-                    io.err,
-                    &Error::Io {
-                        path: shown(path),
-                        message: io_message(&e),
-                    },
-                )?;
-                return Ok(Outcome::Trouble);
-            }
-        }
-        None => report::write(format, &reports, &style, io.out)?,
+    let mut end = Vec::new();
+    sink.finish(summary, &mut end)?;
+    dest.write(&end, io.out)?;
+    if let Err((path, e)) = dest.close() {
+        report_error(
+            io.err,
+            &Error::Io {
+                path: shown(&path),
+                message: io_message(&e),
+            },
+        )?;
+        return Ok(Outcome::Trouble);
     }
 
-    let summary = report::Summary::of(&reports);
     if !args.quiet {
         writeln!(io.err, "{summary}")?;
     }
@@ -529,6 +626,76 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
     } else {
         Outcome::Clean
     })
+}
+
+/// Where a check's report goes.
+enum Dest {
+    /// Standard output.
+    Out,
+    /// `--output-file`, opened before the checks.
+    File(PathBuf, io::BufWriter<std::fs::File>),
+    /// `--output-file` naming one of the files being checked: written at
+    /// the end, so the file is checked as it was before the run (as when
+    /// the whole report was written at the end).
+    Later(PathBuf, Vec<u8>),
+    /// `--output-file` that could not be opened or written: the error is
+    /// said at the end, after the files' notes.
+    Failed(PathBuf, io::Error),
+    /// No report (the run stopped on a broken configuration).
+    Discard,
+}
+
+impl Dest {
+    fn open(output_file: Option<&Path>, env: &Environment, inputs: &[Input]) -> Dest {
+        let Some(path) = output_file else {
+            return Dest::Out;
+        };
+        let abs = config::normalize(&env.cwd, path);
+        let checked = inputs
+            .iter()
+            .any(|i| i.read.is_some() && config::normalize(&env.cwd, &i.name) == abs);
+        if checked {
+            return Dest::Later(path.to_path_buf(), Vec::new());
+        }
+        match std::fs::File::create(path) {
+            Ok(f) => Dest::File(path.to_path_buf(), io::BufWriter::new(f)),
+            Err(e) => Dest::Failed(path.to_path_buf(), e),
+        }
+    }
+
+    /// Write `bytes`; an error on standard output ends the run, one on the
+    /// output file is said at the end.
+    fn write(&mut self, bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Dest::Out => out.write_all(bytes),
+            Dest::File(path, w) => {
+                if let Err(e) = w.write_all(bytes) {
+                    *self = Dest::Failed(std::mem::take(path), e);
+                }
+                Ok(())
+            }
+            Dest::Later(_, buf) => {
+                buf.extend_from_slice(bytes);
+                Ok(())
+            }
+            Dest::Failed(..) | Dest::Discard => Ok(()),
+        }
+    }
+
+    /// Finish the output file, if any.
+    fn close(self) -> Result<(), (PathBuf, io::Error)> {
+        match self {
+            Dest::Out | Dest::Discard => Ok(()),
+            Dest::File(path, mut w) => w.flush().map_err(|e| (path, e)),
+            Dest::Later(path, buf) => std::fs::File::create(&path)
+                .and_then(|mut f| f.write_all(&buf))
+                .map_err(|e| (path, e)),
+            Dest::Failed(path, e) => Err((path, e)),
+        }
+    }
 }
 
 fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<Outcome> {
@@ -615,9 +782,29 @@ mod tests {
                 }
                 i * 2
             };
-            let out = check_all(n, &work, &mut count);
+            let mut out = Vec::new();
+            let mut each = |k: usize, t: usize| {
+                assert_eq!(k, out.len());
+                out.push(t);
+                Ok(())
+            };
+            check_in_order(n, &work, &mut each, &mut count).unwrap();
             assert_eq!(out, (0..n).map(|i| i * 2).collect::<Vec<_>>());
             assert_eq!(count.0, n);
         }
+    }
+
+    #[test]
+    fn a_failing_writer_stops_the_workers() {
+        let work = |i: usize| i;
+        let mut each = |k: usize, _: usize| {
+            if k == 3 {
+                Err(io::Error::other("full"))
+            } else {
+                Ok(())
+            }
+        };
+        let e = check_in_order(100_000, &work, &mut each, &mut Count::default());
+        assert!(e.is_err());
     }
 }
