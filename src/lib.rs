@@ -244,6 +244,31 @@ fn read_input(
     }
 }
 
+thread_local! {
+    /// The buffer files are read into on this thread, kept from file to
+    /// file: no allocation (and no page faults on fresh memory) per file.
+    static READ_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Read the file at `path` into `buf` (grown as needed, never shrunk) and
+/// return its length. Reads until end of file without asking the file's
+/// size first (one `statx` less per file than `std::fs::read`).
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let mut f = std::fs::File::open(path)?;
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            buf.resize((buf.len() * 2).max(64 * 1024), 0);
+        }
+        match f.read(&mut buf[len..]) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Drop diagnostics of rules that are off and set the configured severity.
 fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
     report
@@ -505,20 +530,19 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
                 return done;
             }
         }
-        let read;
+        let mut buf = READ_BUF.take();
         let bytes: &[u8] = match (&input.read, &stdin_bytes) {
-            (Some(p), _) => match std::fs::read(p) {
-                Ok(b) => {
-                    read = b;
-                    &read
-                }
+            (Some(p), _) => match read_into(p, &mut buf) {
+                Ok(len) => &buf[..len],
                 Err(e) => {
+                    READ_BUF.set(buf);
                     done.messages.push(Message::Error(io_error(input, &e)));
                     return done;
                 }
             },
             (None, Some(Ok(b))) => b,
             (None, Some(Err(e))) => {
+                READ_BUF.set(buf);
                 done.messages.push(Message::Error(io_error(input, e)));
                 return done;
             }
@@ -531,6 +555,7 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
             markdown::is_mermaid_file(&input.name),
             &settings,
         );
+        READ_BUF.set(buf);
         apply_levels(&mut report, &settings);
         report::sort_diagnostics(&mut report);
         if let Some(msg) = report.read_error.take() {
