@@ -203,9 +203,12 @@ fn inputs(
         // A set, not a scan of the list: pre-commit names thousands of files.
         let named: std::collections::HashSet<&Path> =
             on_disk.iter().map(PathBuf::as_path).collect();
+        // One path walked gives each file once already (the walker drops
+        // repeats); this check costs a path normalisation per file.
+        let overlap_possible = on_disk.len() > 1;
         for t in targets {
             // `spoflint docs docs/a.md` checks docs/a.md once.
-            if !seen.insert(config::normalize(Path::new(""), &t.path)) {
+            if overlap_possible && !seen.insert(config::normalize(Path::new(""), &t.path)) {
                 continue;
             }
             let explicit = named.contains(t.path.as_path());
