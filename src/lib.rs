@@ -137,8 +137,8 @@ fn explain(name: &str, io: &mut Streams<'_>) -> io::Result<Outcome> {
 
 /// A file to check: where to read it, and how to show it.
 struct Input {
-    /// `None` for standard input.
-    read: Option<PathBuf>,
+    /// Read from standard input; otherwise from the file at `name`.
+    stdin: bool,
     /// The name shown and used for configuration and file-type detection.
     name: PathBuf,
     /// Named on the command line (config `exclude` does not apply).
@@ -173,7 +173,7 @@ fn inputs(
     for p in paths {
         if p.as_os_str() == "-" {
             out.push(Input {
-                read: None,
+                stdin: true,
                 name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
                 explicit: true,
             });
@@ -213,7 +213,7 @@ fn inputs(
             }
             let explicit = named.contains(t.path.as_path());
             out.push(Input {
-                read: Some(t.path.clone()),
+                stdin: false,
                 name: t.path,
                 explicit,
             });
@@ -228,7 +228,7 @@ fn read_input(
     stdin: &mut dyn Read,
     stdin_cache: &mut Option<Vec<u8>>,
 ) -> Result<Vec<u8>, Error> {
-    match &input.read {
+    match (!input.stdin).then_some(&input.name) {
         Some(p) => std::fs::read(p).map_err(|e| Error::Io {
             path: shown(&input.name),
             message: io_message(&e),
@@ -253,15 +253,34 @@ thread_local! {
     static READ_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-/// Read the file at `path` into `buf` (grown as needed, never shrunk) and
-/// return its length. Reads until end of file without asking the file's
-/// size first (one `statx` less per file than `std::fs::read`).
+/// What [`READ_BUF`] starts at: most docs are smaller, so most files are
+/// read with one `read` (and one more to see the end).
+const READ_CHUNK: usize = 64 * 1024;
+
+/// A buffer grown past this for a big file is dropped after it, so the
+/// threads do not each keep the biggest file's size for the rest of the run.
+const READ_KEEP: usize = 1024 * 1024;
+
+/// Read the file at `path` into `buf` (grown as needed) and return its
+/// length. Small files are read until end of file without asking their
+/// size (one `statx` less per file than `std::fs::read`); a file that
+/// outgrows the buffer is asked once, so the buffer grows to its size in
+/// one step rather than by doubling.
 fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
     let mut f = std::fs::File::open(path)?;
     let mut len = 0;
+    let mut asked = false;
     loop {
         if len == buf.len() {
-            buf.resize((buf.len() * 2).max(64 * 1024), 0);
+            let mut want = (len * 2).max(READ_CHUNK);
+            if len > 0 && !asked {
+                asked = true;
+                // One byte more than the size, so the end is seen without
+                // growing again.
+                let size = f.metadata().map_or(0, |m| m.len()) as usize;
+                want = want.max(size.saturating_add(1));
+            }
+            buf.resize(want, 0);
         }
         match f.read(&mut buf[len..]) {
             Ok(0) => return Ok(len),
@@ -269,6 +288,14 @@ fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
+    }
+}
+
+/// Give `buf` back to this thread for the next file, unless a big file
+/// grew it.
+fn keep_read_buf(buf: Vec<u8>) {
+    if buf.len() <= READ_KEEP {
+        READ_BUF.set(buf);
     }
 }
 
@@ -490,7 +517,7 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
     }
     let inputs = &inputs[..configs.len()];
     // Standard input is read once, here: it is not shared between threads.
-    let stdin_bytes = if inputs.iter().any(|i| i.read.is_none()) {
+    let stdin_bytes = if inputs.iter().any(|i| i.stdin) {
         let mut buf = Vec::new();
         Some(io.stdin.read_to_end(&mut buf).map(|_| buf))
     } else {
@@ -534,18 +561,18 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
             }
         }
         let mut buf = READ_BUF.take();
-        let bytes: &[u8] = match (&input.read, &stdin_bytes) {
+        let bytes: &[u8] = match ((!input.stdin).then_some(&input.name), &stdin_bytes) {
             (Some(p), _) => match read_into(p, &mut buf) {
                 Ok(len) => &buf[..len],
                 Err(e) => {
-                    READ_BUF.set(buf);
+                    keep_read_buf(buf);
                     done.messages.push(Message::Error(io_error(input, &e)));
                     return done;
                 }
             },
             (None, Some(Ok(b))) => b,
             (None, Some(Err(e))) => {
-                READ_BUF.set(buf);
+                keep_read_buf(buf);
                 done.messages.push(Message::Error(io_error(input, e)));
                 return done;
             }
@@ -558,7 +585,7 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
             markdown::is_mermaid_file(&input.name),
             &settings,
         );
-        READ_BUF.set(buf);
+        keep_read_buf(buf);
         apply_levels(&mut report, &settings);
         report::sort_diagnostics(&mut report);
         if let Some(msg) = report.read_error.take() {
@@ -681,7 +708,7 @@ impl Dest {
         let abs = config::normalize(&env.cwd, path);
         let checked = inputs
             .iter()
-            .any(|i| i.read.is_some() && config::normalize(&env.cwd, &i.name) == abs);
+            .any(|i| !i.stdin && config::normalize(&env.cwd, &i.name) == abs);
         if checked {
             return Dest::Later(path.to_path_buf(), Vec::new());
         }
