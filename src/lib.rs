@@ -13,6 +13,7 @@ pub mod error;
 pub mod flowchart;
 pub mod markdown;
 pub mod model;
+mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod rules;
@@ -135,6 +136,14 @@ fn explain(name: &str, io: &mut Streams<'_>) -> io::Result<Outcome> {
     }
 }
 
+/// A file queued for a worker: the input, its place in input order, and
+/// its configuration (resolved on the walking thread).
+struct Job {
+    index: usize,
+    input: Input,
+    config: Option<std::sync::Arc<config::Config>>,
+}
+
 /// A file to check: where to read it, and how to show it.
 struct Input {
     /// Read from standard input; otherwise from the file at `name`.
@@ -162,17 +171,34 @@ fn inputs(
     err: &mut dyn Write,
     trouble: &mut bool,
 ) -> io::Result<Vec<Input>> {
+    let mut out = Vec::new();
+    expand(paths, stdin_filename, walk_opts, err, trouble, &mut |i| {
+        out.push(i)
+    })?;
+    Ok(out)
+}
+
+/// [`inputs`], handing each input to `found` as soon as it is known, so
+/// files can be checked while the walk goes on. Paths that do not exist are
+/// said first, then (after the walk) the walk's errors.
+fn expand(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    walk_opts: &walk::WalkOptions,
+    err: &mut dyn Write,
+    trouble: &mut bool,
+    found: &mut dyn FnMut(Input),
+) -> io::Result<()> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
     } else {
         paths
     };
-    let mut out = Vec::new();
     let mut on_disk = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Input {
+            found(Input {
                 stdin: true,
                 name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
                 explicit: true,
@@ -189,37 +215,36 @@ fn inputs(
             on_disk.push(p.clone());
         }
     }
-    if !on_disk.is_empty() {
-        let (targets, walk_errors) = walk::collect(&on_disk, walk_opts);
-        for e in &walk_errors {
-            *trouble = true;
-            let e = Error::Io {
-                path: shown(&e.path),
-                message: e.message.clone(),
-            };
-            report_error(err, &e)?;
-        }
-        let mut seen = std::collections::HashSet::new();
-        // A set, not a scan of the list: pre-commit names thousands of files.
-        let named: std::collections::HashSet<&Path> =
-            on_disk.iter().map(PathBuf::as_path).collect();
-        // One path walked gives each file once already (the walker drops
-        // repeats); this check costs a path normalisation per file.
-        let overlap_possible = on_disk.len() > 1;
-        for t in targets {
-            // `spoflint docs docs/a.md` checks docs/a.md once.
-            if overlap_possible && !seen.insert(config::normalize(Path::new(""), &t.path)) {
-                continue;
-            }
-            let explicit = named.contains(t.path.as_path());
-            out.push(Input {
-                stdin: false,
-                name: t.path,
-                explicit,
-            });
-        }
+    if on_disk.is_empty() {
+        return Ok(());
     }
-    Ok(out)
+    let mut seen = std::collections::HashSet::new();
+    // A set, not a scan of the list: pre-commit names thousands of files.
+    let named: std::collections::HashSet<&Path> = on_disk.iter().map(PathBuf::as_path).collect();
+    // One path walked gives each file once already (the walker drops
+    // repeats); this check costs a path normalisation per file.
+    let overlap_possible = on_disk.len() > 1;
+    let walk_errors = walk::visit(&on_disk, walk_opts, &mut |t| {
+        // `spoflint docs docs/a.md` checks docs/a.md once.
+        if overlap_possible && !seen.insert(config::normalize(Path::new(""), &t.path)) {
+            return;
+        }
+        let explicit = named.contains(t.path.as_path());
+        found(Input {
+            stdin: false,
+            name: t.path,
+            explicit,
+        });
+    });
+    for e in &walk_errors {
+        *trouble = true;
+        let e = Error::Io {
+            path: shown(&e.path),
+            message: e.message.clone(),
+        };
+        report_error(err, &e)?;
+    }
+    Ok(())
 }
 
 /// Read an input's bytes (standard input is read once, then reused).
@@ -342,108 +367,6 @@ fn io_error(input: &Input, e: &io::Error) -> Error {
     }
 }
 
-/// Counts a worker of [`check_in_order`] out when dropped, and wakes the
-/// waiting thread when it is the last.
-struct Finished<'a>(
-    &'a std::sync::atomic::AtomicUsize,
-    usize,
-    &'a std::thread::Thread,
-);
-
-impl Drop for Finished<'_> {
-    fn drop(&mut self) {
-        let Finished(count, threads, waiting) = self;
-        if count.fetch_add(1, std::sync::atomic::Ordering::AcqRel) + 1 == *threads {
-            waiting.unpark();
-        }
-    }
-}
-
-/// A slot of [`check_in_order`]: empty until the item is done.
-type Slot<T> = std::sync::Mutex<Option<Box<T>>>;
-
-/// Run `work` on `0..n` on all cores, taking items in index order, and hand
-/// each result to `each` on this thread in index order as soon as it and all
-/// before it are done; `progress` is told here too (progress bars are not
-/// shared). The results wait in one slot each, so what is held at any time
-/// is the results done ahead of the slowest item in flight, not the run.
-///
-/// The workers take the next index from a counter (so the front of the
-/// order is done first, which a divide-and-conquer pool would not do) and
-/// wake this thread only when they are all done: it looks at the slots a
-/// few times a second, so no item costs a wake-up. A single input is
-/// checked here, with no thread started, so a one-file run (an editor, a
-/// pre-commit hook on one file) pays nothing for threads. If `each` fails
-/// the workers stop taking items and the error is returned.
-fn check_in_order<T: Send>(
-    n: usize,
-    work: &(dyn Fn(usize) -> T + Sync),
-    each: &mut dyn FnMut(usize, T) -> io::Result<()>,
-    progress: &mut dyn Progress,
-) -> io::Result<()> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    if n <= 1 {
-        for k in 0..n {
-            let t = work(k);
-            progress.inc();
-            each(k, t)?;
-        }
-        return Ok(());
-    }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(n);
-    let slots: Vec<Slot<T>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let finished = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let me = std::thread::current();
-    let take = |k: usize| match slots[k].lock() {
-        Ok(mut g) => g.take(),
-        Err(p) => p.into_inner().take(),
-    };
-    let mut outcome = Ok(());
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                // Counted even if `work` panics, so this thread stops
-                // waiting and the scope passes the panic on.
-                let _finished = Finished(&finished, threads, &me);
-                while !stop.load(Ordering::Relaxed) {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    if k >= n {
-                        break;
-                    }
-                    let t = Box::new(work(k));
-                    match slots[k].lock() {
-                        Ok(mut g) => *g = Some(t),
-                        Err(p) => *p.into_inner() = Some(t),
-                    }
-                }
-            });
-        }
-        let mut cursor = 0;
-        while cursor < n {
-            let all_done = finished.load(Ordering::Acquire) == threads;
-            while cursor < n {
-                let Some(t) = take(cursor) else { break };
-                progress.inc();
-                if let Err(e) = each(cursor, *t) {
-                    stop.store(true, Ordering::Relaxed);
-                    outcome = Err(e);
-                    return;
-                }
-                cursor += 1;
-            }
-            if all_done || cursor == n {
-                break;
-            }
-            std::thread::park_timeout(std::time::Duration::from_millis(20));
-        }
-    });
-    outcome
-}
-
 /// The format and colour a check writes with: `--format`, else `full` on a
 /// terminal and `concise` otherwise (a pipe, a file, an editor, CI: where
 /// one line per finding is what tools read); colour only for a terminal,
@@ -491,69 +414,96 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
         exclude,
         follow_symlinks: false,
     };
-    let mut trouble = false;
-    let inputs = inputs(
-        &args.paths,
-        args.config.stdin_filename.as_deref(),
-        &walk_opts,
-        io.err,
-        &mut trouble,
-    )?;
-
-    io.progress.start(inputs.len());
-    // Configuration is resolved here, in input order: the resolver caches
-    // by folder, and a broken configuration file stops the run where the
-    // sequential order meets it (its settings cannot be guessed, as in ruff).
-    let mut configs = Vec::with_capacity(inputs.len());
-    let mut config_error = None;
-    for input in &inputs {
-        match resolver.config_for(&input.name) {
-            Ok(c) => configs.push(c),
-            Err(e) => {
-                config_error = Some(e);
-                break;
-            }
-        }
-    }
-    let inputs = &inputs[..configs.len()];
-    // Standard input is read once, here: it is not shared between threads.
-    let stdin_bytes = if inputs.iter().any(|i| i.stdin) {
-        let mut buf = Vec::new();
-        Some(io.stdin.read_to_end(&mut buf).map(|_| buf))
-    } else {
-        None
-    };
     let (format, color) = output_choice(args, env);
     let style = report::Style {
         color,
         width: env.width,
         docs_url: report::DOCS_URL,
     };
-    // Files are checked in the order the report shows them (by path as
-    // shown; a path named twice keeps input order), so each file's part is
-    // written as soon as it and those before it are done.
-    let names: Vec<String> = inputs.iter().map(|i| shown(&i.name)).collect();
-    let mut order: Vec<usize> = (0..inputs.len()).collect();
-    order.sort_by(|&a, &b| names[a].cmp(&names[b]));
-    let mut dest = if config_error.is_some() {
-        // A broken configuration: the files before it are checked (their
-        // notes and errors are said) but no report is written.
-        Dest::Discard
-    } else {
-        Dest::open(args.output_file.as_deref(), env, inputs)
+    // The workers' copy: settings need the flags, not the cache that the
+    // walk's configuration lookups fill.
+    let settings_of = resolver.clone();
+    let trouble = std::cell::Cell::new(false);
+    let err = std::cell::RefCell::new(&mut *io.err);
+    // Standard input is read once, on this thread, when it is first named.
+    let stdin_bytes: std::sync::OnceLock<io::Result<Vec<u8>>> = std::sync::OnceLock::new();
+    let mut config_error = None;
+    // Where the report goes: known once the walk is over.
+    let dest: std::cell::RefCell<Option<Dest>> = std::cell::RefCell::new(None);
+    let stdin = &mut *io.stdin;
+
+    // Walk, and queue each file as soon as it is found. Configuration is
+    // resolved here, in input order: the resolver caches by folder, and a
+    // broken configuration file stops the run where the sequential order
+    // meets it (its settings cannot be guessed, as in ruff).
+    let mut feed = |push: &mut dyn FnMut(Job)| -> io::Result<Vec<usize>> {
+        let mut names = Vec::new();
+        let mut stdin_read = false;
+        let mut checked_files = std::collections::HashSet::new();
+        let mut walk_trouble = false;
+        expand(
+            &args.paths,
+            args.config.stdin_filename.as_deref(),
+            &walk_opts,
+            &mut **err.borrow_mut(),
+            &mut walk_trouble,
+            &mut |input| {
+                if config_error.is_some() {
+                    return;
+                }
+                let config = match resolver.config_for(&input.name) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        config_error = Some(e);
+                        return;
+                    }
+                };
+                if input.stdin && !stdin_read {
+                    stdin_read = true;
+                    let mut buf = Vec::new();
+                    let _ = stdin_bytes.set(stdin.read_to_end(&mut buf).map(|_| buf));
+                } else if !input.stdin && args.output_file.is_some() {
+                    checked_files.insert(config::normalize(&env.cwd, &input.name));
+                }
+                names.push(shown(&input.name));
+                push(Job {
+                    index: names.len() - 1,
+                    input,
+                    config,
+                });
+            },
+        )?;
+        if walk_trouble {
+            trouble.set(true);
+        }
+        *dest.borrow_mut() = Some(if config_error.is_some() {
+            // A broken configuration: the files before it are checked
+            // (their notes and errors are said) but no report is written.
+            Dest::Discard
+        } else {
+            Dest::open(args.output_file.as_deref(), env, &checked_files)
+        });
+        // The report is in path order (as shown; a path named twice keeps
+        // input order), each file's part written as soon as it and those
+        // before it are done.
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        Ok(order)
     };
 
-    let resolver = &resolver;
-    let work = |k: usize| -> Done {
-        let i = order[k];
-        let input = &inputs[i];
+    let work = |job: Job| -> Done {
+        let Job {
+            index,
+            input,
+            config,
+        } = job;
         let mut done = Done {
-            input: i,
+            input: index,
             messages: Vec::new(),
             summary: None,
             piece: None,
         };
-        let config = configs[i].as_deref();
+        let config = config.as_deref();
         if !input.explicit {
             let abs = config::normalize(&env.cwd, &input.name);
             if config.is_some_and(|c| c.excludes(&abs)) {
@@ -561,26 +511,29 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
             }
         }
         let mut buf = READ_BUF.take();
-        let bytes: &[u8] = match ((!input.stdin).then_some(&input.name), &stdin_bytes) {
-            (Some(p), _) => match read_into(p, &mut buf) {
+        let bytes: &[u8] = if input.stdin {
+            match stdin_bytes.get() {
+                Some(Ok(b)) => b,
+                Some(Err(e)) => {
+                    keep_read_buf(buf);
+                    done.messages.push(Message::Error(io_error(&input, e)));
+                    return done;
+                }
+                None => &[],
+            }
+        } else {
+            match read_into(&input.name, &mut buf) {
                 Ok(len) => &buf[..len],
                 Err(e) => {
                     keep_read_buf(buf);
-                    done.messages.push(Message::Error(io_error(input, &e)));
+                    done.messages.push(Message::Error(io_error(&input, &e)));
                     return done;
                 }
-            },
-            (None, Some(Ok(b))) => b,
-            (None, Some(Err(e))) => {
-                keep_read_buf(buf);
-                done.messages.push(Message::Error(io_error(input, e)));
-                return done;
             }
-            (None, None) => &[],
         };
-        let settings = resolver.settings(config, &input.name);
+        let settings = settings_of.settings(config, &input.name);
         let mut report = check::check_bytes(
-            &names[i],
+            &shown(&input.name),
             bytes,
             markdown::is_mermaid_file(&input.name),
             &settings,
@@ -613,38 +566,45 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
     let mut sink = report::Sink::new(format, style);
     let mut summary = report::Summary::default();
     // Messages go out in input order, pieces in output order.
-    let mut said = vec![false; inputs.len()];
+    let mut said: Vec<bool> = Vec::new();
     let mut waiting: std::collections::BTreeMap<usize, Vec<Message>> = Default::default();
     let mut next_to_say = 0;
     let mut chunk = Vec::new();
-    let mut each = |_: usize, done: Done| -> io::Result<()> {
+    let out = &mut *io.out;
+    let mut each = |done: Done| -> io::Result<()> {
         if let Some(s) = done.summary {
             summary.absorb(s);
         }
-        if let Some(p) = done.piece {
+        if let (Some(p), Some(dest)) = (done.piece, dest.borrow_mut().as_mut()) {
             sink.push(p, &mut chunk)?;
-            dest.write(&chunk, io.out)?;
+            dest.write(&chunk, out)?;
             chunk.clear();
+        }
+        if said.len() <= done.input {
+            said.resize(done.input + 1, false);
         }
         said[done.input] = true;
         if !done.messages.is_empty() {
             waiting.insert(done.input, done.messages);
         }
-        while next_to_say < said.len() && said[next_to_say] {
+        let mut err = err.borrow_mut();
+        while said.get(next_to_say) == Some(&true) {
             for m in waiting.remove(&next_to_say).unwrap_or_default() {
                 match m {
                     Message::Error(e) => {
-                        trouble = true;
-                        report_error(io.err, &e)?;
+                        trouble.set(true);
+                        report_error(&mut **err, &e)?;
                     }
-                    Message::Note(path, note) => writeln!(io.err, "spoflint: {path}: {note}")?,
+                    Message::Note(path, note) => writeln!(err, "spoflint: {path}: {note}")?,
                 }
             }
             next_to_say += 1;
         }
         Ok(())
     };
-    check_in_order(inputs.len(), &work, &mut each, io.progress)?;
+    pipeline::run(&mut feed, &work, &mut each, io.progress)?;
+    let trouble = trouble.get();
+    let mut dest = dest.into_inner().unwrap_or(Dest::Discard);
     io.progress.finish();
     if let Some(e) = config_error {
         report_error(io.err, &e)?;
@@ -701,15 +661,16 @@ enum Dest {
 }
 
 impl Dest {
-    fn open(output_file: Option<&Path>, env: &Environment, inputs: &[Input]) -> Dest {
+    /// `checked`: the files being checked (absolute, normalised).
+    fn open(
+        output_file: Option<&Path>,
+        env: &Environment,
+        checked: &std::collections::HashSet<PathBuf>,
+    ) -> Dest {
         let Some(path) = output_file else {
             return Dest::Out;
         };
-        let abs = config::normalize(&env.cwd, path);
-        let checked = inputs
-            .iter()
-            .any(|i| !i.stdin && config::normalize(&env.cwd, &i.name) == abs);
-        if checked {
+        if checked.contains(&config::normalize(&env.cwd, path)) {
             return Dest::Later(path.to_path_buf(), Vec::new());
         }
         match std::fs::File::create(path) {
@@ -808,58 +769,4 @@ fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<
     } else {
         Outcome::Clean
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Counts progress ticks.
-    #[derive(Default)]
-    struct Count(usize);
-
-    impl Progress for Count {
-        fn start(&mut self, _: usize) {}
-        fn inc(&mut self) {
-            self.0 += 1;
-        }
-        fn finish(&mut self) {}
-    }
-
-    #[test]
-    fn parallel_check_keeps_input_order_and_ticks_once_per_input() {
-        for n in [0, 1, 2, 1000] {
-            let mut count = Count::default();
-            // Uneven work, so workers finish out of order.
-            let work = |i: usize| {
-                if i % 7 == 0 {
-                    std::thread::sleep(std::time::Duration::from_micros(200));
-                }
-                i * 2
-            };
-            let mut out = Vec::new();
-            let mut each = |k: usize, t: usize| {
-                assert_eq!(k, out.len());
-                out.push(t);
-                Ok(())
-            };
-            check_in_order(n, &work, &mut each, &mut count).unwrap();
-            assert_eq!(out, (0..n).map(|i| i * 2).collect::<Vec<_>>());
-            assert_eq!(count.0, n);
-        }
-    }
-
-    #[test]
-    fn a_failing_writer_stops_the_workers() {
-        let work = |i: usize| i;
-        let mut each = |k: usize, _: usize| {
-            if k == 3 {
-                Err(io::Error::other("full"))
-            } else {
-                Ok(())
-            }
-        };
-        let e = check_in_order(100_000, &work, &mut each, &mut Count::default());
-        assert!(e.is_err());
-    }
 }
