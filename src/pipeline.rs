@@ -184,19 +184,20 @@ pub(crate) fn run<J: Send, R: Send>(
                 *r = pos;
             }
         }
-        let mut slots: Vec<Option<R>> = (0..n).map(|_| None).collect();
+        // Boxed: a slot is one word until its result arrives.
+        let mut slots: Vec<Option<Box<R>>> = (0..n).map(|_| None).collect();
         let mut cursor = 0;
         loop {
             let all_done = !started || finished.load(Ordering::Acquire) == threads;
             while let Ok((k, r)) = rx.try_recv() {
                 if let Some(slot) = rank.get(k).and_then(|&p| slots.get_mut(p)) {
-                    *slot = Some(r);
+                    *slot = Some(Box::new(r));
                 }
             }
             while let Some(r) = slots.get_mut(cursor).and_then(Option::take) {
                 progress.inc();
                 cursor += 1;
-                if let Err(e) = each(r) {
+                if let Err(e) = each(*r) {
                     stop.store(true, Ordering::Relaxed);
                     return Err(e);
                 }
