@@ -367,6 +367,98 @@ fn io_error(input: &Input, e: &io::Error) -> Error {
     }
 }
 
+/// What every worker of a check shares.
+struct Shared<'a> {
+    env: &'a Environment,
+    /// For settings: the flags, not the cache the walk fills.
+    resolver: Resolver,
+    /// Standard input, read once on the walking thread when first named.
+    stdin: std::sync::OnceLock<io::Result<Vec<u8>>>,
+    format: Format,
+    style: report::Style,
+}
+
+/// Check one file on a worker: read it, check it, render its share of the
+/// output, and drop its text.
+fn check_job(job: Job, shared: &Shared<'_>) -> Done {
+    let Shared {
+        env,
+        resolver,
+        stdin,
+        format,
+        style,
+    } = shared;
+    let Job {
+        index,
+        input,
+        config,
+    } = job;
+    let mut done = Done {
+        input: index,
+        messages: Vec::new(),
+        summary: None,
+        piece: None,
+    };
+    let config = config.as_deref();
+    if !input.explicit {
+        let abs = config::normalize(&env.cwd, &input.name);
+        if config.is_some_and(|c| c.excludes(&abs)) {
+            return done;
+        }
+    }
+    let mut buf = READ_BUF.take();
+    let bytes: &[u8] = if input.stdin {
+        match stdin.get() {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => {
+                keep_read_buf(buf);
+                done.messages.push(Message::Error(io_error(&input, e)));
+                return done;
+            }
+            None => &[],
+        }
+    } else {
+        match read_into(&input.name, &mut buf) {
+            Ok(len) => &buf[..len],
+            Err(e) => {
+                keep_read_buf(buf);
+                done.messages.push(Message::Error(io_error(&input, &e)));
+                return done;
+            }
+        }
+    };
+    let settings = resolver.settings(config, &input.name);
+    let mut report = check::check_bytes(
+        &shown(&input.name),
+        bytes,
+        markdown::is_mermaid_file(&input.name),
+        &settings,
+    );
+    keep_read_buf(buf);
+    apply_levels(&mut report, &settings);
+    report::sort_diagnostics(&mut report);
+    if let Some(msg) = report.read_error.take() {
+        done.messages.push(Message::Error(Error::Io {
+            path: report.path.clone(),
+            message: msg,
+        }));
+    }
+    if let Some(note) = report.note.take() {
+        done.messages.push(Message::Note(report.path.clone(), note));
+    }
+    let mut summary = report::Summary::default();
+    summary.add(&report);
+    done.summary = Some(summary);
+    // Rendered here, so the text is dropped with the report now: memory
+    // stays bounded by the files in flight, not by the tree.
+    done.piece = Some(match report::piece(*format, style, &report) {
+        Ok(p) => p,
+        // Only `full` can fail (miette); say it where the report goes.
+        Err(e) => report::Piece::Bytes(format!("{e}\n").into_bytes()),
+    });
+    done
+}
+
 /// The format and colour a check writes with: `--format`, else `full` on a
 /// terminal and `concise` otherwise (a pipe, a file, an editor, CI: where
 /// one line per finding is what tools read); colour only for a terminal,
@@ -420,13 +512,17 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
         width: env.width,
         docs_url: report::DOCS_URL,
     };
-    // The workers' copy: settings need the flags, not the cache that the
-    // walk's configuration lookups fill.
-    let settings_of = resolver.clone();
+    let shared = Shared {
+        env,
+        // The workers' copy: settings need the flags, not the cache that
+        // the walk's configuration lookups fill.
+        resolver: resolver.clone(),
+        stdin: std::sync::OnceLock::new(),
+        format,
+        style,
+    };
     let trouble = std::cell::Cell::new(false);
     let err = std::cell::RefCell::new(&mut *io.err);
-    // Standard input is read once, on this thread, when it is first named.
-    let stdin_bytes: std::sync::OnceLock<io::Result<Vec<u8>>> = std::sync::OnceLock::new();
     let mut config_error = None;
     // Where the report goes: known once the walk is over.
     let dest: std::cell::RefCell<Option<Dest>> = std::cell::RefCell::new(None);
@@ -461,7 +557,7 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
                 if input.stdin && !stdin_read {
                     stdin_read = true;
                     let mut buf = Vec::new();
-                    let _ = stdin_bytes.set(stdin.read_to_end(&mut buf).map(|_| buf));
+                    let _ = shared.stdin.set(stdin.read_to_end(&mut buf).map(|_| buf));
                 } else if !input.stdin && args.output_file.is_some() {
                     checked_files.insert(config::normalize(&env.cwd, &input.name));
                 }
@@ -491,77 +587,7 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
         Ok(order)
     };
 
-    let work = |job: Job| -> Done {
-        let Job {
-            index,
-            input,
-            config,
-        } = job;
-        let mut done = Done {
-            input: index,
-            messages: Vec::new(),
-            summary: None,
-            piece: None,
-        };
-        let config = config.as_deref();
-        if !input.explicit {
-            let abs = config::normalize(&env.cwd, &input.name);
-            if config.is_some_and(|c| c.excludes(&abs)) {
-                return done;
-            }
-        }
-        let mut buf = READ_BUF.take();
-        let bytes: &[u8] = if input.stdin {
-            match stdin_bytes.get() {
-                Some(Ok(b)) => b,
-                Some(Err(e)) => {
-                    keep_read_buf(buf);
-                    done.messages.push(Message::Error(io_error(&input, e)));
-                    return done;
-                }
-                None => &[],
-            }
-        } else {
-            match read_into(&input.name, &mut buf) {
-                Ok(len) => &buf[..len],
-                Err(e) => {
-                    keep_read_buf(buf);
-                    done.messages.push(Message::Error(io_error(&input, &e)));
-                    return done;
-                }
-            }
-        };
-        let settings = settings_of.settings(config, &input.name);
-        let mut report = check::check_bytes(
-            &shown(&input.name),
-            bytes,
-            markdown::is_mermaid_file(&input.name),
-            &settings,
-        );
-        keep_read_buf(buf);
-        apply_levels(&mut report, &settings);
-        report::sort_diagnostics(&mut report);
-        if let Some(msg) = report.read_error.take() {
-            done.messages.push(Message::Error(Error::Io {
-                path: report.path.clone(),
-                message: msg,
-            }));
-        }
-        if let Some(note) = report.note.take() {
-            done.messages.push(Message::Note(report.path.clone(), note));
-        }
-        let mut summary = report::Summary::default();
-        summary.add(&report);
-        done.summary = Some(summary);
-        // Rendered here, so the text is dropped with the report now: memory
-        // stays bounded by the files in flight, not by the tree.
-        done.piece = Some(match report::piece(format, &style, &report) {
-            Ok(p) => p,
-            // Only `full` can fail (miette); say it where the report goes.
-            Err(e) => report::Piece::Bytes(format!("{e}\n").into_bytes()),
-        });
-        done
-    };
+    let work = |job: Job| check_job(job, &shared);
 
     let mut sink = report::Sink::new(format, style);
     let mut summary = report::Summary::default();

@@ -18,7 +18,8 @@
 //!   workers' sends do not wake the calling thread (it looks a few times a
 //!   second, and the last worker to finish wakes it);
 //! - a run with one job starts no thread (an editor, a pre-commit hook on
-//!   one file).
+//!   one file), and a run of fewer than [`HOLD`] jobs is walked whole before
+//!   any job runs.
 
 use crate::progress::Progress;
 use std::collections::VecDeque;
@@ -31,6 +32,11 @@ use std::time::Duration;
 
 /// Jobs are handed to the workers this many at a time (one wake-up each).
 const BATCH: usize = 32;
+
+/// Checks start while the walk goes on only once it has found this many
+/// files: a smaller run is walked whole first (which costs it well under a
+/// millisecond), so `Progress::start` comes before any file is read there.
+const HOLD: usize = 256;
 
 /// How long the calling thread sleeps between looks at the results.
 const LOOK_EVERY: Duration = Duration::from_millis(20);
@@ -103,8 +109,9 @@ pub(crate) type Feed<'a, J> = dyn FnMut(&mut dyn FnMut(J)) -> io::Result<Vec<usi
 /// `feed` is still running, and give the results to `each` on this thread
 /// in the order `feed` returns: a list of job numbers (jobs are numbered
 /// from 0 in the order they were pushed), each exactly once. `progress` is
-/// started with the number of jobs once `feed` is done and told of each
-/// result handed to `each`.
+/// started with the number of jobs once `feed` is done (before any job is
+/// run if there are fewer than [`HOLD`]) and told of each result handed to
+/// `each`.
 ///
 /// If `feed` or `each` fails, the workers stop taking jobs and the error is
 /// returned.
@@ -124,60 +131,63 @@ pub(crate) fn run<J: Send, R: Send>(
     let me = std::thread::current();
     let (tx, rx) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|s| {
+        let spawn = || {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (queue, stop, finished, me) = (&queue, &stop, &finished, &me);
+                s.spawn(move || {
+                    let _out = Finished {
+                        count: finished,
+                        of: threads,
+                        waiting: me,
+                    };
+                    while let Some((k, job)) = queue.next(stop) {
+                        if tx.send((k, work(job))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        };
         let mut pushed = 0;
         let mut started = false;
-        // The first job waits here: if it stays the only one, no thread is
-        // started for it.
-        let mut first = None;
+        // The first jobs wait here until there are `HOLD` of them: a small
+        // run is walked whole before any file is read, and one job alone
+        // starts no thread.
         let mut batch = Vec::with_capacity(BATCH);
         let mut push = |job: J| {
-            let n = pushed;
+            batch.push((pushed, job));
             pushed += 1;
-            if n == 0 {
-                first = Some((n, job));
-                return;
-            }
-            if !started {
+            if !started && batch.len() >= HOLD {
                 started = true;
-                for _ in 0..threads {
-                    let tx = tx.clone();
-                    let (queue, stop, finished, me) = (&queue, &stop, &finished, &me);
-                    s.spawn(move || {
-                        let _out = Finished {
-                            count: finished,
-                            of: threads,
-                            waiting: me,
-                        };
-                        while let Some((k, job)) = queue.next(stop) {
-                            if tx.send((k, work(job))).is_err() {
-                                break;
-                            }
-                        }
-                    });
-                }
-                batch.extend(first.take());
+                spawn();
             }
-            batch.push((n, job));
-            if batch.len() >= BATCH {
+            if started && batch.len() >= BATCH {
                 queue.extend(&mut batch);
             }
         };
         let fed = feed(&mut push);
-        queue.extend(&mut batch);
-        queue.close();
         let order = match fed {
             Ok(o) => o,
             Err(e) => {
                 stop.store(true, Ordering::Relaxed);
+                queue.close();
                 return Err(e);
             }
         };
-        if let Some((k, job)) = first.take() {
-            let _ = tx.send((k, work(job)));
+        progress.start(pushed);
+        if !started && pushed == 1 {
+            if let Some((k, job)) = batch.pop() {
+                let _ = tx.send((k, work(job)));
+            }
+        } else if !started && pushed > 1 {
+            started = true;
+            spawn();
         }
+        queue.extend(&mut batch);
+        queue.close();
         drop(tx);
         let n = pushed;
-        progress.start(n);
         let mut rank = vec![usize::MAX; n];
         for (pos, &k) in order.iter().enumerate() {
             if let Some(r) = rank.get_mut(k) {
@@ -259,6 +269,40 @@ mod tests {
             let want: Vec<usize> = want.into_iter().map(|i| i * 2).collect();
             assert_eq!(out, want);
             assert_eq!((count.0, count.1), (n, n));
+        }
+    }
+
+    /// Tells when `start` was called.
+    struct Flag<'a>(&'a AtomicBool);
+
+    impl Progress for Flag<'_> {
+        fn start(&mut self, _: usize) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+        fn inc(&mut self) {}
+        fn finish(&mut self) {}
+    }
+
+    // The hostile-file tests change the tree in `start`: "after the walk,
+    // before any file is read" must hold for small runs.
+    #[test]
+    fn a_small_run_is_fed_whole_before_any_job_runs() {
+        for n in [1, 2, HOLD - 1] {
+            let started = AtomicBool::new(false);
+            let work = |_: usize| started.load(Ordering::SeqCst);
+            let mut feed = |push: &mut dyn FnMut(usize)| {
+                for i in 0..n {
+                    push(i);
+                }
+                Ok((0..n).collect())
+            };
+            let mut seen = Vec::new();
+            let mut each = |s: bool| {
+                seen.push(s);
+                Ok(())
+            };
+            run(&mut feed, &work, &mut each, &mut Flag(&started)).unwrap();
+            assert_eq!(seen, vec![true; n]);
         }
     }
 
