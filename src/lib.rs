@@ -400,9 +400,8 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
         piece: None,
     };
     let config = config.as_deref();
-    if !input.explicit {
-        let abs = config::normalize(&env.cwd, &input.name);
-        if config.is_some_and(|c| c.excludes(&abs)) {
+    if let (false, Some(c)) = (input.explicit, config) {
+        if c.excludes(&config::normalize(&env.cwd, &input.name)) {
             return done;
         }
     }
