@@ -397,7 +397,7 @@ fn cli_rules(names: &[String]) -> Result<Vec<&'static str>, Error> {
 
 /// Where configuration comes from for a run, with a per-folder cache of
 /// discovered files.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Resolver {
     cwd: PathBuf,
     fixed: Option<Option<Arc<Config>>>,

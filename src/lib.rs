@@ -13,6 +13,7 @@ pub mod error;
 pub mod flowchart;
 pub mod markdown;
 pub mod model;
+mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod rules;
@@ -135,10 +136,18 @@ fn explain(name: &str, io: &mut Streams<'_>) -> io::Result<Outcome> {
     }
 }
 
+/// A file queued for a worker: the input, its place in input order, and
+/// its configuration (resolved on the walking thread).
+struct Job {
+    index: usize,
+    input: Input,
+    config: Option<std::sync::Arc<config::Config>>,
+}
+
 /// A file to check: where to read it, and how to show it.
 struct Input {
-    /// `None` for standard input.
-    read: Option<PathBuf>,
+    /// Read from standard input; otherwise from the file at `name`.
+    stdin: bool,
     /// The name shown and used for configuration and file-type detection.
     name: PathBuf,
     /// Named on the command line (config `exclude` does not apply).
@@ -162,18 +171,35 @@ fn inputs(
     err: &mut dyn Write,
     trouble: &mut bool,
 ) -> io::Result<Vec<Input>> {
+    let mut out = Vec::new();
+    expand(paths, stdin_filename, walk_opts, err, trouble, &mut |i| {
+        out.push(i)
+    })?;
+    Ok(out)
+}
+
+/// [`inputs`], handing each input to `found` as soon as it is known, so
+/// files can be checked while the walk goes on. Paths that do not exist are
+/// said first, then (after the walk) the walk's errors.
+fn expand(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    walk_opts: &walk::WalkOptions,
+    err: &mut dyn Write,
+    trouble: &mut bool,
+    found: &mut dyn FnMut(Input),
+) -> io::Result<()> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
     } else {
         paths
     };
-    let mut out = Vec::new();
     let mut on_disk = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Input {
-                read: None,
+            found(Input {
+                stdin: true,
                 name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
                 explicit: true,
             });
@@ -189,34 +215,36 @@ fn inputs(
             on_disk.push(p.clone());
         }
     }
-    if !on_disk.is_empty() {
-        let (targets, walk_errors) = walk::collect(&on_disk, walk_opts);
-        for e in &walk_errors {
-            *trouble = true;
-            let e = Error::Io {
-                path: shown(&e.path),
-                message: e.message.clone(),
-            };
-            report_error(err, &e)?;
-        }
-        let mut seen = std::collections::HashSet::new();
-        // A set, not a scan of the list: pre-commit names thousands of files.
-        let named: std::collections::HashSet<&Path> =
-            on_disk.iter().map(PathBuf::as_path).collect();
-        for t in targets {
-            // `spoflint docs docs/a.md` checks docs/a.md once.
-            if !seen.insert(config::normalize(Path::new(""), &t.path)) {
-                continue;
-            }
-            let explicit = named.contains(t.path.as_path());
-            out.push(Input {
-                read: Some(t.path.clone()),
-                name: t.path,
-                explicit,
-            });
-        }
+    if on_disk.is_empty() {
+        return Ok(());
     }
-    Ok(out)
+    let mut seen = std::collections::HashSet::new();
+    // A set, not a scan of the list: pre-commit names thousands of files.
+    let named: std::collections::HashSet<&Path> = on_disk.iter().map(PathBuf::as_path).collect();
+    // One path walked gives each file once already (the walker drops
+    // repeats); this check costs a path normalisation per file.
+    let overlap_possible = on_disk.len() > 1;
+    let walk_errors = walk::visit(&on_disk, walk_opts, &mut |t| {
+        // `spoflint docs docs/a.md` checks docs/a.md once.
+        if overlap_possible && !seen.insert(config::normalize(Path::new(""), &t.path)) {
+            return;
+        }
+        let explicit = named.contains(t.path.as_path());
+        found(Input {
+            stdin: false,
+            name: t.path,
+            explicit,
+        });
+    });
+    for e in &walk_errors {
+        *trouble = true;
+        let e = Error::Io {
+            path: shown(&e.path),
+            message: e.message.clone(),
+        };
+        report_error(err, &e)?;
+    }
+    Ok(())
 }
 
 /// Read an input's bytes (standard input is read once, then reused).
@@ -225,7 +253,7 @@ fn read_input(
     stdin: &mut dyn Read,
     stdin_cache: &mut Option<Vec<u8>>,
 ) -> Result<Vec<u8>, Error> {
-    match &input.read {
+    match (!input.stdin).then_some(&input.name) {
         Some(p) => std::fs::read(p).map_err(|e| Error::Io {
             path: shown(&input.name),
             message: io_message(&e),
@@ -244,6 +272,58 @@ fn read_input(
     }
 }
 
+thread_local! {
+    /// The buffer files are read into on this thread, kept from file to
+    /// file: no allocation (and no page faults on fresh memory) per file.
+    static READ_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// What [`READ_BUF`] starts at: most docs are smaller, so most files are
+/// read with one `read` (and one more to see the end).
+const READ_CHUNK: usize = 64 * 1024;
+
+/// A buffer grown past this for a big file is dropped after it, so the
+/// threads do not each keep the biggest file's size for the rest of the run.
+const READ_KEEP: usize = 1024 * 1024;
+
+/// Read the file at `path` into `buf` (grown as needed) and return its
+/// length. Small files are read until end of file without asking their
+/// size (one `statx` less per file than `std::fs::read`); a file that
+/// outgrows the buffer is asked once, so the buffer grows to its size in
+/// one step rather than by doubling.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let mut f = std::fs::File::open(path)?;
+    let mut len = 0;
+    let mut asked = false;
+    loop {
+        if len == buf.len() {
+            let mut want = (len * 2).max(READ_CHUNK);
+            if len > 0 && !asked {
+                asked = true;
+                // One byte more than the size, so the end is seen without
+                // growing again.
+                let size = f.metadata().map_or(0, |m| m.len()) as usize;
+                want = want.max(size.saturating_add(1));
+            }
+            buf.resize(want, 0);
+        }
+        match f.read(&mut buf[len..]) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Give `buf` back to this thread for the next file, unless a big file
+/// grew it.
+fn keep_read_buf(buf: Vec<u8>) {
+    if buf.len() <= READ_KEEP {
+        READ_BUF.set(buf);
+    }
+}
+
 /// Drop diagnostics of rules that are off and set the configured severity.
 fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
     report
@@ -259,14 +339,25 @@ fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
     }
 }
 
-/// What became of one input of a check.
-enum Checked {
-    /// Left out by the configuration's `exclude`.
-    Excluded,
-    /// Could not be read.
-    Unreadable(Error),
-    /// Read and checked.
-    Report(FileReport),
+/// What the main thread needs of one checked input: the file's text has
+/// been dropped on the worker that checked it.
+struct Done {
+    /// The input's index (its messages go out in input order).
+    input: usize,
+    /// Errors and notes for standard error, in the order they are said.
+    messages: Vec<Message>,
+    /// The file's counts; `None` when it was excluded or not read.
+    summary: Option<report::Summary>,
+    /// The file's share of the output.
+    piece: Option<report::Piece>,
+}
+
+/// A line for standard error about one input.
+enum Message {
+    /// An error: the run ends in trouble.
+    Error(Error),
+    /// A note (binary file skipped, invalid UTF-8) about the file at `.0`.
+    Note(String, String),
 }
 
 fn io_error(input: &Input, e: &io::Error) -> Error {
@@ -276,60 +367,95 @@ fn io_error(input: &Input, e: &io::Error) -> Error {
     }
 }
 
-/// Run `work` on `0..n` on all cores and return the results in index order,
-/// telling `progress` how many are done (from this thread: progress bars are
-/// not shared). The workers only bump a counter; this thread looks at it a
-/// few times a second, so no file costs a wake-up. A single input is
-/// checked here, with no thread started, so a one-file run (an editor, a
-/// pre-commit hook on one file) pays nothing for the pool.
-fn check_all<T: Send>(
-    n: usize,
-    work: &(dyn Fn(usize) -> T + Sync),
-    progress: &mut dyn Progress,
-) -> Vec<T> {
-    use rayon::prelude::*;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    if n <= 1 {
-        return (0..n)
-            .map(|i| {
-                let t = work(i);
-                progress.inc();
-                t
-            })
-            .collect();
-    }
-    let done = AtomicUsize::new(0);
-    let over = AtomicBool::new(false);
-    let me = std::thread::current();
-    let mut out = Vec::with_capacity(n);
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    let t = work(i);
-                    done.fetch_add(1, Ordering::Relaxed);
-                    t
-                })
-                .collect_into_vec(&mut out);
-            over.store(true, Ordering::Release);
-            me.unpark();
-        });
-        let mut shown = 0;
-        loop {
-            let finished = over.load(Ordering::Acquire);
-            let now = done.load(Ordering::Relaxed);
-            for _ in shown..now {
-                progress.inc();
-            }
-            shown = now;
-            if finished {
-                break;
-            }
-            std::thread::park_timeout(std::time::Duration::from_millis(50));
+/// What every worker of a check shares.
+struct Shared<'a> {
+    env: &'a Environment,
+    /// For settings: the flags, not the cache the walk fills.
+    resolver: Resolver,
+    /// Standard input, read once on the walking thread when first named.
+    stdin: std::sync::OnceLock<io::Result<Vec<u8>>>,
+    format: Format,
+    style: report::Style,
+}
+
+/// Check one file on a worker: read it, check it, render its share of the
+/// output, and drop its text.
+fn check_job(job: Job, shared: &Shared<'_>) -> Done {
+    let Shared {
+        env,
+        resolver,
+        stdin,
+        format,
+        style,
+    } = shared;
+    let Job {
+        index,
+        input,
+        config,
+    } = job;
+    let mut done = Done {
+        input: index,
+        messages: Vec::new(),
+        summary: None,
+        piece: None,
+    };
+    let config = config.as_deref();
+    if let (false, Some(c)) = (input.explicit, config) {
+        if c.excludes(&config::normalize(&env.cwd, &input.name)) {
+            return done;
         }
+    }
+    let mut buf = READ_BUF.take();
+    let bytes: &[u8] = if input.stdin {
+        match stdin.get() {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => {
+                keep_read_buf(buf);
+                done.messages.push(Message::Error(io_error(&input, e)));
+                return done;
+            }
+            None => &[],
+        }
+    } else {
+        match read_into(&input.name, &mut buf) {
+            Ok(len) => &buf[..len],
+            Err(e) => {
+                keep_read_buf(buf);
+                done.messages.push(Message::Error(io_error(&input, &e)));
+                return done;
+            }
+        }
+    };
+    let settings = resolver.settings(config, &input.name);
+    let mut report = check::check_bytes(
+        &shown(&input.name),
+        bytes,
+        markdown::is_mermaid_file(&input.name),
+        &settings,
+    );
+    keep_read_buf(buf);
+    apply_levels(&mut report, &settings);
+    report::sort_diagnostics(&mut report);
+    if let Some(msg) = report.read_error.take() {
+        done.messages.push(Message::Error(Error::Io {
+            path: report.path.clone(),
+            message: msg,
+        }));
+    }
+    if let Some(note) = report.note.take() {
+        done.messages.push(Message::Note(report.path.clone(), note));
+    }
+    let mut summary = report::Summary::default();
+    summary.add(&report);
+    done.summary = Some(summary);
+    // Rendered here, so the text is dropped with the report now: memory
+    // stays bounded by the files in flight, not by the tree.
+    done.piece = Some(match report::piece(*format, style, &report) {
+        Ok(p) => p,
+        // Only `full` can fail (miette); say it where the report goes.
+        Err(e) => report::Piece::Bytes(format!("{e}\n").into_bytes()),
     });
-    out
+    done
 }
 
 /// The format and colour a check writes with: `--format`, else `full` on a
@@ -379,139 +505,150 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
         exclude,
         follow_symlinks: false,
     };
-    let mut trouble = false;
-    let inputs = inputs(
-        &args.paths,
-        args.config.stdin_filename.as_deref(),
-        &walk_opts,
-        io.err,
-        &mut trouble,
-    )?;
-
-    io.progress.start(inputs.len());
-    // Configuration is resolved here, in input order: the resolver caches
-    // by folder, and a broken configuration file stops the run where the
-    // sequential order meets it (its settings cannot be guessed, as in ruff).
-    let mut configs = Vec::with_capacity(inputs.len());
-    let mut config_error = None;
-    for input in &inputs {
-        match resolver.config_for(&input.name) {
-            Ok(c) => configs.push(c),
-            Err(e) => {
-                config_error = Some(e);
-                break;
-            }
-        }
-    }
-    let inputs = &inputs[..configs.len()];
-    // Standard input is read once, here: it is not shared between threads.
-    let stdin_bytes = if inputs.iter().any(|i| i.read.is_none()) {
-        let mut buf = Vec::new();
-        Some(io.stdin.read_to_end(&mut buf).map(|_| buf))
-    } else {
-        None
-    };
-    let resolver = &resolver;
-    let work = |i: usize| -> Checked {
-        let input = &inputs[i];
-        let config = configs[i].as_deref();
-        if !input.explicit {
-            let abs = config::normalize(&env.cwd, &input.name);
-            if config.is_some_and(|c| c.excludes(&abs)) {
-                return Checked::Excluded;
-            }
-        }
-        let read;
-        let bytes: &[u8] = match (&input.read, &stdin_bytes) {
-            (Some(p), _) => match std::fs::read(p) {
-                Ok(b) => {
-                    read = b;
-                    &read
-                }
-                Err(e) => return Checked::Unreadable(io_error(input, &e)),
-            },
-            (None, Some(Ok(b))) => b,
-            (None, Some(Err(e))) => return Checked::Unreadable(io_error(input, e)),
-            (None, None) => &[],
-        };
-        let settings = resolver.settings(config, &input.name);
-        let mut report = check::check_bytes(
-            &shown(&input.name),
-            bytes,
-            markdown::is_mermaid_file(&input.name),
-            &settings,
-        );
-        apply_levels(&mut report, &settings);
-        if report.diagnostics.is_empty() {
-            // Nothing to show: the text is not kept (memory stays bounded
-            // by the files in flight, not by the tree).
-            report.source = std::sync::Arc::from("");
-        }
-        Checked::Report(report)
-    };
-    let done = check_all(inputs.len(), &work, io.progress);
-    io.progress.finish();
-
-    let mut reports = Vec::with_capacity(done.len());
-    for checked in done {
-        let report = match checked {
-            Checked::Excluded => continue,
-            Checked::Unreadable(e) => {
-                trouble = true;
-                report_error(io.err, &e)?;
-                continue;
-            }
-            Checked::Report(r) => r,
-        };
-        if let Some(msg) = &report.read_error {
-            trouble = true;
-            report_error(
-                io.err,
-                &Error::Io {
-                    path: report.path.clone(),
-                    message: msg.clone(),
-                },
-            )?;
-        }
-        if let Some(note) = &report.note {
-            writeln!(io.err, "spoflint: {}: {note}", report.path)?;
-        }
-        reports.push(report);
-    }
-    if let Some(e) = config_error {
-        report_error(io.err, &e)?;
-        return Ok(Outcome::Trouble);
-    }
-
-    report::sort(&mut reports);
     let (format, color) = output_choice(args, env);
     let style = report::Style {
         color,
         width: env.width,
         docs_url: report::DOCS_URL,
     };
-    match &args.output_file {
-        Some(path) => {
-            let written = std::fs::File::create(path).and_then(|f| {
-                let mut w = io::BufWriter::new(f);
-                report::write(format, &reports, &style, &mut w)?;
-                w.flush()
-            });
-            if let Err(e) = written {
-                report_error(
-                    io.err,
-                    &Error::Io {
-                        path: shown(path),
-                        message: io_message(&e),
-                    },
-                )?;
-                return Ok(Outcome::Trouble);
-            }
+    let shared = Shared {
+        env,
+        // The workers' copy: settings need the flags, not the cache that
+        // the walk's configuration lookups fill.
+        resolver: resolver.clone(),
+        stdin: std::sync::OnceLock::new(),
+        format,
+        style,
+    };
+    let trouble = std::cell::Cell::new(false);
+    let err = std::cell::RefCell::new(&mut *io.err);
+    let mut config_error = None;
+    // Where the report goes: known once the walk is over.
+    let dest: std::cell::RefCell<Option<Dest>> = std::cell::RefCell::new(None);
+    let stdin = &mut *io.stdin;
+
+    // Walk, and queue each file as soon as it is found. Configuration is
+    // resolved here, in input order: the resolver caches by folder, and a
+    // broken configuration file stops the run where the sequential order
+    // meets it (its settings cannot be guessed, as in ruff).
+    let mut feed = |push: &mut dyn FnMut(Job)| -> io::Result<Vec<usize>> {
+        let mut names = Vec::new();
+        let mut stdin_read = false;
+        let mut checked_files = std::collections::HashSet::new();
+        let mut walk_trouble = false;
+        expand(
+            &args.paths,
+            args.config.stdin_filename.as_deref(),
+            &walk_opts,
+            &mut **err.borrow_mut(),
+            &mut walk_trouble,
+            &mut |input| {
+                if config_error.is_some() {
+                    return;
+                }
+                let config = match resolver.config_for(&input.name) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        config_error = Some(e);
+                        return;
+                    }
+                };
+                if input.stdin && !stdin_read {
+                    stdin_read = true;
+                    let mut buf = Vec::new();
+                    let _ = shared.stdin.set(stdin.read_to_end(&mut buf).map(|_| buf));
+                } else if !input.stdin && args.output_file.is_some() {
+                    checked_files.insert(config::normalize(&env.cwd, &input.name));
+                }
+                names.push(shown(&input.name));
+                push(Job {
+                    index: names.len() - 1,
+                    input,
+                    config,
+                });
+            },
+        )?;
+        if walk_trouble {
+            trouble.set(true);
         }
-        None => report::write(format, &reports, &style, io.out)?,
+        *dest.borrow_mut() = Some(if config_error.is_some() {
+            // A broken configuration: the files before it are checked
+            // (their notes and errors are said) but no report is written.
+            Dest::Discard
+        } else {
+            Dest::open(args.output_file.as_deref(), env, &checked_files)
+        });
+        // The report is in path order (as shown; a path named twice keeps
+        // input order), each file's part written as soon as it and those
+        // before it are done.
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        Ok(order)
+    };
+
+    let work = |job: Job| check_job(job, &shared);
+
+    let mut sink = report::Sink::new(format, style);
+    let mut summary = report::Summary::default();
+    // Messages go out in input order, pieces in output order.
+    let mut said: Vec<bool> = Vec::new();
+    let mut waiting: std::collections::BTreeMap<usize, Vec<Message>> = Default::default();
+    let mut next_to_say = 0;
+    let mut chunk = Vec::new();
+    let out = &mut *io.out;
+    let mut each = |done: Done| -> io::Result<()> {
+        if let Some(s) = done.summary {
+            summary.absorb(s);
+        }
+        if let (Some(p), Some(dest)) = (done.piece, dest.borrow_mut().as_mut()) {
+            sink.push(p, &mut chunk)?;
+            dest.write(&chunk, out)?;
+            chunk.clear();
+        }
+        if said.len() <= done.input {
+            said.resize(done.input + 1, false);
+        }
+        said[done.input] = true;
+        if !done.messages.is_empty() {
+            waiting.insert(done.input, done.messages);
+        }
+        let mut err = err.borrow_mut();
+        while said.get(next_to_say) == Some(&true) {
+            for m in waiting.remove(&next_to_say).unwrap_or_default() {
+                match m {
+                    Message::Error(e) => {
+                        trouble.set(true);
+                        report_error(&mut **err, &e)?;
+                    }
+                    Message::Note(path, note) => writeln!(err, "spoflint: {path}: {note}")?,
+                }
+            }
+            next_to_say += 1;
+        }
+        Ok(())
+    };
+    pipeline::run(&mut feed, &work, &mut each, io.progress)?;
+    let trouble = trouble.get();
+    let mut dest = dest.into_inner().unwrap_or(Dest::Discard);
+    io.progress.finish();
+    if let Some(e) = config_error {
+        report_error(io.err, &e)?;
+        return Ok(Outcome::Trouble);
+    }
+    let mut end = Vec::new();
+    sink.finish(summary, &mut end)?;
+    dest.write(&end, io.out)?;
+    if let Err((path, e)) = dest.close() {
+        report_error(
+            io.err,
+            &Error::Io {
+                path: shown(&path),
+                message: io_message(&e),
+            },
+        )?;
+        return Ok(Outcome::Trouble);
     }
 
-    let summary = report::Summary::of(&reports);
     if !args.quiet {
         writeln!(io.err, "{summary}")?;
     }
@@ -529,6 +666,77 @@ fn check(args: &CheckArgs, env: &Environment, io: &mut Streams<'_>) -> io::Resul
     } else {
         Outcome::Clean
     })
+}
+
+/// Where a check's report goes.
+enum Dest {
+    /// Standard output.
+    Out,
+    /// `--output-file`, opened before the checks.
+    File(PathBuf, io::BufWriter<std::fs::File>),
+    /// `--output-file` naming one of the files being checked: written at
+    /// the end, so the file is checked as it was before the run (as when
+    /// the whole report was written at the end).
+    Later(PathBuf, Vec<u8>),
+    /// `--output-file` that could not be opened or written: the error is
+    /// said at the end, after the files' notes.
+    Failed(PathBuf, io::Error),
+    /// No report (the run stopped on a broken configuration).
+    Discard,
+}
+
+impl Dest {
+    /// `checked`: the files being checked (absolute, normalised).
+    fn open(
+        output_file: Option<&Path>,
+        env: &Environment,
+        checked: &std::collections::HashSet<PathBuf>,
+    ) -> Dest {
+        let Some(path) = output_file else {
+            return Dest::Out;
+        };
+        if checked.contains(&config::normalize(&env.cwd, path)) {
+            return Dest::Later(path.to_path_buf(), Vec::new());
+        }
+        match std::fs::File::create(path) {
+            Ok(f) => Dest::File(path.to_path_buf(), io::BufWriter::new(f)),
+            Err(e) => Dest::Failed(path.to_path_buf(), e),
+        }
+    }
+
+    /// Write `bytes`; an error on standard output ends the run, one on the
+    /// output file is said at the end.
+    fn write(&mut self, bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Dest::Out => out.write_all(bytes),
+            Dest::File(path, w) => {
+                if let Err(e) = w.write_all(bytes) {
+                    *self = Dest::Failed(std::mem::take(path), e);
+                }
+                Ok(())
+            }
+            Dest::Later(_, buf) => {
+                buf.extend_from_slice(bytes);
+                Ok(())
+            }
+            Dest::Failed(..) | Dest::Discard => Ok(()),
+        }
+    }
+
+    /// Finish the output file, if any.
+    fn close(self) -> Result<(), (PathBuf, io::Error)> {
+        match self {
+            Dest::Out | Dest::Discard => Ok(()),
+            Dest::File(path, mut w) => w.flush().map_err(|e| (path, e)),
+            Dest::Later(path, buf) => std::fs::File::create(&path)
+                .and_then(|mut f| f.write_all(&buf))
+                .map_err(|e| (path, e)),
+            Dest::Failed(path, e) => Err((path, e)),
+        }
+    }
 }
 
 fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<Outcome> {
@@ -586,38 +794,4 @@ fn dump(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> io::Result<
     } else {
         Outcome::Clean
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Counts progress ticks.
-    #[derive(Default)]
-    struct Count(usize);
-
-    impl Progress for Count {
-        fn start(&mut self, _: usize) {}
-        fn inc(&mut self) {
-            self.0 += 1;
-        }
-        fn finish(&mut self) {}
-    }
-
-    #[test]
-    fn parallel_check_keeps_input_order_and_ticks_once_per_input() {
-        for n in [0, 1, 2, 1000] {
-            let mut count = Count::default();
-            // Uneven work, so workers finish out of order.
-            let work = |i: usize| {
-                if i % 7 == 0 {
-                    std::thread::sleep(std::time::Duration::from_micros(200));
-                }
-                i * 2
-            };
-            let out = check_all(n, &work, &mut count);
-            assert_eq!(out, (0..n).map(|i| i * 2).collect::<Vec<_>>());
-            assert_eq!(count.0, n);
-        }
-    }
 }

@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 
 /// Told about each file as a run goes.
 pub trait Progress {
-    /// The run will check `total` files.
+    /// The run will check `total` files: called once the walk is over. A
+    /// small run (a few hundred files) is walked whole before any file is
+    /// read; a bigger one starts checking while the walk goes on.
     fn start(&mut self, total: usize);
     /// One more file done.
     fn inc(&mut self);

@@ -84,20 +84,40 @@ pub struct WalkOptions {
 /// order of `paths`, each folder's sorted, a file reached twice only once.
 pub fn collect(paths: &[PathBuf], opts: &WalkOptions) -> (Vec<Target>, Vec<WalkError>) {
     let mut files = Vec::new();
+    let errors = visit(paths, opts, &mut |t| files.push(t));
+    (files, errors)
+}
+
+/// [`collect`], handing each file to `found` as soon as the walk reaches
+/// it (so the files can be checked while the walk goes on).
+pub fn visit(
+    paths: &[PathBuf],
+    opts: &WalkOptions,
+    found: &mut dyn FnMut(Target),
+) -> Vec<WalkError> {
     let mut errors = Vec::new();
+    // One path walked reaches each file once; only several can overlap.
+    let mut seen = (paths.len() > 1).then(HashSet::new);
+    let mut once = |t: Target| {
+        let new = match seen.as_mut() {
+            Some(s) => s.insert(t.path.clone()),
+            None => true,
+        };
+        if new {
+            found(t);
+        }
+    };
     for root in paths {
         match std::fs::metadata(root) {
             Err(e) => errors.push(WalkError {
                 path: root.clone(),
                 message: e.to_string(),
             }),
-            Ok(m) if m.is_dir() => walk_dir(root, opts, &mut files, &mut errors),
-            Ok(_) => files.push(Target { path: root.clone() }),
+            Ok(m) if m.is_dir() => walk_dir(root, opts, &mut once, &mut errors),
+            Ok(_) => once(Target { path: root.clone() }),
         }
     }
-    let mut seen = HashSet::new();
-    files.retain(|t| seen.insert(t.path.clone()));
-    (files, errors)
+    errors
 }
 
 /// The ignore files of one folder, and the depth of that folder in the walk
@@ -107,7 +127,12 @@ struct Level {
     matcher: Gitignore,
 }
 
-fn walk_dir(root: &Path, opts: &WalkOptions, files: &mut Vec<Target>, errors: &mut Vec<WalkError>) {
+fn walk_dir(
+    root: &Path,
+    opts: &WalkOptions,
+    found: &mut dyn FnMut(Target),
+    errors: &mut Vec<WalkError>,
+) {
     // Matchers see absolute paths, so those built for folders above `root`
     // and those built inside it agree on what a path is relative to.
     let abs_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
@@ -167,7 +192,7 @@ fn walk_dir(root: &Path, opts: &WalkOptions, files: &mut Vec<Target>, errors: &m
                 });
             }
         } else if entry.file_type().is_file() && has_checked_extension(entry.path()) {
-            files.push(Target {
+            found(Target {
                 path: entry.into_path(),
             });
         }

@@ -43,6 +43,10 @@ pub(super) fn scan(text: &str, skip: &[Range<usize>]) -> Vec<HostBlock> {
         let s = &text[line.start..line.end];
         let indent = s.len() - s.trim_start_matches([' ', '\t']).len();
         let at = line.start + indent;
+        // Every host form opens with `:`, `<` or `{` after the indentation.
+        if !matches!(text.as_bytes().get(at), Some(b':' | b'<' | b'{')) {
+            continue;
+        }
         if let Some(b) = azure(text, line) {
             pos = after(text, b.body.end);
             out.push(b);

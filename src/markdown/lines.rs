@@ -41,10 +41,8 @@ impl Iterator for Lines<'_> {
             return None;
         }
         let start = self.pos;
-        let mut i = start;
-        while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
-            i += 1;
-        }
+        // memchr: this loop runs over every byte of every file scanned.
+        let i = memchr::memchr2(b'\n', b'\r', &b[start..]).map_or(b.len(), |n| start + n);
         let next = match (b.get(i), b.get(i + 1)) {
             (Some(b'\r'), Some(b'\n')) => i + 2,
             (Some(_), _) => i + 1,

@@ -25,6 +25,7 @@
 use super::{comments, hosts, lines, Block, BlockOptions, Host, OffsetMap};
 use crate::span::Span;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// How many containers deep blocks are looked for. Each level rescans at
@@ -326,21 +327,39 @@ pub(super) fn gather(text: &str, pieces: &[Range<usize>], empty_at: usize) -> (S
 
 /// A same-length copy of `text` for pulldown-cmark: lone `\r` turned into
 /// `\n`, tag-only lines and MkDocs container headers blanked.
-fn normalize(text: &str) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for i in 0..bytes.len() {
-        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
-            bytes[i] = b'\n';
-        }
-    }
+/// The text itself (no copy) when there is nothing to change, as in most
+/// files.
+fn normalize(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone_cr: Vec<usize> = memchr::memchr_iter(b'\r', b)
+        .filter(|&i| b.get(i + 1) != Some(&b'\n'))
+        .collect();
+    let mut blank: Vec<Range<usize>> = Vec::new();
     for l in lines::Lines::new(text) {
         let line = &text[l.start..l.end];
+        // Both kinds of line open with one of these after white space.
+        if !line.trim_start().starts_with(['<', '!', '?', '=']) {
+            continue;
+        }
         if is_tag_line(line) || is_mkdocs_header(line) {
-            bytes[l.start..l.end].fill(b' ');
+            blank.push(l.start..l.end);
         }
     }
+    if lone_cr.is_empty() && blank.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = b.to_vec();
+    for i in lone_cr {
+        bytes[i] = b'\n';
+    }
+    for r in blank {
+        bytes[r].fill(b' ');
+    }
     // Only ASCII bytes were written over whole lines or single bytes.
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+    match String::from_utf8(bytes) {
+        Ok(s) => Cow::Owned(s),
+        Err(_) => Cow::Borrowed(text),
+    }
 }
 
 /// A line made only of HTML/JSX tags (`<Tab title="x">`, `</Tabs>`,

@@ -1,26 +1,32 @@
 //! The `concise` format: `path:line:col: severity: message [rule]`, one line
 //! per diagnostic, what editors' problem matchers read.
 
-use super::locate;
+use super::{locate_all, Located};
 use crate::diagnostic::FileReport;
 use std::io::{self, Write};
 
 /// Write one line per diagnostic. Line breaks inside a message are replaced
 /// by spaces so one diagnostic stays one line.
 pub fn concise(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for file in locate(reports) {
-        for (d, loc) in &file.items {
-            writeln!(
-                out,
-                "{}:{}:{}: {}: {} [{}]",
-                file.report.path,
-                loc.line,
-                loc.column,
-                d.severity.as_str(),
-                one_line(&d.message),
-                d.rule
-            )?;
-        }
+    for file in locate_all(reports) {
+        concise_file(&file, out)?;
+    }
+    Ok(())
+}
+
+/// One file's lines.
+pub(super) fn concise_file(file: &Located, out: &mut dyn Write) -> io::Result<()> {
+    for (d, loc) in &file.items {
+        writeln!(
+            out,
+            "{}:{}:{}: {}: {} [{}]",
+            file.path,
+            loc.line,
+            loc.column,
+            d.severity.as_str(),
+            one_line(&d.message),
+            d.rule
+        )?;
     }
     Ok(())
 }

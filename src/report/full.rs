@@ -122,6 +122,14 @@ impl miette::Diagnostic for Shown<'_> {
 
 /// Draw every diagnostic, a blank line between them.
 pub fn full(reports: &[FileReport], style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    for r in reports {
+        full_file(r, style, out)?;
+    }
+    Ok(())
+}
+
+/// Draw one file's diagnostics.
+pub(super) fn full_file(r: &FileReport, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -130,31 +138,28 @@ pub fn full(reports: &[FileReport], style: &Style, out: &mut dyn Write) -> io::R
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false);
-    for r in reports {
-        let index = Arc::new(LineIndex::new(&r.source));
-        let column = |s: Span| index.line_col(&r.source, s.start).column;
-        for d in &r.diagnostics {
-            let widest = d.labels.iter().map(|l| column(l.span)).max();
-            let too_wide =
-                (column(d.span).max(widest.unwrap_or(0)) > MAX_EXCERPT_COLUMN).then(|| {
-                    let at = index.line_col(&r.source, d.span.start);
-                    format!("{}:{}:{}", r.path, at.line, at.column)
-                });
-            let windowed = Windowed {
-                text: r.source.clone(),
-                index: index.clone(),
-            };
-            let shown = Shown {
-                d,
-                source: NamedSource::new(&r.path, windowed).with_language("markdown"),
-                too_wide,
-            };
-            let mut text = String::new();
-            handler
-                .render_report(&mut text, &shown)
-                .map_err(io::Error::other)?;
-            writeln!(out, "{text}")?;
-        }
+    let index = Arc::new(LineIndex::new(&r.source));
+    let column = |s: Span| index.line_col(&r.source, s.start).column;
+    for d in &r.diagnostics {
+        let widest = d.labels.iter().map(|l| column(l.span)).max();
+        let too_wide = (column(d.span).max(widest.unwrap_or(0)) > MAX_EXCERPT_COLUMN).then(|| {
+            let at = index.line_col(&r.source, d.span.start);
+            format!("{}:{}:{}", r.path, at.line, at.column)
+        });
+        let windowed = Windowed {
+            text: r.source.clone(),
+            index: index.clone(),
+        };
+        let shown = Shown {
+            d,
+            source: NamedSource::new(&r.path, windowed).with_language("markdown"),
+            too_wide,
+        };
+        let mut text = String::new();
+        handler
+            .render_report(&mut text, &shown)
+            .map_err(io::Error::other)?;
+        writeln!(out, "{text}")?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The `github` format: GitHub Actions workflow commands, which the runner
 //! turns into annotations on the pull request.
 
-use super::locate;
+use super::{locate_all, Located};
 use crate::diagnostic::FileReport;
 use std::io::{self, Write};
 
@@ -19,21 +19,27 @@ fn escape_property(s: &str) -> String {
 
 /// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` lines.
 pub fn github(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for file in locate(reports) {
-        for (d, loc) in &file.items {
-            writeln!(
-                out,
-                "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-                d.severity.as_str(),
-                escape_property(&file.report.path),
-                loc.line,
-                loc.column,
-                loc.end_line,
-                loc.end_column,
-                escape_property(&format!("spoflint {} ({})", d.rule, d.code)),
-                escape_data(&d.message),
-            )?;
-        }
+    for file in locate_all(reports) {
+        github_file(&file, out)?;
+    }
+    Ok(())
+}
+
+/// One file's workflow commands.
+pub(super) fn github_file(file: &Located, out: &mut dyn Write) -> io::Result<()> {
+    for (d, loc) in &file.items {
+        writeln!(
+            out,
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            d.severity.as_str(),
+            escape_property(&file.path),
+            loc.line,
+            loc.column,
+            loc.end_line,
+            loc.end_column,
+            escape_property(&format!("spoflint {} ({})", d.rule, d.code)),
+            escape_data(&d.message),
+        )?;
     }
     Ok(())
 }

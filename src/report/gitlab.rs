@@ -1,7 +1,7 @@
 //! The `gitlab` format: a GitLab Code Quality report (a JSON array of
 //! issues), which merge requests show as a widget.
 
-use super::locate;
+use super::{locate_all, Located};
 use crate::diagnostic::{FileReport, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -27,6 +27,11 @@ fn fnv1a(parts: &[&str]) -> u64 {
 /// path+rule+message in one file gets its occurrence number mixed in, since
 /// GitLab needs fingerprints to be unique.
 pub fn gitlab(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    gitlab_located(&locate_all(reports), out)
+}
+
+/// The Code Quality report of located files.
+pub(super) fn gitlab_located(files: &[Located], out: &mut dyn Write) -> io::Result<()> {
     #[derive(Serialize)]
     struct Lines {
         begin: usize,
@@ -47,9 +52,9 @@ pub fn gitlab(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     }
     let mut seen: HashMap<(String, &str, String), usize> = HashMap::new();
     let mut issues = Vec::new();
-    for file in locate(reports) {
+    for file in files {
         for (d, loc) in &file.items {
-            let path = file.report.path.as_str();
+            let path = file.path.as_str();
             let n = seen
                 .entry((path.to_string(), d.rule, d.message.clone()))
                 .or_insert(0);

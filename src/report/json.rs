@@ -1,7 +1,7 @@
 //! The `json` and `json-lines` formats: every diagnostic as an object with
 //! 1-based positions, and (for `json`) a summary.
 
-use super::{locate, Location, Summary};
+use super::{locate_all, Located, Location, Summary};
 use crate::diagnostic::{BlastRadius, Diagnostic, FileReport};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -48,28 +48,37 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
-fn all(reports: &[FileReport]) -> Vec<JsonDiagnostic<'_>> {
-    locate(reports)
-        .into_iter()
+fn all(files: &[Located]) -> Vec<JsonDiagnostic<'_>> {
+    files
+        .iter()
         .flat_map(|f| {
-            let path = f.report.path.as_str();
+            let path = f.path.as_str();
             f.items
-                .into_iter()
-                .map(move |(d, loc)| JsonDiagnostic::new(path, d, loc))
+                .iter()
+                .map(move |(d, loc)| JsonDiagnostic::new(path, d, *loc))
         })
         .collect()
 }
 
 /// `{"diagnostics": [...], "summary": {...}}`, pretty-printed.
 pub fn json(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    json_located(&locate_all(reports), Summary::of(reports), out)
+}
+
+/// The JSON document of located files.
+pub(super) fn json_located(
+    files: &[Located],
+    summary: Summary,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     #[derive(Serialize)]
     struct Doc<'a> {
         diagnostics: Vec<JsonDiagnostic<'a>>,
         summary: Summary,
     }
     let doc = Doc {
-        diagnostics: all(reports),
-        summary: Summary::of(reports),
+        diagnostics: all(files),
+        summary,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -77,7 +86,15 @@ pub fn json(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
 
 /// One compact diagnostic object per line, no summary.
 pub fn json_lines(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for d in all(reports) {
+    for file in locate_all(reports) {
+        json_lines_file(&file, out)?;
+    }
+    Ok(())
+}
+
+/// One file's lines of `json-lines`.
+pub(super) fn json_lines_file(file: &Located, out: &mut dyn Write) -> io::Result<()> {
+    for d in all(std::slice::from_ref(file)) {
         serde_json::to_writer(&mut *out, &d)?;
         writeln!(out)?;
     }

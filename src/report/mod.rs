@@ -39,20 +39,31 @@ pub struct Summary {
 impl Summary {
     /// Count the diagnostics of `reports`.
     pub fn of(reports: &[FileReport]) -> Summary {
-        let mut s = Summary {
-            files: reports.len(),
-            ..Summary::default()
-        };
+        let mut s = Summary::default();
         for r in reports {
-            s.diagrams += r.diagrams;
-            for d in &r.diagnostics {
-                match d.severity {
-                    Severity::Error => s.errors += 1,
-                    Severity::Warning => s.warnings += 1,
-                }
-            }
+            s.add(r);
         }
         s
+    }
+
+    /// Add the counts of `other`.
+    pub fn absorb(&mut self, other: Summary) {
+        self.files += other.files;
+        self.diagrams += other.diagrams;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+    }
+
+    /// Count one more file.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.diagrams += report.diagrams;
+        for d in &report.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+        }
     }
 }
 
@@ -97,21 +108,98 @@ impl Default for Style {
     }
 }
 
-/// Write `reports` in `format`.
+/// Write `reports` in `format`: each file's [`Piece`] in turn, then the
+/// end of the document. The same path as a streaming run takes.
 pub fn write(
     format: Format,
     reports: &[FileReport],
     style: &Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let mut sink = Sink::new(format, *style);
+    for r in reports {
+        sink.push(piece(format, style, r)?, out)?;
+    }
+    sink.finish(Summary::of(reports), out)
+}
+
+/// One file's share of the output, made on the thread that checked the
+/// file, so that its text can be dropped there and a run holds only the
+/// files in flight.
+#[derive(Debug)]
+pub enum Piece {
+    /// Bytes written as they are: the formats with one part per file
+    /// (`full`, `concise`, `json-lines`, `github`).
+    Bytes(Vec<u8>),
+    /// Diagnostics with their positions resolved, held for a format that
+    /// writes one document at the end (`json`, `sarif`, `gitlab`).
+    Held(Located),
+}
+
+/// Render `report`'s part of the output in `format` (its diagnostics
+/// already sorted, see [`sort`]).
+pub fn piece(format: Format, style: &Style, report: &FileReport) -> io::Result<Piece> {
+    if report.diagnostics.is_empty() {
+        return Ok(match format {
+            Format::Json | Format::Sarif | Format::Gitlab => Piece::Held(Located {
+                path: String::new(),
+                items: Vec::new(),
+            }),
+            _ => Piece::Bytes(Vec::new()),
+        });
+    }
+    let mut out = Vec::new();
     match format {
-        Format::Full => full(reports, style, out),
-        Format::Concise => concise(reports, out),
-        Format::Json => json(reports, out),
-        Format::JsonLines => json_lines(reports, out),
-        Format::Sarif => sarif(reports, style, out),
-        Format::Github => github(reports, out),
-        Format::Gitlab => gitlab(reports, out),
+        Format::Full => full::full_file(report, style, &mut out)?,
+        Format::Concise => concise::concise_file(&locate(report), &mut out)?,
+        Format::JsonLines => json::json_lines_file(&locate(report), &mut out)?,
+        Format::Github => github::github_file(&locate(report), &mut out)?,
+        Format::Json | Format::Sarif | Format::Gitlab => return Ok(Piece::Held(locate(report))),
+    }
+    Ok(Piece::Bytes(out))
+}
+
+/// Writes the pieces of a run in output order, holding only what the
+/// one-document formats need at the end (diagnostics and positions, no
+/// file text).
+#[derive(Debug)]
+pub struct Sink {
+    format: Format,
+    style: Style,
+    held: Vec<Located>,
+}
+
+impl Sink {
+    /// A sink for `format`.
+    pub fn new(format: Format, style: Style) -> Self {
+        Sink {
+            format,
+            style,
+            held: Vec::new(),
+        }
+    }
+
+    /// The next file's piece, in output order.
+    pub fn push(&mut self, piece: Piece, out: &mut dyn Write) -> io::Result<()> {
+        match piece {
+            Piece::Bytes(b) => out.write_all(&b),
+            Piece::Held(l) => {
+                if !l.items.is_empty() {
+                    self.held.push(l);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// End the output: the whole document for the one-document formats.
+    pub fn finish(self, summary: Summary, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            Format::Json => json::json_located(&self.held, summary, out),
+            Format::Sarif => sarif::sarif_located(&self.held, &self.style, out),
+            Format::Gitlab => gitlab::gitlab_located(&self.held, out),
+            Format::Full | Format::Concise | Format::JsonLines | Format::Github => Ok(()),
+        }
     }
 }
 
@@ -130,38 +218,43 @@ pub struct Location {
     pub end_column: usize,
 }
 
-/// A file's diagnostics with their locations computed once.
-pub(crate) struct Located<'a> {
-    pub report: &'a FileReport,
-    pub items: Vec<(&'a Diagnostic, Location)>,
+/// A file's diagnostics with their locations computed: all the formats
+/// but `full` need of a file, without its text.
+#[derive(Clone, Debug)]
+pub struct Located {
+    /// The path as shown.
+    pub path: String,
+    /// Each diagnostic and where it is.
+    pub items: Vec<(Diagnostic, Location)>,
+}
+
+/// Locate every diagnostic of `report`.
+pub(crate) fn locate(report: &FileReport) -> Located {
+    let idx = LineIndex::new(&report.source);
+    let items = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let s = idx.line_col(&report.source, d.span.start);
+            let e = idx.line_col(&report.source, d.span.end);
+            let loc = Location {
+                line: s.line,
+                column: s.column,
+                end_line: e.line,
+                end_column: e.column,
+            };
+            (d.clone(), loc)
+        })
+        .collect();
+    Located {
+        path: report.path.clone(),
+        items,
+    }
 }
 
 /// Locate every diagnostic of every report.
-pub(crate) fn locate(reports: &[FileReport]) -> Vec<Located<'_>> {
-    reports
-        .iter()
-        .map(|r| {
-            let idx = LineIndex::new(&r.source);
-            let items = r
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    let s = idx.line_col(&r.source, d.span.start);
-                    let e = idx.line_col(&r.source, d.span.end);
-                    (
-                        d,
-                        Location {
-                            line: s.line,
-                            column: s.column,
-                            end_line: e.line,
-                            end_column: e.column,
-                        },
-                    )
-                })
-                .collect();
-            Located { report: r, items }
-        })
-        .collect()
+pub(crate) fn locate_all(reports: &[FileReport]) -> Vec<Located> {
+    reports.iter().map(locate).collect()
 }
 
 /// Sort reports by path and their diagnostics by (offset, rule), so every
@@ -169,15 +262,20 @@ pub(crate) fn locate(reports: &[FileReport]) -> Vec<Located<'_>> {
 pub fn sort(reports: &mut [FileReport]) {
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     for r in reports {
-        r.diagnostics.sort_by(|a, b| {
-            (a.span.start, a.rule, a.span.end, &a.message).cmp(&(
-                b.span.start,
-                b.rule,
-                b.span.end,
-                &b.message,
-            ))
-        });
+        sort_diagnostics(r);
     }
+}
+
+/// Sort one report's diagnostics by (offset, rule, end, message).
+pub fn sort_diagnostics(report: &mut FileReport) {
+    report.diagnostics.sort_by(|a, b| {
+        (a.span.start, a.rule, a.span.end, &a.message).cmp(&(
+            b.span.start,
+            b.rule,
+            b.span.end,
+            &b.message,
+        ))
+    });
 }
 
 #[cfg(test)]
@@ -256,10 +354,10 @@ mod tests {
     #[test]
     fn locations_are_one_based_with_exclusive_end() {
         let reports = testing::sample();
-        let located = locate(&reports);
-        let (_, loc) = located[0].items[0];
+        let located = locate_all(&reports);
+        let (_, loc) = &located[0].items[0];
         assert_eq!(
-            loc,
+            *loc,
             Location {
                 line: 5,
                 column: 9,

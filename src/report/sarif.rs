@@ -1,7 +1,7 @@
 //! The `sarif` format: SARIF 2.1.0 with the rules' metadata, as GitHub code
 //! scanning reads it.
 
-use super::{locate, Style};
+use super::{locate_all, Located, Style};
 use crate::diagnostic::{FileReport, Severity};
 use crate::rules::RULES;
 use serde_json::{json, Value};
@@ -33,6 +33,15 @@ fn level(s: Severity) -> &'static str {
 /// The SARIF log. Columns are Unicode code points (`columnKind`), the end
 /// column is exclusive, as SARIF defines it.
 pub fn sarif(reports: &[FileReport], style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    sarif_located(&locate_all(reports), style, out)
+}
+
+/// The SARIF log of located files.
+pub(super) fn sarif_located(
+    files: &[Located],
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -52,7 +61,7 @@ pub fn sarif(reports: &[FileReport], style: &Style, out: &mut dyn Write) -> io::
         })
         .collect();
     let mut results = Vec::new();
-    for file in locate(reports) {
+    for file in files {
         for (d, loc) in &file.items {
             let rule_index = RULES.iter().position(|r| r.name == d.rule);
             let mut message = d.message.clone();
@@ -66,7 +75,7 @@ pub fn sarif(reports: &[FileReport], style: &Style, out: &mut dyn Write) -> io::
                 "message": {"text": message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&file.report.path)},
+                        "artifactLocation": {"uri": uri(&file.path)},
                         "region": {
                             "startLine": loc.line,
                             "startColumn": loc.column,
