@@ -4,11 +4,12 @@
 //! error messages; the semantics live in `builder.rs`. Each function's doc
 //! comment starts with the `grammar/flowchart.ebnf` production it parses.
 
-use super::builder::{Builder, LinkInfo, Member, TextObj};
+use super::builder::{js_trim_cow, Builder, LinkInfo, Member, Sym, TextObj};
 use super::lexer::{Tok, Token};
 use super::preprocess::{js_trim, Mapped};
 use crate::model::{Diagram, EdgeType, Stroke};
 use crate::span::Span;
+use std::borrow::Cow;
 
 /// A parse failure: where (cleaned-text offsets) and what.
 #[derive(Debug)]
@@ -25,7 +26,7 @@ pub(crate) struct Fail {
 type PResult<T> = Result<T, Fail>;
 
 /// The ids of a `&` group, and the node data of its last node, not yet applied.
-type Group = (Vec<(String, Span)>, Option<Pending>);
+type Group = (Vec<(Sym, Span)>, Option<Pending>);
 
 /// What came before a node, for the "expected a node id" message.
 #[derive(Clone, Copy)]
@@ -40,7 +41,7 @@ enum After {
 
 /// Node data waiting for Mermaid's reduction point.
 struct Pending {
-    target: String,
+    target: Sym,
     target_span: Span,
     data: String,
     start: usize,
@@ -48,9 +49,9 @@ struct Pending {
 }
 
 /// An open subgraph on the stack.
-struct Frame {
-    id: Option<TextObj>,
-    title: Option<TextObj>,
+struct Frame<'a> {
+    id: Option<TextObj<'a>>,
+    title: Option<TextObj<'a>>,
     same: bool,
     list: Vec<Member>,
     span: Span,
@@ -61,7 +62,7 @@ pub(crate) struct Parser<'a> {
     toks: Vec<Token>,
     pos: usize,
     map: &'a Mapped,
-    b: Builder,
+    b: Builder<'a>,
 }
 
 fn is_id_token(k: Tok) -> bool {
@@ -481,7 +482,8 @@ impl<'a> Parser<'a> {
                 Tok::Semi | Tok::Newline | Tok::Space | Tok::Eof => {
                     // Blank entries are dropped by Mermaid anyway; `;` is kept.
                     if t.kind == Tok::Semi {
-                        list!().push(Member::Id(";".into()));
+                        let semi = self.b.intern(Cow::Borrowed(";"));
+                        list!().push(Member::Id(semi));
                     }
                     if self.pos + 1 < self.toks.len() {
                         self.pos += 1;
@@ -505,7 +507,7 @@ impl<'a> Parser<'a> {
                             "a subgraph needs a title or id after \"subgraph\"".into(),
                         );
                     };
-                    let sid = self.b.add_subgraph(&id, &title, f.same, f.list, f.span);
+                    let sid = self.b.add_subgraph(id, &title, f.same, f.list, f.span);
                     self.bump();
                     list!().push(Member::Id(sid));
                 }
@@ -525,7 +527,7 @@ impl<'a> Parser<'a> {
                         Tok::DirectionLr => "LR",
                         _ => "TD",
                     };
-                    list!().push(Member::Dir(v.into()));
+                    list!().push(Member::Dir(v));
                     self.bump();
                 }
                 Tok::AccTitle | Tok::AccDescr => {
@@ -536,13 +538,15 @@ impl<'a> Parser<'a> {
                         Tok::AccDescrValue
                     };
                     let v = self.expect(want, "expected the accessibility text")?;
-                    let s = js_trim(v.text(self.src)).to_string();
+                    let s = js_trim_cow(self.token_text(v));
+                    let s = self.b.intern(s);
                     list!().push(Member::Id(s));
                 }
                 Tok::AccDescrMultilineValue => {
-                    let s = js_trim(t.text(self.src)).to_string();
+                    let v = self.bump();
+                    let s = js_trim_cow(self.token_text(v));
+                    let s = self.b.intern(s);
                     list!().push(Member::Id(s));
-                    self.bump();
                 }
                 Tok::Style => {
                     self.style_statement()?;
@@ -565,10 +569,8 @@ impl<'a> Parser<'a> {
                     self.separator()?;
                 }
                 k if is_id_token(k) => {
-                    let nodes = self.vertex_statement()?;
+                    self.vertex_statement(list!())?;
                     self.separator()?;
-                    let l = list!();
-                    l.extend(nodes.into_iter().map(Member::Id));
                 }
                 _ => return self.fail("expected a statement"),
             }
@@ -586,7 +588,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `subgraph_header = "subgraph" ( SPACE text_no_tags [ SQS text SQE ] | ) separator`
-    fn subgraph_header(&mut self) -> PResult<Frame> {
+    fn subgraph_header(&mut self) -> PResult<Frame<'a>> {
         let kw = self.bump();
         let line_end = |p: &Parser| p.peek().start;
         match self.kind() {
@@ -634,13 +636,13 @@ impl<'a> Parser<'a> {
     }
 
     /// `text_no_tags = ( STR | MD_STR | no_tags_token ) { no_tags_token }`
-    fn text_no_tags(&mut self) -> PResult<TextObj> {
+    fn text_no_tags(&mut self) -> PResult<TextObj<'a>> {
         // Mermaid calls a quoted subgraph title `text`, not `string`.
         self.text_run("text", is_text_no_tags_token, "expected a subgraph title")
     }
 
     /// `text = ( STR | MD_STR | text_token ) { text_token }`
-    fn text(&mut self, expected: &str) -> PResult<TextObj> {
+    fn text(&mut self, expected: &str) -> PResult<TextObj<'a>> {
         self.text_run("string", is_text_token, expected)
     }
 
@@ -652,38 +654,53 @@ impl<'a> Parser<'a> {
         quoted: &'static str,
         more: fn(Tok) -> bool,
         expected: &str,
-    ) -> PResult<TextObj> {
+    ) -> PResult<TextObj<'a>> {
         let kind = match self.kind() {
             Tok::Str => quoted,
             Tok::MdStr => "markdown",
             k if more(k) => "text",
             _ => return self.fail(expected),
         };
-        let mut obj = TextObj {
-            text: self.bump().text(self.src).to_string(),
-            kind,
-        };
+        let (text, _, _) = self.gather(more);
+        Ok(TextObj { text, kind })
+    }
+
+    /// The text of a token, borrowed from the cleaned text unless the lexer
+    /// rewrote it.
+    fn token_text(&self, t: Token) -> Cow<'a, str> {
+        match t.value {
+            Some(v) => Cow::Owned(v),
+            None => Cow::Borrowed(self.src.get(t.start..t.end).unwrap_or("")),
+        }
+    }
+
+    /// The current token and the run of tokens after it that `more` accepts:
+    /// their text and range. The text borrows the cleaned text when the
+    /// tokens are one unbroken run of it (the common case), else it is the
+    /// tokens' texts joined.
+    fn gather(&mut self, more: fn(Tok) -> bool) -> (Cow<'a, str>, usize, usize) {
+        let first = self.bump();
+        let (start, mut end) = (first.start, first.end);
+        let mut text = self.token_text(first);
         while more(self.kind()) {
             let t = self.bump();
-            obj.text.push_str(t.text(self.src));
+            if matches!(text, Cow::Borrowed(_)) && t.value.is_none() && t.start == end {
+                end = t.end;
+                text = Cow::Borrowed(self.src.get(start..end).unwrap_or(""));
+            } else {
+                end = t.end;
+                text.to_mut().push_str(t.text(self.src));
+            }
         }
-        Ok(obj)
+        (text, start, end)
     }
 
     /// `id_string = id_token { id_token }`
-    fn id_string(&mut self, expected: &str) -> PResult<(String, usize, usize)> {
+    fn id_string(&mut self, expected: &str) -> PResult<(Cow<'a, str>, usize, usize)> {
         if !is_id_token(self.kind()) {
             return self.fail(expected);
         }
-        let start = self.peek().start;
-        let mut s = String::new();
-        let mut end = start;
-        while is_id_token(self.kind()) {
-            let t = self.bump();
-            s.push_str(t.text(self.src));
-            end = t.end;
-        }
-        Ok((s, start, end))
+        Ok(self.gather(is_id_token))
     }
 
     /// `alpha_num = alnum_token { alnum_token }`
@@ -701,7 +718,7 @@ impl<'a> Parser<'a> {
 
     /// `styled_vertex = vertex [ ":::" id_string ]`
     /// `vertex = id_string [ shape ]`
-    fn styled_vertex(&mut self, after: After) -> PResult<(String, Span)> {
+    fn styled_vertex(&mut self, after: After) -> PResult<(Sym, Span)> {
         if !is_id_token(self.kind()) {
             // Build the message only when it is needed.
             let what = match after {
@@ -716,26 +733,27 @@ impl<'a> Parser<'a> {
         let (id, s, e) = self.id_string("expected a node id")?;
         let id_span = self.span_of(s, e);
         let shape = self.shape()?;
+        let sym = self.b.intern(id.clone());
         match shape {
             Some((text, name, end)) => {
                 // The mention is the id; the definition includes the shape.
                 let full = self.span_of(s, end);
                 self.b
-                    .add_vertex(&id, Some(text), Some(name), id_span, full);
+                    .add_vertex(sym, Some(text), Some(name), id_span, full);
             }
-            None => self.b.add_vertex(&id, None, None, id_span, id_span),
+            None => self.b.add_vertex(sym, None, None, id_span, id_span),
         }
         if self.kind() == Tok::StyleSeparator {
             self.bump();
             let (class, _, _) = self.id_string("expected a class name after \":::\"")?;
             self.b.set_class(&id, &class);
         }
-        Ok((id, id_span))
+        Ok((sym, id_span))
     }
 
     /// `shape = SQS text SQE | PS PS text PE PE | PS text PE | ...` (every
     /// bracket form; see the EBNF).
-    fn shape(&mut self) -> PResult<Option<(TextObj, &'static str, usize)>> {
+    fn shape(&mut self) -> PResult<Option<(TextObj<'a>, &'static str, usize)>> {
         let open = self.kind();
         let simple = |k: Tok| -> Option<(Tok, &'static str, &'static str)> {
             Some(match k {
@@ -817,7 +835,7 @@ impl<'a> Parser<'a> {
     /// `shape_data = SHAPE_DATA { SHAPE_DATA }` (the text of `@{ ... }`).
     /// Collected now, applied later: Mermaid runs the action only when the
     /// token after it has been read, so a syntax error there comes first.
-    fn shape_data(&mut self, target: &str, target_span: Span) -> Pending {
+    fn shape_data(&mut self, target: Sym, target_span: Span) -> Pending {
         let start = self.peek().start;
         let mut s = String::new();
         let mut end = start;
@@ -827,7 +845,7 @@ impl<'a> Parser<'a> {
             end = t.end;
         }
         Pending {
-            target: target.to_string(),
+            target,
             target_span,
             data: s,
             start,
@@ -840,7 +858,7 @@ impl<'a> Parser<'a> {
         let Some(p) = p else {
             return Ok(());
         };
-        if let Err(m) = self.b.add_vertex_data(&p.target, &p.data, p.target_span) {
+        if let Err(m) = self.b.add_vertex_data(p.target, &p.data, p.target_span) {
             // Point at the `shape:` entry when that is what is wrong.
             let raw = self.src.get(p.start..p.end).unwrap_or("");
             let (s0, e0) = match raw.find("shape") {
@@ -862,8 +880,8 @@ impl<'a> Parser<'a> {
         loop {
             let mut pending = None;
             if self.kind() == Tok::ShapeData {
-                let (last, sp) = ids.last().cloned().unwrap_or_default();
-                pending = Some(self.shape_data(&last, sp));
+                let (last, sp) = ids.last().copied().unwrap_or_default();
+                pending = Some(self.shape_data(last, sp));
             }
             if self.kind() == Tok::Space && self.kind_at(1) == Tok::Amp {
                 self.bump();
@@ -902,11 +920,12 @@ impl<'a> Parser<'a> {
     }
 
     /// `vertex_statement = node [ SPACE ] { link node [ SPACE ] }`
-    fn vertex_statement(&mut self) -> PResult<Vec<String>> {
-        let (mut prev, pending) = self.node_group(After::Start)?;
+    /// Its ids go to `list` in Mermaid's order: the last group first.
+    fn vertex_statement(&mut self, list: &mut Vec<Member>) -> PResult<()> {
+        let (first, pending) = self.node_group(After::Start)?;
         self.node_follower()?;
         self.apply(pending)?;
-        let mut members: Vec<String> = prev.iter().map(|x| x.0.clone()).collect();
+        let mut groups = vec![first];
         if self.kind() == Tok::Space {
             self.bump();
         }
@@ -918,23 +937,24 @@ impl<'a> Parser<'a> {
             let (next, pending) = self.node_group(After::Arrow(arrow_start, arrow_end))?;
             self.node_follower()?;
             self.apply(pending)?;
-            if let Err(m) = self.b.add_link(&prev, &next, &link, span) {
+            let prev = groups.last().map_or(&[][..], Vec::as_slice);
+            if let Err(m) = self.b.add_link(prev, &next, &link, span) {
                 return self.semantic(arrow_start, arrow_end, m);
             }
-            let mut m: Vec<String> = next.iter().map(|x| x.0.clone()).collect();
-            m.extend(members);
-            members = m;
-            prev = next;
+            groups.push(next);
             if self.kind() == Tok::Space {
                 self.bump();
             }
         }
-        Ok(members)
+        for g in groups.iter().rev() {
+            list.extend(g.iter().map(|&(id, _)| Member::Id(id)));
+        }
+        Ok(())
     }
 
     /// `link = [ LINK_ID ] LINK [ PIPE text PIPE [ SPACE ] ]
     ///       | [ LINK_ID ] START_LINK edge_text LINK`
-    fn link(&mut self) -> PResult<LinkInfo> {
+    fn link(&mut self) -> PResult<LinkInfo<'a>> {
         let mut id = None;
         if self.kind() == Tok::LinkId {
             let t = self.bump();
@@ -963,25 +983,15 @@ impl<'a> Parser<'a> {
             }
             Tok::StartLink => {
                 let st = self.bump();
-                let mut obj = match self.kind() {
-                    Tok::Str => TextObj {
-                        text: self.bump().text(self.src).to_string(),
-                        kind: "string",
-                    },
-                    Tok::MdStr => TextObj {
-                        text: self.bump().text(self.src).to_string(),
-                        kind: "markdown",
-                    },
-                    Tok::EdgeText | Tok::UnicodeText => TextObj {
-                        text: self.bump().text(self.src).to_string(),
-                        kind: "text",
-                    },
+                let kind = match self.kind() {
+                    Tok::Str => "string",
+                    Tok::MdStr => "markdown",
+                    Tok::EdgeText | Tok::UnicodeText => "text",
                     _ => return self.fail("expected the edge text"),
                 };
-                while matches!(self.kind(), Tok::EdgeText | Tok::UnicodeText) {
-                    let t = self.bump();
-                    obj.text.push_str(t.text(self.src));
-                }
+                let edge_text = |k| matches!(k, Tok::EdgeText | Tok::UnicodeText);
+                let (text, _, _) = self.gather(edge_text);
+                let obj = TextObj { text, kind };
                 let opener = st.text(self.src).trim().to_string();
                 let l = self.expect(
                     Tok::Link,
@@ -1012,7 +1022,8 @@ impl<'a> Parser<'a> {
         self.styles()?;
         self.no_parentheses_in_styles()?;
         let span = self.span_of(s, e);
-        self.b.add_vertex(&id, None, None, span, span);
+        let id = self.b.intern(id);
+        self.b.add_vertex(id, None, None, span, span);
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 
 use crate::model::Comment;
 use crate::span::Span;
+use std::borrow::Cow;
 
 /// Whether `c` is whitespace for JavaScript's `\s`.
 pub(crate) fn js_space(c: char) -> bool {
@@ -565,13 +566,15 @@ fn encode_entities(t: Mapped) -> Mapped {
 }
 
 /// Turn Mermaid's entity markers back into the `#name;` the author wrote.
-pub(crate) fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('\u{FB02}') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
-    s.replace("\u{FB02}\u{B0}\u{B0}", "#")
-        .replace("\u{FB02}\u{B0}", "#")
-        .replace("\u{B6}\u{DF}", ";")
+    Cow::Owned(
+        s.replace("\u{FB02}\u{B0}\u{B0}", "#")
+            .replace("\u{FB02}\u{B0}", "#")
+            .replace("\u{B6}\u{DF}", ";"),
+    )
 }
 
 /// `/word.*:\S*#.*;/g`: on a line with `word`, then a `:` whose following
