@@ -158,12 +158,16 @@ fn word_boundary_after(rest: &str) -> bool {
 }
 
 /// `word\b`
-fn keyword<'a>(i: &'a str, word: &str) -> Option<usize> {
-    let r: R<'a> = tag(word).parse(i);
-    match r {
-        Ok((rest, _)) if word_boundary_after(rest) => Some(word.len()),
-        _ => None,
-    }
+fn keyword(i: &str, word: &str) -> Option<usize> {
+    let rest = i.strip_prefix(word)?;
+    word_boundary_after(rest).then_some(word.len())
+}
+
+/// Where the first byte of `set` (all ASCII) is in `i`, else `i.len()`:
+/// `[^...]+` runs, searched by byte (an ASCII byte never occurs inside a
+/// multi-byte UTF-8 character).
+fn find_ascii(i: &str, set: &[u8]) -> usize {
+    i.bytes().position(|b| set.contains(&b)).unwrap_or(i.len())
 }
 
 /// `\s*[xo<]?--+[-xo>]\s*`
@@ -261,8 +265,8 @@ fn node_string(i: &str) -> Option<usize> {
 
 /// `[0-9]+`
 fn num(i: &str) -> Option<usize> {
-    let r: R<'_> = take_while1(|c: char| c.is_ascii_digit())(i);
-    r.ok().map(|(_, m)| m.len())
+    let n = i.bytes().take_while(u8::is_ascii_digit).count();
+    (n > 0).then_some(n)
 }
 
 fn lit(i: &str, s: &str) -> Option<usize> {
@@ -272,6 +276,67 @@ fn lit(i: &str, s: &str) -> Option<usize> {
 /// The `direction` occurrences of one line: (line start, line end,
 /// [(start, token, match end)]).
 type DirCache = (usize, usize, Vec<(usize, Tok, usize)>);
+
+/// The tokens as the grammar reads them: the current one and one of
+/// lookahead, lexed on demand. Mermaid's lexer runs as its parser asks, and
+/// a list of every token of a big diagram cost more to fill and to page in
+/// than lexing itself. The last token (the end, or a lexical error) stays
+/// current however often it is consumed.
+pub(crate) struct Tokens<'a> {
+    lexer: Lexer<'a>,
+    cur: Token,
+    /// The token after `cur`; `None` when `cur` is the last.
+    next: Option<Token>,
+    /// The end of the token consumed last.
+    prev_end: usize,
+}
+
+fn is_last(t: &Token) -> bool {
+    matches!(t.kind, Tok::End0 | Tok::LexError)
+}
+
+impl<'a> Tokens<'a> {
+    /// The tokens of the cleaned text `src`.
+    pub fn new(src: &'a str) -> Self {
+        let mut lexer = Lexer::new(src);
+        let cur = lexer.next_token();
+        let next = (!is_last(&cur)).then(|| lexer.next_token());
+        Tokens {
+            lexer,
+            cur,
+            next,
+            prev_end: 0,
+        }
+    }
+
+    /// The current token.
+    pub fn peek(&self) -> &Token {
+        &self.cur
+    }
+
+    /// The kind of the token after the current one ([`Tok::End0`] at the end).
+    pub fn next_kind(&self) -> Tok {
+        self.next.as_ref().map_or(Tok::End0, |t| t.kind)
+    }
+
+    /// The end of the token consumed last.
+    pub fn prev_end(&self) -> usize {
+        self.prev_end
+    }
+
+    /// Consume the current token and return it.
+    pub fn bump(&mut self) -> Token {
+        let Some(next) = self.next.take() else {
+            return self.cur.clone();
+        };
+        let t = std::mem::replace(&mut self.cur, next);
+        self.prev_end = t.end;
+        if !is_last(&self.cur) {
+            self.next = Some(self.lexer.next_token());
+        }
+        t
+    }
+}
 
 /// The lexer.
 pub(crate) struct Lexer<'a> {
@@ -284,6 +349,12 @@ pub(crate) struct Lexer<'a> {
     dir_cache: Option<DirCache>,
     /// Cache for the `LINK_ID` rule: (run start, run end, last usable `@`).
     link_id_cache: Option<(usize, usize, Option<usize>)>,
+    /// The next `direction` at or after the position last asked about
+    /// (`usize::MAX`: none): the direction rules need one, and most
+    /// diagrams have none, so most tokens skip them at once.
+    direction_ahead: usize,
+    /// The same for `@`, which the `LINK_ID` rule needs.
+    at_ahead: usize,
 }
 
 impl<'a> Lexer<'a> {
@@ -297,10 +368,14 @@ impl<'a> Lexer<'a> {
             done: false,
             dir_cache: None,
             link_id_cache: None,
+            direction_ahead: memchr::memmem::find(src.as_bytes(), b"direction")
+                .unwrap_or(usize::MAX),
+            at_ahead: memchr::memchr(b'@', src.as_bytes()).unwrap_or(usize::MAX),
         }
     }
 
     /// All tokens up to the end (or the first lexical error).
+    #[cfg(test)]
     pub fn tokenize(mut self) -> Vec<Token> {
         let mut out = Vec::with_capacity(self.src.len() / 4 + 8);
         loop {
@@ -411,7 +486,7 @@ impl<'a> Lexer<'a> {
                     self.push(State::ShapeDataStr);
                     ret!(1, Some(Tok::ShapeData));
                 }
-                let n = i.find(['}', '^', '"']).unwrap_or(i.len());
+                let n = find_ascii(i, b"}^\"");
                 if n > 0 {
                     ret!(n, Some(Tok::ShapeData));
                 }
@@ -454,7 +529,7 @@ impl<'a> Lexer<'a> {
                 ret!(n, Some(Tok::CallbackArgs));
             }
             State::MdStr => {
-                let n = i.find(['`', '"']).unwrap_or(i.len());
+                let n = find_ascii(i, b"`\"");
                 if n > 0 {
                     ret!(n, Some(Tok::MdStr));
                 }
@@ -635,9 +710,7 @@ impl<'a> Lexer<'a> {
             if (b.first() == Some(&b'/') || b.first() == Some(&b'\\')) && b.get(1) != Some(&b']') {
                 ret!(1, Tok::Text);
             }
-            let n = i
-                .find(['\\', '[', ']', '(', ')', '{', '}', '/'])
-                .unwrap_or(i.len());
+            let n = find_ascii(i, b"\\[](){}/");
             if n > 0 {
                 ret!(n, Tok::Text);
             }
@@ -683,9 +756,7 @@ impl<'a> Lexer<'a> {
             ret!(1, Tok::DiamondStart);
         }
         if st == State::Text {
-            let n = i
-                .find(['[', ']', '(', ')', '{', '}', '|', '"'])
-                .unwrap_or(i.len());
+            let n = find_ascii(i, b"[](){}|\"");
             if n > 0 {
                 ret!(n, Tok::Text);
             }
@@ -697,6 +768,13 @@ impl<'a> Lexer<'a> {
     fn direction_rule(&mut self) -> Option<(usize, Tok)> {
         let pos = self.pos;
         let src = self.src;
+        if self.direction_ahead < pos {
+            self.direction_ahead = memchr::memmem::find(&src.as_bytes()[pos..], b"direction")
+                .map_or(usize::MAX, |k| pos + k);
+        }
+        if self.direction_ahead == usize::MAX {
+            return None;
+        }
         let fresh = !matches!(&self.dir_cache, Some((ls, le, _)) if *ls <= pos && pos <= *le);
         if fresh {
             let line_start = src[..pos].rfind('\n').map(|x| x + 1).unwrap_or(0);
@@ -763,6 +841,13 @@ impl<'a> Lexer<'a> {
     fn link_id_rule(&mut self) -> Option<usize> {
         let pos = self.pos;
         let src = self.src;
+        if self.at_ahead < pos {
+            self.at_ahead =
+                memchr::memchr(b'@', &src.as_bytes()[pos..]).map_or(usize::MAX, |k| pos + k);
+        }
+        if self.at_ahead == usize::MAX {
+            return None;
+        }
         let stop =
             |c: char| js_space(c) || matches!(c, '"' | '[' | ']' | '(' | ')' | '{' | '}' | '|');
         let cached = matches!(self.link_id_cache, Some((s, e, _)) if s <= pos && pos < e);
@@ -795,88 +880,127 @@ impl<'a> Lexer<'a> {
                 return Some(($len, $tok, None))
             };
         }
-        if let Some(r) = preceded(tag::<_, _, nom::error::Error<&str>>("accTitle"), sp0)
-            .parse(i)
-            .ok()
-            .and_then(|(r, _)| r.strip_prefix(':'))
-        {
-            let (r2, _) = sp0(r).ok()?;
-            self.push(State::AccTitle);
-            ret!(i.len() - r2.len(), Some(Tok::AccTitle));
-        }
-        if let Ok((r, _)) = preceded(tag::<_, _, nom::error::Error<&str>>("accDescr"), sp0).parse(i)
-        {
-            if let Some(r) = r.strip_prefix(':') {
-                let (r2, _) = sp0(r).ok()?;
-                self.push(State::AccDescr);
-                ret!(i.len() - r2.len(), Some(Tok::AccDescr));
-            }
-            if let Some(r) = r.strip_prefix('{') {
-                let (r2, _) = sp0(r).ok()?;
-                self.push(State::AccDescrMultiline);
-                ret!(i.len() - r2.len(), None);
-            }
-        }
-        if i.starts_with("@{") {
-            self.push(State::ShapeData);
-            return Some((2, Some(Tok::ShapeData), Some(String::new())));
-        }
-        if let Some(r) = i.strip_prefix("call") {
-            let n = r.len() - r.trim_start_matches(js_space).len();
-            if n > 0 {
-                self.push(State::CallbackName);
-                ret!(4 + n, None);
-            }
-        }
-        // (strings were handled by the caller)
-        for (w, t) in [
-            ("style", Tok::Style),
-            ("default", Tok::Default),
-            ("linkStyle", Tok::LinkStyle),
-            ("interpolate", Tok::Interpolate),
-            ("classDef", Tok::ClassDef),
-            ("class", Tok::Class),
-        ] {
-            if let Some(n) = keyword(i, w) {
-                ret!(n, Some(t));
-            }
-        }
-        if let Some(r) = i.strip_prefix("href") {
-            if r.chars().next().is_some_and(js_space) {
-                let n = r.chars().next().map(char::len_utf8).unwrap_or(1);
-                ret!(4 + n, Some(Tok::Href));
-            }
-        }
-        if let Some(r) = i.strip_prefix("click") {
-            let n = r.len() - r.trim_start_matches(js_space).len();
-            if n > 0 {
-                self.push(State::Click);
-                ret!(5 + n, None);
-            }
-        }
-        for w in ["flowchart-elk", "swimlane-beta", "graph", "flowchart"] {
-            if let Some(n) = keyword(i, w) {
-                if self.first_graph {
-                    self.first_graph = false;
-                    self.push(State::Dir);
+        // Rules with different first bytes never both match, so only the
+        // ones for this byte are tried, in Mermaid's order.
+        match i.as_bytes().first() {
+            Some(b'a') => {
+                if let Some(r) = preceded(tag::<_, _, nom::error::Error<&str>>("accTitle"), sp0)
+                    .parse(i)
+                    .ok()
+                    .and_then(|(r, _)| r.strip_prefix(':'))
+                {
+                    let (r2, _) = sp0(r).ok()?;
+                    self.push(State::AccTitle);
+                    ret!(i.len() - r2.len(), Some(Tok::AccTitle));
                 }
-                ret!(n, Some(Tok::Graph));
+                if let Ok((r, _)) =
+                    preceded(tag::<_, _, nom::error::Error<&str>>("accDescr"), sp0).parse(i)
+                {
+                    if let Some(r) = r.strip_prefix(':') {
+                        let (r2, _) = sp0(r).ok()?;
+                        self.push(State::AccDescr);
+                        ret!(i.len() - r2.len(), Some(Tok::AccDescr));
+                    }
+                    if let Some(r) = r.strip_prefix('{') {
+                        let (r2, _) = sp0(r).ok()?;
+                        self.push(State::AccDescrMultiline);
+                        ret!(i.len() - r2.len(), None);
+                    }
+                }
             }
-        }
-        if let Some(n) = keyword(i, "subgraph") {
-            ret!(n, Some(Tok::Subgraph));
-        }
-        if let Some(n) = keyword(i, "end") {
-            let r = &i[n..];
-            let ws = r.len() - r.trim_start_matches(js_space).len();
-            ret!(n + ws, Some(Tok::End));
-        }
-        for w in ["_self", "_blank", "_parent", "_top"] {
-            if let Some(n) = keyword(i, w) {
-                ret!(n, Some(Tok::LinkTarget));
+            Some(b'@') if i.starts_with("@{") => {
+                self.push(State::ShapeData);
+                return Some((2, Some(Tok::ShapeData), Some(String::new())));
             }
+            Some(b'c') => {
+                if let Some(r) = i.strip_prefix("call") {
+                    let n = r.len() - r.trim_start_matches(js_space).len();
+                    if n > 0 {
+                        self.push(State::CallbackName);
+                        ret!(4 + n, None);
+                    }
+                }
+                // (strings were handled by the caller)
+                for (w, t) in [("classDef", Tok::ClassDef), ("class", Tok::Class)] {
+                    if let Some(n) = keyword(i, w) {
+                        ret!(n, Some(t));
+                    }
+                }
+                if let Some(r) = i.strip_prefix("click") {
+                    let n = r.len() - r.trim_start_matches(js_space).len();
+                    if n > 0 {
+                        self.push(State::Click);
+                        ret!(5 + n, None);
+                    }
+                }
+            }
+            Some(b's') => {
+                if let Some(n) = keyword(i, "style") {
+                    ret!(n, Some(Tok::Style));
+                }
+                if let Some(n) = keyword(i, "swimlane-beta") {
+                    ret!(n, Some(self.graph_keyword()));
+                }
+                if let Some(n) = keyword(i, "subgraph") {
+                    ret!(n, Some(Tok::Subgraph));
+                }
+            }
+            Some(b'd') => {
+                if let Some(n) = keyword(i, "default") {
+                    ret!(n, Some(Tok::Default));
+                }
+            }
+            Some(b'l') => {
+                if let Some(n) = keyword(i, "linkStyle") {
+                    ret!(n, Some(Tok::LinkStyle));
+                }
+            }
+            Some(b'i') => {
+                if let Some(n) = keyword(i, "interpolate") {
+                    ret!(n, Some(Tok::Interpolate));
+                }
+            }
+            Some(b'h') => {
+                if let Some(r) = i.strip_prefix("href") {
+                    if r.chars().next().is_some_and(js_space) {
+                        let n = r.chars().next().map(char::len_utf8).unwrap_or(1);
+                        ret!(4 + n, Some(Tok::Href));
+                    }
+                }
+            }
+            Some(b'f' | b'g') => {
+                for w in ["flowchart-elk", "graph", "flowchart"] {
+                    if let Some(n) = keyword(i, w) {
+                        ret!(n, Some(self.graph_keyword()));
+                    }
+                }
+            }
+            Some(b'e') => {
+                if let Some(n) = keyword(i, "end") {
+                    let r = &i[n..];
+                    let ws = r.len() - r.trim_start_matches(js_space).len();
+                    ret!(n + ws, Some(Tok::End));
+                }
+            }
+            Some(b'_') => {
+                for w in ["_self", "_blank", "_parent", "_top"] {
+                    if let Some(n) = keyword(i, w) {
+                        ret!(n, Some(Tok::LinkTarget));
+                    }
+                }
+            }
+            _ => {}
         }
         None
+    }
+
+    /// The header keyword: the first one also opens the direction state.
+    fn graph_keyword(&mut self) -> Tok {
+        if self.first_graph {
+            self.first_graph = false;
+            self.push(State::Dir);
+        }
+        Tok::Graph
     }
 
     fn initial_rules(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
@@ -886,9 +1010,13 @@ impl<'a> Lexer<'a> {
                 return Some(($len, $tok, None))
             };
         }
-        // Rules 0–44 all start with a letter, `_` or `@`; skip them otherwise.
+        // Rules 0–44 start with one of these; skip them all otherwise (most
+        // ids do not).
         let b0 = i.as_bytes().first().copied().unwrap_or(0);
-        if b0.is_ascii_alphabetic() || b0 == b'_' || b0 == b'@' {
+        if matches!(
+            b0,
+            b'a' | b'c' | b'd' | b'e' | b'f' | b'g' | b'h' | b'i' | b'l' | b's' | b'_' | b'@'
+        ) {
             if let Some(r) = self.keyword_rules(i) {
                 return Some(r);
             }

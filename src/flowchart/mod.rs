@@ -206,9 +206,8 @@ pub fn parse_with(text: &str, opts: &ParseOptions) -> Parsed {
             errors,
         };
     }
-    let toks = lexer::Lexer::new(&cleaned.text).tokenize();
-    let p = parser::Parser::new(&cleaned.text, toks, cleaned, pre.inherit_dir)
-        .with_max_edges(opts.max_edges);
+    let p =
+        parser::Parser::new(&cleaned.text, cleaned, pre.inherit_dir).with_max_edges(opts.max_edges);
     let (diagram, fail, _, _) = p.parse();
     match (diagram, fail) {
         (Some(mut d), None) => {

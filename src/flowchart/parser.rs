@@ -5,7 +5,7 @@
 //! comment starts with the `grammar/flowchart.ebnf` production it parses.
 
 use super::builder::{js_trim_cow, Builder, LinkInfo, Member, Sym, TextObj};
-use super::lexer::{Tok, Token};
+use super::lexer::{Tok, Token, Tokens};
 use super::preprocess::{js_trim, Mapped};
 use crate::model::{Diagram, EdgeType, Stroke};
 use crate::span::Span;
@@ -59,8 +59,7 @@ struct Frame<'a> {
 
 pub(crate) struct Parser<'a> {
     src: &'a str,
-    toks: Vec<Token>,
-    pos: usize,
+    toks: Tokens<'a>,
     map: &'a Mapped,
     b: Builder<'a>,
 }
@@ -242,13 +241,12 @@ fn edge_type(ty: &str, double: bool) -> EdgeType {
 }
 
 impl<'a> Parser<'a> {
-    pub fn new(src: &'a str, toks: Vec<Token>, map: &'a Mapped, inherit_dir: bool) -> Self {
+    pub fn new(src: &'a str, map: &'a Mapped, inherit_dir: bool) -> Self {
         let mut b = Builder::default();
         b.inherit_dir = inherit_dir;
         Parser {
             src,
-            toks,
-            pos: 0,
+            toks: Tokens::new(src),
             map,
             b,
         }
@@ -261,27 +259,20 @@ impl<'a> Parser<'a> {
     }
 
     fn peek(&self) -> &Token {
-        let i = self.pos.min(self.toks.len().saturating_sub(1));
-        &self.toks[i]
+        self.toks.peek()
     }
 
     fn kind(&self) -> Tok {
-        self.toks.get(self.pos).map(|t| t.kind).unwrap_or(Tok::End0)
+        self.toks.peek().kind
     }
 
-    fn kind_at(&self, k: usize) -> Tok {
-        self.toks
-            .get(self.pos + k)
-            .map(|t| t.kind)
-            .unwrap_or(Tok::End0)
+    /// The kind of the token after the current one.
+    fn kind_next(&self) -> Tok {
+        self.toks.next_kind()
     }
 
     fn bump(&mut self) -> Token {
-        let i = self.pos.min(self.toks.len().saturating_sub(1));
-        if self.pos < self.toks.len().saturating_sub(1) {
-            self.pos += 1;
-        }
-        self.toks[i].clone()
+        self.toks.bump()
     }
 
     fn span_of(&self, start: usize, end: usize) -> Span {
@@ -325,9 +316,9 @@ impl<'a> Parser<'a> {
         } else {
             format!("{expected}, found {}", self.describe(t))
         };
-        let block_end = self.map.map.last().copied().unwrap_or(0);
+        let block_end = self.map.end();
         let at_end = matches!(t.kind, Tok::End0 | Tok::Eof)
-            || self.map.map.get(t.start).is_some_and(|&o| o >= block_end);
+            || self.map.offset(t.start).is_some_and(|o| o >= block_end);
         let end_after = at_end.then(|| self.end_position(t.start));
         Err(Fail {
             start,
@@ -340,8 +331,8 @@ impl<'a> Parser<'a> {
     /// Where to report "unexpected end": the block offset just after the
     /// last character before `at`, and how many line breaks follow it.
     fn end_position(&self, at: usize) -> (usize, usize) {
-        let map = &self.map.map;
-        let block_end = map.last().copied().unwrap_or(0);
+        let map = self.map;
+        let block_end = map.end();
         let before = self.src.get(..at).unwrap_or("");
         let p = before.trim_end_matches(super::preprocess::js_space).len();
         // Only line breaks inside tokens already read count (not the
@@ -351,7 +342,7 @@ impl<'a> Parser<'a> {
             .get(p..at)
             .map_or(0, |gap| gap.matches('\n').count());
         let after = if p > 0 {
-            map.get(p - 1).map_or(block_end, |&o| o + 1)
+            map.offset(p - 1).map_or(block_end, |o| o + 1)
         } else {
             0
         };
@@ -418,7 +409,7 @@ impl<'a> Parser<'a> {
                     Tok::Semi | Tok::Newline => {
                         self.bump();
                     }
-                    Tok::Space if self.kind_at(1) == Tok::Newline => {
+                    Tok::Space if self.kind_next() == Tok::Newline => {
                         self.bump();
                         self.bump();
                     }
@@ -485,9 +476,7 @@ impl<'a> Parser<'a> {
                         let semi = self.b.intern(Cow::Borrowed(";"));
                         list!().push(Member::Id(semi));
                     }
-                    if self.pos + 1 < self.toks.len() {
-                        self.pos += 1;
-                    }
+                    self.bump();
                 }
                 Tok::End0 => {
                     if !stack.is_empty() {
@@ -883,7 +872,7 @@ impl<'a> Parser<'a> {
                 let (last, sp) = ids.last().copied().unwrap_or_default();
                 pending = Some(self.shape_data(last, sp));
             }
-            if self.kind() == Tok::Space && self.kind_at(1) == Tok::Amp {
+            if self.kind() == Tok::Space && self.kind_next() == Tok::Amp {
                 self.bump();
                 self.bump();
                 self.expect(Tok::Space, "expected a space after \"&\"")?;
@@ -902,7 +891,7 @@ impl<'a> Parser<'a> {
             Tok::Link | Tok::StartLink | Tok::LinkId => Ok(()),
             k if is_separator(k) => Ok(()),
             Tok::Space => {
-                let next = self.kind_at(1);
+                let next = self.kind_next();
                 if is_separator(next) || next == Tok::LinkId {
                     Ok(())
                 } else {
@@ -932,7 +921,7 @@ impl<'a> Parser<'a> {
         while matches!(self.kind(), Tok::Link | Tok::StartLink | Tok::LinkId) {
             let arrow_start = self.peek().start;
             let link = self.link()?;
-            let arrow_end = self.toks[self.pos.saturating_sub(1)].end;
+            let arrow_end = self.toks.prev_end();
             let span = self.trimmed_span(arrow_start, arrow_end);
             let (next, pending) = self.node_group(After::Arrow(arrow_start, arrow_end))?;
             self.node_follower()?;

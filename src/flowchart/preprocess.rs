@@ -7,6 +7,7 @@
 use crate::model::Comment;
 use crate::span::Span;
 use std::borrow::Cow;
+use std::cell::Cell;
 
 /// Whether `c` is whitespace for JavaScript's `\s`.
 pub(crate) fn js_space(c: char) -> bool {
@@ -29,52 +30,134 @@ pub(crate) fn js_trim(s: &str) -> &str {
 }
 
 /// Text plus, for every byte, the offset in the block it came from.
+///
+/// Stored as runs, not one offset per byte: the clean-up copies long
+/// stretches of the block unchanged, and a per-byte table of a big diagram
+/// was many times the size of its text (and slow to fill and page in).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mapped {
     /// The text.
     pub text: String,
-    /// `map[i]` is the block offset of byte `i`; one extra entry for the end.
-    pub map: Vec<usize>,
+    /// Runs in text order, the first at 0 (none when the text is empty).
+    runs: Vec<Run>,
+    /// The block offset of the position just past the text.
+    end: usize,
+    /// The run found last: lookups mostly move forward through the text.
+    hint: Cell<usize>,
+}
+
+/// From text offset `at` on (up to the next run), the bytes come from block
+/// offset `from` on, one for one when `step`, else all from `from` (text the
+/// clean-up wrote in place of `from`).
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    at: usize,
+    from: usize,
+    step: bool,
 }
 
 impl Mapped {
     fn with_capacity(n: usize) -> Self {
         Mapped {
-            text: String::with_capacity(n),
-            map: Vec::with_capacity(n + 1),
+            // One more for the line break appended at the end.
+            text: String::with_capacity(n + 1),
+            ..Mapped::default()
         }
     }
 
+    /// Start a run at the end of the text, unless it continues the last.
+    fn push_run(&mut self, from: usize, step: bool, len: usize) {
+        if len == 0 {
+            return;
+        }
+        let at = self.text.len();
+        if let Some(last) = self.runs.last_mut() {
+            let last_len = at - last.at;
+            // A run of one byte reads the same either way.
+            let last_step = last.step || last_len == 1;
+            let step_here = step || len == 1;
+            if last_step && step_here && last.from + last_len == from {
+                last.step = true;
+                return;
+            }
+            if !last.step && !step && last.from == from {
+                return;
+            }
+        }
+        self.runs.push(Run { at, from, step });
+    }
+
     fn push_str(&mut self, s: &str, at: usize) {
+        self.push_run(at, false, s.len());
         self.text.push_str(s);
-        self.map.extend(std::iter::repeat(at).take(s.len()));
     }
 
     /// Copy `src.text[range]` with its offsets.
     fn copy(&mut self, src: &Mapped, from: usize, to: usize) {
-        self.text.push_str(&src.text[from..to]);
-        self.map.extend_from_slice(&src.map[from..to]);
+        if from >= to {
+            return;
+        }
+        let first = src.run_index(from);
+        for (k, r) in src.runs.iter().enumerate().skip(first) {
+            if r.at >= to {
+                break;
+            }
+            let a = r.at.max(from);
+            let b = src.runs.get(k + 1).map_or(to, |n| n.at.min(to));
+            let origin = if r.step { r.from + (a - r.at) } else { r.from };
+            self.push_run(origin, r.step, b - a);
+            self.text.push_str(&src.text[a..b]);
+        }
     }
 
     fn finish(mut self, end: usize) -> Self {
-        self.map.push(end);
+        self.end = end;
         self
+    }
+
+    /// The run that holds text offset `i` (`i` < the text's length).
+    fn run_index(&self, i: usize) -> usize {
+        let runs = &self.runs;
+        let holds = |k: usize| runs[k].at <= i && runs.get(k + 1).map_or(true, |n| i < n.at);
+        let h = self.hint.get();
+        let k = if h < runs.len() && holds(h) {
+            h
+        } else if h + 1 < runs.len() && holds(h + 1) {
+            h + 1
+        } else {
+            runs.partition_point(|r| r.at <= i).saturating_sub(1)
+        };
+        self.hint.set(k);
+        k
+    }
+
+    /// The block offset of text byte `i`; for `i` = the text's length, the
+    /// block offset just past it; `None` beyond.
+    pub fn offset(&self, i: usize) -> Option<usize> {
+        if i >= self.text.len() {
+            return (i == self.text.len()).then_some(self.end);
+        }
+        let r = self.runs[self.run_index(i)];
+        Some(if r.step { r.from + (i - r.at) } else { r.from })
+    }
+
+    /// The block offset just past the text.
+    pub fn end(&self) -> usize {
+        self.end
     }
 
     /// The block span of `start..end` in this text.
     pub fn span(&self, start: usize, end: usize) -> Span {
-        let last = self.map.len().saturating_sub(1);
+        let last = self.text.len();
         // The appended line break maps to the block's end; never go past it.
-        let limit = self.map.last().copied().unwrap_or(0);
-        let s = self.map.get(start.min(last)).copied().unwrap_or(0);
+        let limit = self.end;
+        let s = self.offset(start.min(last)).unwrap_or(0);
         if end <= start {
             return Span::at(s);
         }
         // The end of the span is one past the block offset of its last byte.
         let e = self
-            .map
-            .get((end - 1).min(last))
-            .copied()
+            .offset((end - 1).min(last))
             .map(|e| (e + 1).min(limit))
             .unwrap_or(s);
         Span::new(s, e.max(s))
@@ -129,18 +212,15 @@ pub(crate) fn preprocess(block: &str) -> Preprocessed {
     let mut t = t;
     // Mermaid appends a line break before parsing.
     let end = block.len();
-    t.map.pop();
-    t.text.push('\n');
-    t.map.push(end);
-    t.map.push(end);
-    out.text = t;
+    t.push_str("\n", end);
+    out.text = t.finish(end);
     out
 }
 
 fn slice(t: &Mapped, from: usize, to: usize) -> Mapped {
     let mut m = Mapped::with_capacity(to - from);
     m.copy(t, from, to);
-    let end = t.map.get(to).copied().unwrap_or(0);
+    let end = t.offset(to).unwrap_or(0);
     m.finish(end)
 }
 
@@ -190,8 +270,8 @@ fn normalize_breaks(block: &str) -> Mapped {
     let mut run = 0;
     while i < b.len() {
         if b[i] == b'\r' {
+            m.push_run(run, true, i - run);
             m.text.push_str(&block[run..i]);
-            m.map.extend(run..i);
             m.push_str("\n", i);
             i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
             run = i;
@@ -199,8 +279,8 @@ fn normalize_breaks(block: &str) -> Mapped {
             i += 1;
         }
     }
+    m.push_run(run, true, block.len() - run);
     m.text.push_str(&block[run..]);
-    m.map.extend(run..block.len());
     m.finish(block.len())
 }
 
@@ -470,7 +550,7 @@ fn remove_directives(t: Mapped) -> Mapped {
         search = end;
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 /// Remove whole-line `%%` comments (and blank lines just before them),
@@ -512,7 +592,7 @@ fn remove_comments(t: Mapped, comments: &mut Vec<Comment>, block: &str) -> Mappe
         }
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 fn trim_start(t: Mapped) -> Mapped {
@@ -551,9 +631,9 @@ fn encode_entities(t: Mapped) -> Mapped {
                 } else {
                     "\u{FB02}\u{B0}"
                 };
-                m.push_str(marker, t.map[i]);
+                m.push_str(marker, t.offset(i).unwrap_or(0));
                 m.copy(&t, i + 1, j);
-                m.push_str("\u{B6}\u{DF}", t.map[j]);
+                m.push_str("\u{B6}\u{DF}", t.offset(j).unwrap_or(0));
                 pos = j + 1;
                 i = j + 1;
                 continue;
@@ -562,7 +642,7 @@ fn encode_entities(t: Mapped) -> Mapped {
         i += 1;
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 /// Turn Mermaid's entity markers back into the `#name;` the author wrote.
@@ -616,7 +696,7 @@ fn drop_style_semicolon(t: Mapped, word: &str) -> Mapped {
         pos = d + 1;
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 /// `}` + whitespace + line break becomes `}` + line break.
@@ -644,7 +724,7 @@ fn squeeze_after_braces(t: Mapped) -> Mapped {
         i += 1;
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 #[cfg(test)]
@@ -657,9 +737,42 @@ mod tests {
         let p = preprocess(block);
         assert_eq!(p.text.text, "flowchart LR\nA-->B\n");
         let a = p.text.text.find('A').unwrap();
-        assert_eq!(p.text.map[a], block.find('A').unwrap());
+        assert_eq!(p.text.offset(a), block.find('A'));
         assert_eq!(p.comments.len(), 1);
         assert_eq!(p.comments[0].text, "note");
+    }
+
+    #[test]
+    fn every_cleaned_byte_maps_to_the_byte_it_came_from() {
+        // Offsets are kept as runs; each clean-up step splits or joins them.
+        let blocks = [
+            "flowchart LR\r\n  A[#quot;x#35;] --> B\r\n%% note\r\n  B --> C\rC --> D",
+            "---\ntitle: T\n---\n%%{init: {\"flowchart\": {}}}%%\nflowchart LR\n  \
+             A[<b class=\"x\">y</b>] --> B\n  style A fill:#f9f;\n  \
+             A@{ shape: rect }   \n\n  B\n",
+            "\u{feff}\n\n  graph TD\n  %% a\n\n  %% b\n  classDef c fill:#fff;\n  X:::c\r\n",
+            "",
+        ];
+        for block in blocks {
+            let t = preprocess(block).text;
+            let mut prev = 0;
+            for (i, c) in t.text.bytes().enumerate() {
+                let o = t.offset(i).expect("in range");
+                assert!(o >= prev, "{block:?}: offsets go back at {i}");
+                prev = o;
+                if i + 1 == t.text.len() {
+                    assert_eq!(o, block.len(), "the appended line break");
+                    continue;
+                }
+                let b = block.as_bytes()[o];
+                let rewritten = (c == b'\n' && b == b'\r')
+                    || (c == b'\'' && b == b'"')
+                    || (c >= 0x80 && matches!(b, b'#' | b';'));
+                assert!(c == b || rewritten, "{block:?}: byte {i} maps to {o}");
+            }
+            assert_eq!(t.offset(t.text.len()), Some(block.len()));
+            assert_eq!(t.offset(t.text.len() + 1), None);
+        }
     }
 
     #[test]
