@@ -27,6 +27,9 @@ pub(crate) type Sym = u32;
 /// "None" in the `u32` index fields of [`SymInfo`].
 const NONE: u32 = u32::MAX;
 
+/// Slots of the recent-symbol cache (a power of two).
+const RECENT: usize = 1024;
+
 /// A label as the grammar found it (borrowed from the cleaned text when it
 /// was one run of it).
 #[derive(Clone, Debug)]
@@ -101,6 +104,8 @@ pub(crate) struct Builder<'a> {
     // FNV, not SipHash: ids come from the user's own docs, and hashing
     // every mention with SipHash was the parser's largest single cost.
     syms: FnvMap<Cow<'a, str>, Sym>,
+    /// Symbols by the low bits of their hash, last seen first (see `intern`).
+    recent: Vec<Sym>,
     /// The text of each symbol.
     names: Vec<Cow<'a, str>>,
     info: Vec<SymInfo>,
@@ -125,22 +130,55 @@ pub(crate) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    /// A builder sized for `text`: a diagram seldom has more vertices or
+    /// edges than lines, and growing vectors and maps of a big diagram
+    /// step by step copied them over and over.
+    pub fn for_text(text: &str) -> Self {
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+        let mut b = Builder::default();
+        b.d.nodes.reserve(lines);
+        b.d.edges.reserve(lines);
+        b.syms.reserve(lines);
+        b.names.reserve(lines);
+        b.info.reserve(lines);
+        b.pair_counts.reserve(lines);
+        b
+    }
+
     /// The symbol of `id`, made on first sight.
     pub fn intern(&mut self, id: Cow<'a, str>) -> Sym {
-        if let Some(&s) = self.syms.get(id.as_ref()) {
-            return s;
+        use std::collections::hash_map::Entry;
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        // Most mentions are of an id met a few lines before: a small
+        // direct-mapped cache answers them without touching the big map.
+        let h = BuildHasherDefault::<crate::vocab::Fnv>::default().hash_one(id.as_ref());
+        let slot = (h as usize) & (RECENT - 1);
+        if self.recent.is_empty() {
+            self.recent = vec![NONE; RECENT];
         }
-        let s = self.names.len() as Sym;
-        self.info.push(SymInfo {
-            node: NONE,
-            sub: NONE,
-            in_subgraph: false,
-            seen: 0,
-            blank: js_trim(&id).is_empty(),
-            auto_like: id.starts_with("L_"),
-        });
-        self.names.push(id.clone());
-        self.syms.insert(id, s);
+        let r = self.recent[slot];
+        if r != NONE && self.names[r as usize] == id {
+            return r;
+        }
+        let next = self.names.len() as Sym;
+        let s = match self.syms.entry(id) {
+            Entry::Occupied(o) => *o.get(),
+            Entry::Vacant(v) => {
+                let id = v.key();
+                self.info.push(SymInfo {
+                    node: NONE,
+                    sub: NONE,
+                    in_subgraph: false,
+                    seen: 0,
+                    blank: js_trim(id).is_empty(),
+                    auto_like: id.starts_with("L_"),
+                });
+                self.names.push(id.clone());
+                v.insert(next);
+                next
+            }
+        };
+        self.recent[slot] = s;
         s
     }
 
@@ -200,6 +238,11 @@ impl<'a> Builder<'a> {
     }
 
     fn get_or_create(&mut self, s: Sym, span: Span) -> usize {
+        self.get_or_create_labelled(s, span, None)
+    }
+
+    /// [`Builder::get_or_create`], and a new vertex gets `label` (else its id).
+    fn get_or_create_labelled(&mut self, s: Sym, span: Span, label: Option<&TextObj>) -> usize {
         let i = self.info[s as usize].node;
         if i != NONE {
             self.d.nodes[i as usize].occurrences.push(span);
@@ -207,13 +250,22 @@ impl<'a> Builder<'a> {
         }
         let i = self.d.nodes.len();
         let id = self.name(s).to_string();
+        let (label, label_type) = match label {
+            Some(t) => (clean_label(&t.text), t.kind),
+            None => (id.clone(), "text"),
+        };
         self.d.nodes.push(Node {
-            label: id.clone(),
+            label,
             id,
-            label_type: "text".into(),
+            label_type: label_type.into(),
             shape: None,
             classes: Vec::new(),
-            occurrences: vec![span],
+            // Room for a few mentions: most vertices are named more than once.
+            occurrences: {
+                let mut v = Vec::with_capacity(4);
+                v.push(span);
+                v
+            },
             defined_at: span,
         });
         self.info(s).node = i as u32;
@@ -233,13 +285,16 @@ impl<'a> Builder<'a> {
         if self.info[id as usize].blank || self.sym_is_edge_id(id) {
             return;
         }
-        let i = self.get_or_create(id, span);
+        let new = self.info[id as usize].node == NONE;
+        let i = self.get_or_create_labelled(id, span, text.as_ref());
         let span = def;
         let n = &mut self.d.nodes[i];
         if let Some(t) = text {
-            n.label = clean_label(&t.text);
-            if n.label_type != t.kind {
-                n.label_type = t.kind.to_string();
+            if !new {
+                n.label = clean_label(&t.text);
+                if n.label_type != t.kind {
+                    n.label_type = t.kind.to_string();
+                }
             }
             n.defined_at = span;
         }
@@ -401,7 +456,12 @@ impl<'a> Builder<'a> {
                 id.push('_');
                 id.push_str(b);
                 id.push('_');
-                let _ = write!(id, "{n}");
+                match n {
+                    0..=9 => id.push(char::from(b'0' + n as u8)),
+                    _ => {
+                        let _ = write!(id, "{n}");
+                    }
+                }
                 (id, false)
             }
         };

@@ -8,9 +8,9 @@
 //! rule is a plain search (`[^"]+`, rest of the line); each helper's doc
 //! comment gives its pattern, and `grammar/flowchart.ebnf` lists them all.
 
-use super::preprocess::js_space;
+use super::preprocess::{js_space, js_space_prefix};
 use super::unicode::is_unicode_letter;
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::{tag, take_while1};
 use nom::character::complete::{char as ch, one_of};
 use nom::combinator::{opt, recognize};
 use nom::sequence::preceded;
@@ -147,7 +147,8 @@ enum State {
 type R<'a> = IResult<&'a str, &'a str>;
 
 fn sp0(i: &str) -> R<'_> {
-    take_while(js_space)(i)
+    let n = js_space_prefix(i);
+    Ok((&i[n..], &i[..n]))
 }
 
 fn word_boundary_after(rest: &str) -> bool {
@@ -158,6 +159,7 @@ fn word_boundary_after(rest: &str) -> bool {
 }
 
 /// `word\b`
+#[inline]
 fn keyword(i: &str, word: &str) -> Option<usize> {
     let rest = i.strip_prefix(word)?;
     word_boundary_after(rest).then_some(word.len())
@@ -508,7 +510,7 @@ impl<'a> Lexer<'a> {
             }
             State::CallbackName => {
                 if let Some(rest) = i.strip_prefix('(') {
-                    let ws = rest.len() - rest.trim_start_matches(js_space).len();
+                    let ws = js_space_prefix(rest);
                     if rest[ws..].starts_with(')') {
                         self.pop();
                         ret!(1 + ws + 1, None);
@@ -577,7 +579,7 @@ impl<'a> Lexer<'a> {
             }
             State::Dir => {
                 // (\r?\n)*\s*\n  -- whitespace up to its last line break
-                let ws = i.len() - i.trim_start_matches(js_space).len();
+                let ws = js_space_prefix(i);
                 if let Some(nl) = i[..ws].rfind('\n') {
                     self.pop();
                     ret!(nl + 1, Some(Tok::NoDir));
@@ -785,7 +787,7 @@ impl<'a> Lexer<'a> {
                 for (k, _) in line.match_indices("direction") {
                     let abs = line_start + k;
                     let after = &src[abs + 9..];
-                    let ws = after.len() - after.trim_start_matches(js_space).len();
+                    let ws = js_space_prefix(after);
                     if ws == 0 {
                         continue;
                     }
@@ -914,7 +916,7 @@ impl<'a> Lexer<'a> {
             }
             Some(b'c') => {
                 if let Some(r) = i.strip_prefix("call") {
-                    let n = r.len() - r.trim_start_matches(js_space).len();
+                    let n = js_space_prefix(r);
                     if n > 0 {
                         self.push(State::CallbackName);
                         ret!(4 + n, None);
@@ -927,7 +929,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 if let Some(r) = i.strip_prefix("click") {
-                    let n = r.len() - r.trim_start_matches(js_space).len();
+                    let n = js_space_prefix(r);
                     if n > 0 {
                         self.push(State::Click);
                         ret!(5 + n, None);
@@ -978,7 +980,7 @@ impl<'a> Lexer<'a> {
             Some(b'e') => {
                 if let Some(n) = keyword(i, "end") {
                     let r = &i[n..];
-                    let ws = r.len() - r.trim_start_matches(js_space).len();
+                    let ws = js_space_prefix(r);
                     ret!(n + ws, Some(Tok::End));
                 }
             }
@@ -1040,14 +1042,16 @@ impl<'a> Lexer<'a> {
             ("*", Tok::Mult),
         ];
         // `#` comes before `:::` in Mermaid's list, but they never overlap.
-        for (s, t) in single {
-            if let Some(n) = lit(i, s) {
-                ret!(n, Some(t));
+        if matches!(b0, b':' | b'#' | b'&' | b';' | b',' | b'*') {
+            for (s, t) in single {
+                if let Some(n) = lit(i, s) {
+                    ret!(n, Some(t));
+                }
             }
         }
         // Every link rule starts with optional whitespace and then one of
         // these characters; skip them all otherwise (a fast path only).
-        let first = i.trim_start_matches(js_space).bytes().next();
+        let first = i[js_space_prefix(i)..].bytes().next();
         let may_link = matches!(first, Some(b'-' | b'=' | b'.' | b'~' | b'x' | b'o' | b'<'));
         if may_link {
             if let Some(r) = self.link_rules(i) {
@@ -1105,6 +1109,29 @@ impl<'a> Lexer<'a> {
                     ret!($s.len(), Some($tok));
                 }
             };
+        }
+        // Fast paths for the commonest tokens: no rule before `NODE_STRING`
+        // can match an ASCII letter or digit but `v`, and none before the
+        // line break and space rules can match those.
+        match i.as_bytes().first() {
+            Some(&b) if b.is_ascii_alphanumeric() && b != b'v' => {
+                if let Some(n) = node_string(i) {
+                    ret!(n, Some(Tok::NodeString));
+                }
+            }
+            Some(b'\n') => {
+                let nl = i.bytes().take_while(|&c| c == b'\n').count();
+                ret!(nl, Some(Tok::Newline));
+            }
+            Some(b' ' | b'\t') => {
+                let sp = i
+                    .chars()
+                    .take_while(|&c| js_space(c) && c != '\n' && c != '\r')
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+                ret!(sp, Some(Tok::Space));
+            }
+            _ => {}
         }
         push_ret!("(-", State::EllipseText, Tok::EllipseStart);
         push_ret!("([", State::Text, Tok::StadiumStart);

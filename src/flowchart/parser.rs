@@ -6,7 +6,7 @@
 
 use super::builder::{js_trim_cow, Builder, LinkInfo, Member, Sym, TextObj};
 use super::lexer::{Tok, Token, Tokens};
-use super::preprocess::{js_trim, Mapped};
+use super::preprocess::{js_space_prefix, js_trim, Mapped};
 use crate::model::{Diagram, EdgeType, Stroke};
 use crate::span::Span;
 use std::borrow::Cow;
@@ -24,9 +24,6 @@ pub(crate) struct Fail {
 }
 
 type PResult<T> = Result<T, Fail>;
-
-/// The ids of a `&` group, and the node data of its last node, not yet applied.
-type Group = (Vec<(Sym, Span)>, Option<Pending>);
 
 /// What came before a node, for the "expected a node id" message.
 #[derive(Clone, Copy)]
@@ -62,6 +59,9 @@ pub(crate) struct Parser<'a> {
     toks: Tokens<'a>,
     map: &'a Mapped,
     b: Builder<'a>,
+    /// Buffers of [`Parser::vertex_statement`].
+    ids: Vec<(Sym, Span)>,
+    starts: Vec<usize>,
 }
 
 fn is_id_token(k: Tok) -> bool {
@@ -242,13 +242,15 @@ fn edge_type(ty: &str, double: bool) -> EdgeType {
 
 impl<'a> Parser<'a> {
     pub fn new(src: &'a str, map: &'a Mapped, inherit_dir: bool) -> Self {
-        let mut b = Builder::default();
+        let mut b = Builder::for_text(src);
         b.inherit_dir = inherit_dir;
         Parser {
             src,
             toks: Tokens::new(src),
             map,
             b,
+            ids: Vec::new(),
+            starts: Vec::new(),
         }
     }
 
@@ -283,7 +285,7 @@ impl<'a> Parser<'a> {
     /// carry the spaces and line breaks around the arrow).
     fn trimmed_span(&self, start: usize, end: usize) -> Span {
         let raw = self.src.get(start..end).unwrap_or("");
-        let lead = raw.len() - raw.trim_start_matches(super::preprocess::js_space).len();
+        let lead = js_space_prefix(raw);
         let body = js_trim(raw);
         self.map.span(start + lead, start + lead + body.len())
     }
@@ -759,10 +761,10 @@ impl<'a> Parser<'a> {
         if let Some((close, name, close_s)) = simple(open) {
             self.bump();
             let text = self.text("expected the node text")?;
-            let c = self.expect(
-                close,
-                &format!("expected \"{close_s}\" to close the node text"),
-            )?;
+            if self.kind() != close {
+                return self.fail(&format!("expected \"{close_s}\" to close the node text"));
+            }
+            let c = self.bump();
             return Ok(Some((text, name, c.end)));
         }
         match open {
@@ -863,9 +865,10 @@ impl<'a> Parser<'a> {
     }
 
     /// `node = styled_vertex { [ shape_data ] SPACE AMP SPACE styled_vertex } [ shape_data ]`
-    /// Returns the ids and the node data of the last one, not yet applied.
-    fn node_group(&mut self, after: After) -> PResult<Group> {
-        let mut ids = vec![self.styled_vertex(after)?];
+    /// Appends the ids to `ids`; returns the node data of the last one, not
+    /// yet applied.
+    fn node_group(&mut self, after: After, ids: &mut Vec<(Sym, Span)>) -> PResult<Option<Pending>> {
+        ids.push(self.styled_vertex(after)?);
         loop {
             let mut pending = None;
             if self.kind() == Tok::ShapeData {
@@ -880,7 +883,7 @@ impl<'a> Parser<'a> {
                 self.apply(pending)?;
                 continue;
             }
-            return Ok((ids, pending));
+            return Ok(pending);
         }
     }
 
@@ -911,10 +914,31 @@ impl<'a> Parser<'a> {
     /// `vertex_statement = node [ SPACE ] { link node [ SPACE ] }`
     /// Its ids go to `list` in Mermaid's order: the last group first.
     fn vertex_statement(&mut self, list: &mut Vec<Member>) -> PResult<()> {
-        let (first, pending) = self.node_group(After::Start)?;
+        // The groups' ids one after the other, and where each group starts
+        // (buffers kept from statement to statement).
+        let mut ids = std::mem::take(&mut self.ids);
+        let mut starts = std::mem::take(&mut self.starts);
+        ids.clear();
+        starts.clear();
+        let r = self.vertex_chain(&mut ids, &mut starts);
+        if r.is_ok() {
+            let mut end = ids.len();
+            for &start in starts.iter().rev() {
+                list.extend(ids[start..end].iter().map(|&(id, _)| Member::Id(id)));
+                end = start;
+            }
+        }
+        self.ids = ids;
+        self.starts = starts;
+        r
+    }
+
+    /// The groups and links of [`Parser::vertex_statement`].
+    fn vertex_chain(&mut self, ids: &mut Vec<(Sym, Span)>, starts: &mut Vec<usize>) -> PResult<()> {
+        starts.push(0);
+        let pending = self.node_group(After::Start, ids)?;
         self.node_follower()?;
         self.apply(pending)?;
-        let mut groups = vec![first];
         if self.kind() == Tok::Space {
             self.bump();
         }
@@ -923,20 +947,19 @@ impl<'a> Parser<'a> {
             let link = self.link()?;
             let arrow_end = self.toks.prev_end();
             let span = self.trimmed_span(arrow_start, arrow_end);
-            let (next, pending) = self.node_group(After::Arrow(arrow_start, arrow_end))?;
+            let prev_start = starts.last().copied().unwrap_or(0);
+            let next_start = ids.len();
+            starts.push(next_start);
+            let pending = self.node_group(After::Arrow(arrow_start, arrow_end), ids)?;
             self.node_follower()?;
             self.apply(pending)?;
-            let prev = groups.last().map_or(&[][..], Vec::as_slice);
-            if let Err(m) = self.b.add_link(prev, &next, &link, span) {
+            let (prev, next) = ids.split_at(next_start);
+            if let Err(m) = self.b.add_link(&prev[prev_start..], next, &link, span) {
                 return self.semantic(arrow_start, arrow_end, m);
             }
-            groups.push(next);
             if self.kind() == Tok::Space {
                 self.bump();
             }
-        }
-        for g in groups.iter().rev() {
-            list.extend(g.iter().map(|&(id, _)| Member::Id(id)));
         }
         Ok(())
     }
@@ -981,13 +1004,13 @@ impl<'a> Parser<'a> {
                 let edge_text = |k| matches!(k, Tok::EdgeText | Tok::UnicodeText);
                 let (text, _, _) = self.gather(edge_text);
                 let obj = TextObj { text, kind };
-                let opener = st.text(self.src).trim().to_string();
-                let l = self.expect(
-                    Tok::Link,
-                    &format!(
+                if self.kind() != Tok::Link {
+                    let opener = st.text(self.src).trim();
+                    return self.fail(&format!(
                         "expected an arrow such as \"-->\" to end the edge label opened by \"{opener}\""
-                    ),
-                )?;
+                    ));
+                }
+                let l = self.bump();
                 let (kind, stroke, length) =
                     destruct_link(l.text(self.src), Some(st.text(self.src)));
                 Ok(LinkInfo {

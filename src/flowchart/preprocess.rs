@@ -24,9 +24,46 @@ pub(crate) fn js_space(c: char) -> bool {
     )
 }
 
+/// The length in bytes of the leading [`js_space`] run of `s`. ASCII bytes
+/// are judged as bytes; the lexer asks this for most tokens, and the generic
+/// `trim_start_matches` decoded every character first.
+pub(crate) fn js_space_prefix(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut k = 0;
+    while let Some(&c) = b.get(k) {
+        match c {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => k += 1,
+            0..=0x7F => break,
+            _ => match s[k..].chars().next() {
+                Some(ch) if js_space(ch) => k += ch.len_utf8(),
+                _ => break,
+            },
+        }
+    }
+    k
+}
+
+/// The length in bytes of the trailing [`js_space`] run of `s`.
+fn js_space_suffix(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut k = b.len();
+    while k > 0 {
+        match b[k - 1] {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => k -= 1,
+            0..=0x7F => break,
+            _ => match s[..k].chars().next_back() {
+                Some(ch) if js_space(ch) => k -= ch.len_utf8(),
+                _ => break,
+            },
+        }
+    }
+    b.len() - k
+}
+
 /// JavaScript's `String.prototype.trim`.
 pub(crate) fn js_trim(s: &str) -> &str {
-    s.trim_matches(js_space)
+    let s = &s[js_space_prefix(s)..];
+    &s[..s.len() - js_space_suffix(s)]
 }
 
 /// Text plus, for every byte, the offset in the block it came from.
@@ -269,14 +306,14 @@ fn normalize_breaks(block: &str) -> Mapped {
     let mut i = 0;
     let mut run = 0;
     while i < b.len() {
-        if b[i] == b'\r' {
+        // Jump to the next `\r` (most blocks have none).
+        i = memchr::memchr(b'\r', &b[i..]).map_or(b.len(), |k| i + k);
+        if i < b.len() {
             m.push_run(run, true, i - run);
             m.text.push_str(&block[run..i]);
             m.push_str("\n", i);
             i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
             run = i;
-        } else {
-            i += 1;
         }
     }
     m.push_run(run, true, block.len() - run);
@@ -511,7 +548,7 @@ fn remove_directives(t: Mapped) -> Mapped {
         let at = search + rel;
         // `%%{` + spaces + a word is needed for a directive.
         let after = &s[at + 3..];
-        let ws = after.len() - after.trim_start_matches(js_space).len();
+        let ws = js_space_prefix(after);
         let word = after[ws..]
             .bytes()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
@@ -527,20 +564,19 @@ fn remove_directives(t: Mapped) -> Mapped {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
                 .count()
         };
-        let skip_ws = |x: &str| x.len() - x.trim_start_matches(js_space).len();
         let mut k = at + 3 + ws + word;
-        let colon = k + skip_ws(&s[k..]);
+        let colon = k + js_space_prefix(&s[k..]);
         if s[colon..].starts_with(':') {
             k = colon + 1;
         }
-        k += skip_ws(&s[k..]);
+        k += js_space_prefix(&s[k..]);
         let w = word_w(&s[k..]);
         if w > 0 {
             k += w;
         } else {
             k = s[k..].find("}%%").map_or(s.len(), |r| k + r);
         }
-        k += skip_ws(&s[k..]);
+        k += js_space_prefix(&s[k..]);
         if s[k..].starts_with("}%%") {
             k += 3;
         }
@@ -567,7 +603,7 @@ fn remove_comments(t: Mapped, comments: &mut Vec<Comment>, block: &str) -> Mappe
     while line < b.len() {
         // skip whitespace, possibly over line breaks
         let rest = &s[line..];
-        let q = line + (rest.len() - rest.trim_start_matches(js_space).len());
+        let q = line + (js_space_prefix(rest));
         let is_comment =
             s[q..].starts_with("%%") && b.get(q + 2).is_some_and(|&c| c != b'{' && c != b'\n');
         if is_comment {
@@ -596,8 +632,7 @@ fn remove_comments(t: Mapped, comments: &mut Vec<Comment>, block: &str) -> Mappe
 }
 
 fn trim_start(t: Mapped) -> Mapped {
-    let trimmed = t.text.trim_start_matches(js_space);
-    let from = t.text.len() - trimmed.len();
+    let from = js_space_prefix(&t.text);
     if from == 0 {
         return t;
     }
@@ -647,7 +682,10 @@ fn encode_entities(t: Mapped) -> Mapped {
 
 /// Turn Mermaid's entity markers back into the `#name;` the author wrote.
 pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
-    if !s.contains('\u{FB02}') {
+    // Every marker starts with U+FB02, whose UTF-8 starts with 0xEF: most
+    // labels have no such byte, and a byte scan of a short label is cheaper
+    // than a substring search.
+    if !s.as_bytes().contains(&0xEF) || !s.contains('\u{FB02}') {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -712,7 +750,7 @@ fn squeeze_after_braces(t: Mapped) -> Mapped {
     while i < b.len() {
         if b[i] == b'}' {
             let rest = &s[i + 1..];
-            let ws_end = i + 1 + (rest.len() - rest.trim_start_matches(js_space).len());
+            let ws_end = i + 1 + (js_space_prefix(rest));
             if let Some(nl) = s[i + 1..ws_end].rfind('\n') {
                 let nl = i + 1 + nl;
                 m.copy(&t, pos, i + 1);
@@ -773,6 +811,20 @@ mod tests {
             assert_eq!(t.offset(t.text.len()), Some(block.len()));
             assert_eq!(t.offset(t.text.len() + 1), None);
         }
+    }
+
+    #[test]
+    fn js_trim_matches_javascript_whitespace() {
+        let s = "\u{feff}\u{3000} \t\r\n x\u{a0}y \u{2029}\u{b}";
+        assert_eq!(js_trim(s), "x\u{a0}y");
+        assert_eq!(js_trim(s), s.trim_matches(js_space));
+        assert_eq!(
+            js_space_prefix("\u{2003}\u{85}"),
+            3,
+            "U+0085 is no JS space"
+        );
+        assert_eq!(js_trim("é"), "é");
+        assert_eq!(js_trim(" \u{a0} "), "");
     }
 
     #[test]
