@@ -2,6 +2,12 @@
 //! creation and redefinition, edges with their automatic ids, `@{ }` node
 //! data, classes, and subgraph membership by closing order. Owns those
 //! semantics; parses no text (the grammar calls it).
+//!
+//! Every id the grammar meets (vertex, subgraph, member string) is interned
+//! once into a [`Sym`], a `u32` index: after that one hash, vertex records,
+//! subgraph membership and duplicate checks are plain vector lookups. Ids
+//! borrow the cleaned text where they can, so most cost no allocation until
+//! the [`Diagram`] itself needs a `String`.
 
 use super::preprocess::{decode_entities, js_space, js_trim};
 use super::shapes::is_valid_shape;
@@ -9,36 +15,47 @@ use super::yaml::{self, Value};
 use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
 use crate::vocab::{FnvMap, FnvSet};
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// Mermaid's hard edge limit (`maxEdges`, not settable from a diagram).
 pub(crate) const MAX_EDGES: usize = 500;
 
-/// A label as the grammar found it.
+/// An interned id: an index into the builder's symbol table.
+pub(crate) type Sym = u32;
+
+/// "None" in the `u32` index fields of [`SymInfo`].
+const NONE: u32 = u32::MAX;
+
+/// Slots of the recent-symbol cache (a power of two).
+const RECENT: usize = 1024;
+
+/// A label as the grammar found it (borrowed from the cleaned text when it
+/// was one run of it).
 #[derive(Clone, Debug)]
-pub(crate) struct TextObj {
-    pub text: String,
+pub(crate) struct TextObj<'a> {
+    pub text: Cow<'a, str>,
     /// `text`, `string` or `markdown`.
     pub kind: &'static str,
 }
 
 /// A link as the grammar found it.
 #[derive(Clone, Debug)]
-pub(crate) struct LinkInfo {
+pub(crate) struct LinkInfo<'a> {
     pub kind: EdgeType,
     pub stroke: Stroke,
     pub length: Option<u8>,
-    pub text: Option<TextObj>,
+    pub text: Option<TextObj<'a>>,
     pub id: Option<String>,
 }
 
 /// One entry of a subgraph body, as Mermaid's `document` list holds it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Member {
     /// A node or subgraph id (or a phantom string).
-    Id(String),
+    Id(Sym),
     /// A `direction` statement.
-    Dir(String),
+    Dir(&'static str),
 }
 
 fn sanitize_label_type(t: Option<&str>) -> &'static str {
@@ -49,34 +66,135 @@ fn sanitize_label_type(t: Option<&str>) -> &'static str {
     }
 }
 
-fn strip_quotes(s: &str) -> String {
+fn strip_quotes(s: &str) -> &str {
     if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
-        s[1..s.len() - 1].to_string()
+        &s[1..s.len() - 1]
     } else {
-        s.to_string()
+        s
     }
+}
+
+/// A label as Mermaid stores it: trimmed, entity codes as written, one pair
+/// of outer quotes removed. One allocation.
+fn clean_label(s: &str) -> String {
+    strip_quotes(&decode_entities(js_trim(s))).to_string()
+}
+
+/// What the builder knows about one interned id.
+#[derive(Clone, Copy)]
+struct SymInfo {
+    /// Index into `d.nodes`, or [`NONE`].
+    node: u32,
+    /// Index into `d.subgraphs`, or [`NONE`].
+    sub: u32,
+    /// Already a member of a closed subgraph (the first to close keeps it).
+    in_subgraph: bool,
+    /// The `add_subgraph` call that last listed it, for de-duplication.
+    seen: u32,
+    /// Blank after JavaScript's trim (Mermaid skips such ids).
+    blank: bool,
+    /// Starts with `L_`, so it could be an automatic edge id.
+    auto_like: bool,
 }
 
 /// The flow database.
 #[derive(Default)]
-pub(crate) struct Builder {
+pub(crate) struct Builder<'a> {
     pub d: Diagram,
     // FNV, not SipHash: ids come from the user's own docs, and hashing
     // every mention with SipHash was the parser's largest single cost.
-    node_index: FnvMap<String, usize>,
+    syms: FnvMap<Cow<'a, str>, Sym>,
+    /// Symbols by the low bits of their hash, last seen first (see `intern`).
+    recent: Vec<Sym>,
+    /// The text of each symbol.
+    names: Vec<Cow<'a, str>>,
+    info: Vec<SymInfo>,
+    /// Edge ids Mermaid would find in its edge list: every user id, and the
+    /// automatic ones (`L_a_b_n`) once an `L_…` id has been looked up. Only
+    /// ids starting with `L_` can be automatic, so the others need not be
+    /// hashed on the common path.
     edge_ids: FnvSet<String>,
+    auto_ids_indexed: bool,
     /// Edges so far between two vertices (by index), for automatic ids.
-    pair_counts: FnvMap<(usize, usize), usize>,
-    sub_lookup: FnvMap<String, usize>,
-    in_subgraph: FnvSet<String>,
+    pair_counts: FnvMap<(u32, u32), u32>,
+    /// Members of each subgraph (parallel to `d.subgraphs`), as symbols
+    /// until [`Builder::finish`].
+    sub_members: Vec<Vec<Sym>>,
     sub_count: usize,
+    /// Stamp of the current `add_subgraph` call (see [`SymInfo::seen`]).
+    stamp: u32,
     /// Config `flowchart.inheritDir`.
     pub inherit_dir: bool,
     /// The edge limit when not Mermaid's [`MAX_EDGES`] (benchmarks lift it).
     pub max_edges: Option<usize>,
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
+    /// A builder sized for `text`: a diagram seldom has more vertices or
+    /// edges than lines, and growing vectors and maps of a big diagram
+    /// step by step copied them over and over.
+    pub fn for_text(text: &str) -> Self {
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+        let mut b = Builder::default();
+        b.d.nodes.reserve(lines);
+        b.d.edges.reserve(lines);
+        b.syms.reserve(lines);
+        b.names.reserve(lines);
+        b.info.reserve(lines);
+        b.pair_counts.reserve(lines);
+        b
+    }
+
+    /// The symbol of `id`, made on first sight.
+    pub fn intern(&mut self, id: Cow<'a, str>) -> Sym {
+        use std::collections::hash_map::Entry;
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        // Most mentions are of an id met a few lines before: a small
+        // direct-mapped cache answers them without touching the big map.
+        let h = BuildHasherDefault::<crate::vocab::Fnv>::default().hash_one(id.as_ref());
+        let slot = (h as usize) & (RECENT - 1);
+        if self.recent.is_empty() {
+            self.recent = vec![NONE; RECENT];
+        }
+        let r = self.recent[slot];
+        if r != NONE && self.names[r as usize] == id {
+            return r;
+        }
+        let next = self.names.len() as Sym;
+        let s = match self.syms.entry(id) {
+            Entry::Occupied(o) => *o.get(),
+            Entry::Vacant(v) => {
+                let id = v.key();
+                self.info.push(SymInfo {
+                    node: NONE,
+                    sub: NONE,
+                    in_subgraph: false,
+                    seen: 0,
+                    blank: js_trim(id).is_empty(),
+                    auto_like: id.starts_with("L_"),
+                });
+                self.names.push(id.clone());
+                v.insert(next);
+                next
+            }
+        };
+        self.recent[slot] = s;
+        s
+    }
+
+    /// The symbol of `id`, if it has been seen.
+    fn lookup(&self, id: &str) -> Option<Sym> {
+        self.syms.get(id).copied()
+    }
+
+    fn name(&self, s: Sym) -> &str {
+        &self.names[s as usize]
+    }
+
+    fn info(&mut self, s: Sym) -> &mut SymInfo {
+        &mut self.info[s as usize]
+    }
+
     /// Set the diagram direction from the header token.
     pub fn set_direction(&mut self, dir: &str) {
         let d = js_trim(dir);
@@ -99,22 +217,58 @@ impl Builder {
         self.d.direction = out;
     }
 
-    fn get_or_create(&mut self, id: &str, span: Span) -> usize {
-        if let Some(&i) = self.node_index.get(id) {
-            self.d.nodes[i].occurrences.push(span);
-            return i;
+    /// Whether `id` is the id of an edge made so far.
+    fn is_edge_id(&mut self, id: &str, auto_like: bool) -> bool {
+        if auto_like && !self.auto_ids_indexed {
+            self.auto_ids_indexed = true;
+            let auto = self.d.edges.iter().filter(|e| !e.user_id);
+            self.edge_ids.extend(auto.map(|e| e.id.clone()));
+        }
+        !self.edge_ids.is_empty() && self.edge_ids.contains(id)
+    }
+
+    /// Whether the vertex `s` names an edge made so far.
+    fn sym_is_edge_id(&mut self, s: Sym) -> bool {
+        if self.edge_ids.is_empty() && !self.info[s as usize].auto_like {
+            return false;
+        }
+        let auto_like = self.info[s as usize].auto_like;
+        let name = self.names[s as usize].clone();
+        self.is_edge_id(&name, auto_like)
+    }
+
+    fn get_or_create(&mut self, s: Sym, span: Span) -> usize {
+        self.get_or_create_labelled(s, span, None)
+    }
+
+    /// [`Builder::get_or_create`], and a new vertex gets `label` (else its id).
+    fn get_or_create_labelled(&mut self, s: Sym, span: Span, label: Option<&TextObj>) -> usize {
+        let i = self.info[s as usize].node;
+        if i != NONE {
+            self.d.nodes[i as usize].occurrences.push(span);
+            return i as usize;
         }
         let i = self.d.nodes.len();
+        let id = self.name(s).to_string();
+        let (label, label_type) = match label {
+            Some(t) => (clean_label(&t.text), t.kind),
+            None => (id.clone(), "text"),
+        };
         self.d.nodes.push(Node {
-            id: id.to_string(),
-            label: id.to_string(),
-            label_type: "text".into(),
+            label,
+            id,
+            label_type: label_type.into(),
             shape: None,
             classes: Vec::new(),
-            occurrences: vec![span],
+            // Room for a few mentions: most vertices are named more than once.
+            occurrences: {
+                let mut v = Vec::with_capacity(4);
+                v.push(span);
+                v
+            },
             defined_at: span,
         });
-        self.node_index.insert(id.to_string(), i);
+        self.info(s).node = i as u32;
         i
     }
 
@@ -122,21 +276,26 @@ impl Builder {
     /// bracket label and shape if it had one (defined at `def`).
     pub fn add_vertex(
         &mut self,
-        id: &str,
+        id: Sym,
         text: Option<TextObj>,
         shape: Option<&str>,
         span: Span,
         def: Span,
     ) {
-        if js_trim(id).is_empty() || self.edge_ids.contains(id) {
+        if self.info[id as usize].blank || self.sym_is_edge_id(id) {
             return;
         }
-        let i = self.get_or_create(id, span);
+        let new = self.info[id as usize].node == NONE;
+        let i = self.get_or_create_labelled(id, span, text.as_ref());
         let span = def;
         let n = &mut self.d.nodes[i];
         if let Some(t) = text {
-            n.label = strip_quotes(&decode_entities(js_trim(&t.text)));
-            n.label_type = t.kind.to_string();
+            if !new {
+                n.label = clean_label(&t.text);
+                if n.label_type != t.kind {
+                    n.label_type = t.kind.to_string();
+                }
+            }
             n.defined_at = span;
         }
         if let Some(s) = shape {
@@ -146,16 +305,16 @@ impl Builder {
     }
 
     /// `addVertex(id, ..., shapeData)`: `@{ ... }` on the last node.
-    pub fn add_vertex_data(&mut self, id: &str, data: &str, span: Span) -> Result<(), String> {
-        if js_trim(id).is_empty() {
+    pub fn add_vertex_data(&mut self, id: Sym, data: &str, span: Span) -> Result<(), String> {
+        if self.info[id as usize].blank {
             return Ok(());
         }
         let doc = yaml::parse_node_data(data)
             .map_err(|e| format!("invalid node data in @{{ … }}: {e}"))?;
-        if self.sub_lookup.contains_key(id) {
+        if self.info[id as usize].sub != NONE {
             return Ok(());
         }
-        if self.edge_ids.contains(id) {
+        if self.sym_is_edge_id(id) {
             return Ok(());
         }
         let i = self.get_or_create(id, span);
@@ -208,11 +367,15 @@ impl Builder {
     /// `setClass(ids, class)`.
     pub fn set_class(&mut self, ids: &str, class: &str) {
         for id in ids.split(',') {
-            if let Some(&i) = self.node_index.get(id) {
-                self.d.nodes[i].classes.push(class.to_string());
+            let Some(s) = self.lookup(id) else { continue };
+            let SymInfo { node, sub, .. } = self.info[s as usize];
+            if node != NONE {
+                self.d.nodes[node as usize].classes.push(class.to_string());
             }
-            if let Some(&s) = self.sub_lookup.get(id) {
-                self.d.subgraphs[s].classes.push(class.to_string());
+            if sub != NONE {
+                self.d.subgraphs[sub as usize]
+                    .classes
+                    .push(class.to_string());
             }
         }
     }
@@ -220,21 +383,26 @@ impl Builder {
     /// `addLink(starts, ends, link)`: every start to every end.
     pub fn add_link(
         &mut self,
-        starts: &[(String, Span)],
-        ends: &[(String, Span)],
+        starts: &[(Sym, Span)],
+        ends: &[(Sym, Span)],
         link: &LinkInfo,
         span: Span,
     ) -> Result<(), String> {
-        let last_start = starts.last().map(|s| s.0.as_str());
-        let first_end = ends.first().map(|s| s.0.as_str());
-        for (s, ss) in starts {
-            for (e, es) in ends {
-                let id = if Some(s.as_str()) == last_start && Some(e.as_str()) == first_end {
+        let last_start = starts.last().map(|s| s.0);
+        let first_end = ends.first().map(|s| s.0);
+        let label = link
+            .text
+            .as_ref()
+            .map(|t| clean_label(&t.text))
+            .unwrap_or_default();
+        for &(s, ss) in starts {
+            for &(e, es) in ends {
+                let id = if Some(s) == last_start && Some(e) == first_end {
                     link.id.as_deref()
                 } else {
                     None
                 };
-                self.add_single_link(s, *ss, e, *es, link, id, span)?;
+                self.add_single_link(s, ss, e, es, link, &label, id, span)?;
             }
         }
         Ok(())
@@ -243,53 +411,72 @@ impl Builder {
     #[allow(clippy::too_many_arguments)] // mirrors Mermaid's addSingleLink plus spans
     fn add_single_link(
         &mut self,
-        start: &str,
+        start: Sym,
         start_span: Span,
-        end: &str,
+        end: Sym,
         end_span: Span,
         link: &LinkInfo,
+        label: &str,
         id: Option<&str>,
         span: Span,
     ) -> Result<(), String> {
-        let label = link
-            .text
-            .as_ref()
-            .map(|t| strip_quotes(&decode_entities(js_trim(&t.text))))
-            .unwrap_or_default();
         let max_edges = self.max_edges.unwrap_or(MAX_EDGES);
         if self.d.edges.len() >= max_edges {
             return Err(format!(
                 "edge limit exceeded: Mermaid allows at most {max_edges} edges per diagram"
             ));
         }
-        let from = match self.node_index.get(start) {
-            Some(&i) => i,
-            None => self.get_or_create(start, start_span),
+        let from = match self.info[start as usize].node {
+            NONE => self.get_or_create(start, start_span),
+            i => i as usize,
         };
-        let to = match self.node_index.get(end) {
-            Some(&i) => i,
-            None => self.get_or_create(end, end_span),
+        let to = match self.info[end as usize].node {
+            NONE => self.get_or_create(end, end_span),
+            i => i as usize,
         };
-        let count = self.pair_counts.entry((from, to)).or_insert(0);
-        let (id, user_id) = match id {
-            Some(id) if !self.edge_ids.contains(id) => (id.to_string(), true),
-            _ => {
+        let user_id = match id {
+            Some(id) if !self.is_edge_id(id, id.starts_with("L_")) => Some(id.to_string()),
+            _ => None,
+        };
+        let count = self
+            .pair_counts
+            .entry((from as u32, to as u32))
+            .or_insert(0);
+        let n = *count;
+        *count += 1;
+        let (id, is_user) = match user_id {
+            Some(id) => (id, true),
+            None => {
                 // Mermaid numbers automatic ids 0, 2, 3, ...: it skips 1.
-                let n = if *count == 0 { 0 } else { *count + 1 };
-                (format!("L_{start}_{end}_{n}"), false)
+                let n = if n == 0 { 0 } else { n + 1 };
+                let (a, b) = (self.name(start), self.name(end));
+                let mut id = String::with_capacity(a.len() + b.len() + 6);
+                id.push_str("L_");
+                id.push_str(a);
+                id.push('_');
+                id.push_str(b);
+                id.push('_');
+                match n {
+                    0..=9 => id.push(char::from(b'0' + n as u8)),
+                    _ => {
+                        let _ = write!(id, "{n}");
+                    }
+                }
+                (id, false)
             }
         };
-        *count += 1;
-        self.edge_ids.insert(id.clone());
+        if is_user || self.auto_ids_indexed {
+            self.edge_ids.insert(id.clone());
+        }
         self.d.edges.push(Edge {
             from,
             to,
             kind: link.kind,
             stroke: link.stroke,
             length: link.length,
-            label,
+            label: label.to_string(),
             id,
-            user_id,
+            user_id: is_user,
             span,
         });
         Ok(())
@@ -298,75 +485,70 @@ impl Builder {
     /// `addSubGraph(id, list, title)` at the subgraph's `end`.
     pub fn add_subgraph(
         &mut self,
-        id: &TextObj,
+        id: TextObj<'a>,
         title: &TextObj,
         same: bool,
         list: Vec<Member>,
         span: Span,
-    ) -> String {
-        let mut sid = Some(js_trim(&id.text).to_string());
-        if same && title.text.contains(js_space) {
-            sid = None;
-        }
+    ) -> Sym {
+        let given = Some(js_trim_cow(id.text)).filter(|_| !(same && title.text.contains(js_space)));
         let mut dir = None;
-        let mut seen = HashSet::new();
+        self.stamp += 1;
+        let stamp = self.stamp;
         let mut nodes = Vec::new();
         for m in list {
             match m {
-                Member::Dir(d) => dir = Some(d),
+                Member::Dir(d) => dir = Some(d.to_string()),
                 Member::Id(s) => {
-                    if js_trim(&s).is_empty() {
+                    let info = self.info(s);
+                    if info.blank || info.seen == stamp {
                         continue;
                     }
-                    if seen.insert(s.clone()) {
-                        nodes.push(s);
-                    }
+                    info.seen = stamp;
+                    nodes.push(s);
                 }
             }
         }
         if dir.is_none() && self.inherit_dir {
             dir = Some(self.d.direction.clone());
         }
-        let sid = sid.unwrap_or_else(|| format!("subGraph{}", self.sub_count));
+        let sid = given.unwrap_or_else(|| Cow::Owned(format!("subGraph{}", self.sub_count)));
+        let sid = self.intern(sid);
         self.sub_count += 1;
-        let nodes: Vec<String> = nodes
-            .into_iter()
-            .filter(|n| !self.in_subgraph.contains(n))
-            .filter(|n| *n != sid)
-            .collect();
-        self.in_subgraph.extend(nodes.iter().cloned());
-        match self.sub_lookup.get(&sid) {
-            Some(&i) => self.d.subgraphs[i].members.extend(nodes),
-            None => {
-                self.sub_lookup.insert(sid.clone(), self.d.subgraphs.len());
+        nodes.retain(|&n| n != sid && !self.info[n as usize].in_subgraph);
+        for &n in &nodes {
+            self.info(n).in_subgraph = true;
+        }
+        match self.info[sid as usize].sub {
+            NONE => {
+                self.info(sid).sub = self.d.subgraphs.len() as u32;
                 self.d.subgraphs.push(Subgraph {
-                    id: sid.clone(),
-                    title: decode_entities(js_trim(&title.text)),
-                    members: nodes,
+                    id: self.name(sid).to_string(),
+                    title: decode_entities(js_trim(&title.text)).into_owned(),
+                    members: Vec::new(),
                     parent: None,
                     dir,
                     classes: Vec::new(),
                     span,
                 });
+                self.sub_members.push(nodes);
             }
+            i => self.sub_members[i as usize].extend(nodes),
         }
         sid
     }
 
-    /// Finish: parents of subgraphs.
+    /// Finish: members as strings, and parents of subgraphs.
     pub fn finish(mut self) -> Diagram {
-        let mut parents = Vec::new();
-        for (i, s) in self.d.subgraphs.iter().enumerate() {
-            for m in &s.members {
-                if let Some(&j) = self.sub_lookup.get(m) {
-                    if j != i {
-                        parents.push((j, i));
-                    }
+        for (i, members) in self.sub_members.iter().enumerate() {
+            for &m in members {
+                let j = self.info[m as usize].sub;
+                if j != NONE && j as usize != i {
+                    self.d.subgraphs[j as usize].parent = Some(i);
                 }
             }
-        }
-        for (j, i) in parents {
-            self.d.subgraphs[j].parent = Some(i);
+            let names = members.iter().map(|&m| self.names[m as usize].to_string());
+            self.d.subgraphs[i].members = names.collect();
         }
         self.d
     }
@@ -374,5 +556,16 @@ impl Builder {
     /// Number of edges so far.
     pub fn edge_count(&self) -> usize {
         self.d.edges.len()
+    }
+}
+
+/// [`js_trim`] that keeps a borrowed text borrowed.
+pub(crate) fn js_trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(t) => Cow::Borrowed(js_trim(t)),
+        Cow::Owned(t) => match js_trim(&t) {
+            u if u.len() == t.len() => Cow::Owned(t),
+            u => Cow::Owned(u.to_string()),
+        },
     }
 }

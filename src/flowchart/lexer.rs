@@ -8,9 +8,9 @@
 //! rule is a plain search (`[^"]+`, rest of the line); each helper's doc
 //! comment gives its pattern, and `grammar/flowchart.ebnf` lists them all.
 
-use super::preprocess::js_space;
+use super::preprocess::{js_space, js_space_prefix};
 use super::unicode::is_unicode_letter;
-use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::bytes::complete::{tag, take_while1};
 use nom::character::complete::{char as ch, one_of};
 use nom::combinator::{opt, recognize};
 use nom::sequence::preceded;
@@ -147,7 +147,8 @@ enum State {
 type R<'a> = IResult<&'a str, &'a str>;
 
 fn sp0(i: &str) -> R<'_> {
-    take_while(js_space)(i)
+    let n = js_space_prefix(i);
+    Ok((&i[n..], &i[..n]))
 }
 
 fn word_boundary_after(rest: &str) -> bool {
@@ -158,12 +159,17 @@ fn word_boundary_after(rest: &str) -> bool {
 }
 
 /// `word\b`
-fn keyword<'a>(i: &'a str, word: &str) -> Option<usize> {
-    let r: R<'a> = tag(word).parse(i);
-    match r {
-        Ok((rest, _)) if word_boundary_after(rest) => Some(word.len()),
-        _ => None,
-    }
+#[inline]
+fn keyword(i: &str, word: &str) -> Option<usize> {
+    let rest = i.strip_prefix(word)?;
+    word_boundary_after(rest).then_some(word.len())
+}
+
+/// Where the first byte of `set` (all ASCII) is in `i`, else `i.len()`:
+/// `[^...]+` runs, searched by byte (an ASCII byte never occurs inside a
+/// multi-byte UTF-8 character).
+fn find_ascii(i: &str, set: &[u8]) -> usize {
+    i.bytes().position(|b| set.contains(&b)).unwrap_or(i.len())
 }
 
 /// `\s*[xo<]?--+[-xo>]\s*`
@@ -261,8 +267,8 @@ fn node_string(i: &str) -> Option<usize> {
 
 /// `[0-9]+`
 fn num(i: &str) -> Option<usize> {
-    let r: R<'_> = take_while1(|c: char| c.is_ascii_digit())(i);
-    r.ok().map(|(_, m)| m.len())
+    let n = i.bytes().take_while(u8::is_ascii_digit).count();
+    (n > 0).then_some(n)
 }
 
 fn lit(i: &str, s: &str) -> Option<usize> {
@@ -272,6 +278,67 @@ fn lit(i: &str, s: &str) -> Option<usize> {
 /// The `direction` occurrences of one line: (line start, line end,
 /// [(start, token, match end)]).
 type DirCache = (usize, usize, Vec<(usize, Tok, usize)>);
+
+/// The tokens as the grammar reads them: the current one and one of
+/// lookahead, lexed on demand. Mermaid's lexer runs as its parser asks, and
+/// a list of every token of a big diagram cost more to fill and to page in
+/// than lexing itself. The last token (the end, or a lexical error) stays
+/// current however often it is consumed.
+pub(crate) struct Tokens<'a> {
+    lexer: Lexer<'a>,
+    cur: Token,
+    /// The token after `cur`; `None` when `cur` is the last.
+    next: Option<Token>,
+    /// The end of the token consumed last.
+    prev_end: usize,
+}
+
+fn is_last(t: &Token) -> bool {
+    matches!(t.kind, Tok::End0 | Tok::LexError)
+}
+
+impl<'a> Tokens<'a> {
+    /// The tokens of the cleaned text `src`.
+    pub fn new(src: &'a str) -> Self {
+        let mut lexer = Lexer::new(src);
+        let cur = lexer.next_token();
+        let next = (!is_last(&cur)).then(|| lexer.next_token());
+        Tokens {
+            lexer,
+            cur,
+            next,
+            prev_end: 0,
+        }
+    }
+
+    /// The current token.
+    pub fn peek(&self) -> &Token {
+        &self.cur
+    }
+
+    /// The kind of the token after the current one ([`Tok::End0`] at the end).
+    pub fn next_kind(&self) -> Tok {
+        self.next.as_ref().map_or(Tok::End0, |t| t.kind)
+    }
+
+    /// The end of the token consumed last.
+    pub fn prev_end(&self) -> usize {
+        self.prev_end
+    }
+
+    /// Consume the current token and return it.
+    pub fn bump(&mut self) -> Token {
+        let Some(next) = self.next.take() else {
+            return self.cur.clone();
+        };
+        let t = std::mem::replace(&mut self.cur, next);
+        self.prev_end = t.end;
+        if !is_last(&self.cur) {
+            self.next = Some(self.lexer.next_token());
+        }
+        t
+    }
+}
 
 /// The lexer.
 pub(crate) struct Lexer<'a> {
@@ -284,6 +351,12 @@ pub(crate) struct Lexer<'a> {
     dir_cache: Option<DirCache>,
     /// Cache for the `LINK_ID` rule: (run start, run end, last usable `@`).
     link_id_cache: Option<(usize, usize, Option<usize>)>,
+    /// The next `direction` at or after the position last asked about
+    /// (`usize::MAX`: none): the direction rules need one, and most
+    /// diagrams have none, so most tokens skip them at once.
+    direction_ahead: usize,
+    /// The same for `@`, which the `LINK_ID` rule needs.
+    at_ahead: usize,
 }
 
 impl<'a> Lexer<'a> {
@@ -297,10 +370,14 @@ impl<'a> Lexer<'a> {
             done: false,
             dir_cache: None,
             link_id_cache: None,
+            direction_ahead: memchr::memmem::find(src.as_bytes(), b"direction")
+                .unwrap_or(usize::MAX),
+            at_ahead: memchr::memchr(b'@', src.as_bytes()).unwrap_or(usize::MAX),
         }
     }
 
     /// All tokens up to the end (or the first lexical error).
+    #[cfg(test)]
     pub fn tokenize(mut self) -> Vec<Token> {
         let mut out = Vec::with_capacity(self.src.len() / 4 + 8);
         loop {
@@ -411,7 +488,7 @@ impl<'a> Lexer<'a> {
                     self.push(State::ShapeDataStr);
                     ret!(1, Some(Tok::ShapeData));
                 }
-                let n = i.find(['}', '^', '"']).unwrap_or(i.len());
+                let n = find_ascii(i, b"}^\"");
                 if n > 0 {
                     ret!(n, Some(Tok::ShapeData));
                 }
@@ -433,7 +510,7 @@ impl<'a> Lexer<'a> {
             }
             State::CallbackName => {
                 if let Some(rest) = i.strip_prefix('(') {
-                    let ws = rest.len() - rest.trim_start_matches(js_space).len();
+                    let ws = js_space_prefix(rest);
                     if rest[ws..].starts_with(')') {
                         self.pop();
                         ret!(1 + ws + 1, None);
@@ -454,7 +531,7 @@ impl<'a> Lexer<'a> {
                 ret!(n, Some(Tok::CallbackArgs));
             }
             State::MdStr => {
-                let n = i.find(['`', '"']).unwrap_or(i.len());
+                let n = find_ascii(i, b"`\"");
                 if n > 0 {
                     ret!(n, Some(Tok::MdStr));
                 }
@@ -502,7 +579,7 @@ impl<'a> Lexer<'a> {
             }
             State::Dir => {
                 // (\r?\n)*\s*\n  -- whitespace up to its last line break
-                let ws = i.len() - i.trim_start_matches(js_space).len();
+                let ws = js_space_prefix(i);
                 if let Some(nl) = i[..ws].rfind('\n') {
                     self.pop();
                     ret!(nl + 1, Some(Tok::NoDir));
@@ -635,9 +712,7 @@ impl<'a> Lexer<'a> {
             if (b.first() == Some(&b'/') || b.first() == Some(&b'\\')) && b.get(1) != Some(&b']') {
                 ret!(1, Tok::Text);
             }
-            let n = i
-                .find(['\\', '[', ']', '(', ')', '{', '}', '/'])
-                .unwrap_or(i.len());
+            let n = find_ascii(i, b"\\[](){}/");
             if n > 0 {
                 ret!(n, Tok::Text);
             }
@@ -683,9 +758,7 @@ impl<'a> Lexer<'a> {
             ret!(1, Tok::DiamondStart);
         }
         if st == State::Text {
-            let n = i
-                .find(['[', ']', '(', ')', '{', '}', '|', '"'])
-                .unwrap_or(i.len());
+            let n = find_ascii(i, b"[](){}|\"");
             if n > 0 {
                 ret!(n, Tok::Text);
             }
@@ -697,6 +770,13 @@ impl<'a> Lexer<'a> {
     fn direction_rule(&mut self) -> Option<(usize, Tok)> {
         let pos = self.pos;
         let src = self.src;
+        if self.direction_ahead < pos {
+            self.direction_ahead = memchr::memmem::find(&src.as_bytes()[pos..], b"direction")
+                .map_or(usize::MAX, |k| pos + k);
+        }
+        if self.direction_ahead == usize::MAX {
+            return None;
+        }
         let fresh = !matches!(&self.dir_cache, Some((ls, le, _)) if *ls <= pos && pos <= *le);
         if fresh {
             let line_start = src[..pos].rfind('\n').map(|x| x + 1).unwrap_or(0);
@@ -707,7 +787,7 @@ impl<'a> Lexer<'a> {
                 for (k, _) in line.match_indices("direction") {
                     let abs = line_start + k;
                     let after = &src[abs + 9..];
-                    let ws = after.len() - after.trim_start_matches(js_space).len();
+                    let ws = js_space_prefix(after);
                     if ws == 0 {
                         continue;
                     }
@@ -763,6 +843,13 @@ impl<'a> Lexer<'a> {
     fn link_id_rule(&mut self) -> Option<usize> {
         let pos = self.pos;
         let src = self.src;
+        if self.at_ahead < pos {
+            self.at_ahead =
+                memchr::memchr(b'@', &src.as_bytes()[pos..]).map_or(usize::MAX, |k| pos + k);
+        }
+        if self.at_ahead == usize::MAX {
+            return None;
+        }
         let stop =
             |c: char| js_space(c) || matches!(c, '"' | '[' | ']' | '(' | ')' | '{' | '}' | '|');
         let cached = matches!(self.link_id_cache, Some((s, e, _)) if s <= pos && pos < e);
@@ -795,88 +882,127 @@ impl<'a> Lexer<'a> {
                 return Some(($len, $tok, None))
             };
         }
-        if let Some(r) = preceded(tag::<_, _, nom::error::Error<&str>>("accTitle"), sp0)
-            .parse(i)
-            .ok()
-            .and_then(|(r, _)| r.strip_prefix(':'))
-        {
-            let (r2, _) = sp0(r).ok()?;
-            self.push(State::AccTitle);
-            ret!(i.len() - r2.len(), Some(Tok::AccTitle));
-        }
-        if let Ok((r, _)) = preceded(tag::<_, _, nom::error::Error<&str>>("accDescr"), sp0).parse(i)
-        {
-            if let Some(r) = r.strip_prefix(':') {
-                let (r2, _) = sp0(r).ok()?;
-                self.push(State::AccDescr);
-                ret!(i.len() - r2.len(), Some(Tok::AccDescr));
-            }
-            if let Some(r) = r.strip_prefix('{') {
-                let (r2, _) = sp0(r).ok()?;
-                self.push(State::AccDescrMultiline);
-                ret!(i.len() - r2.len(), None);
-            }
-        }
-        if i.starts_with("@{") {
-            self.push(State::ShapeData);
-            return Some((2, Some(Tok::ShapeData), Some(String::new())));
-        }
-        if let Some(r) = i.strip_prefix("call") {
-            let n = r.len() - r.trim_start_matches(js_space).len();
-            if n > 0 {
-                self.push(State::CallbackName);
-                ret!(4 + n, None);
-            }
-        }
-        // (strings were handled by the caller)
-        for (w, t) in [
-            ("style", Tok::Style),
-            ("default", Tok::Default),
-            ("linkStyle", Tok::LinkStyle),
-            ("interpolate", Tok::Interpolate),
-            ("classDef", Tok::ClassDef),
-            ("class", Tok::Class),
-        ] {
-            if let Some(n) = keyword(i, w) {
-                ret!(n, Some(t));
-            }
-        }
-        if let Some(r) = i.strip_prefix("href") {
-            if r.chars().next().is_some_and(js_space) {
-                let n = r.chars().next().map(char::len_utf8).unwrap_or(1);
-                ret!(4 + n, Some(Tok::Href));
-            }
-        }
-        if let Some(r) = i.strip_prefix("click") {
-            let n = r.len() - r.trim_start_matches(js_space).len();
-            if n > 0 {
-                self.push(State::Click);
-                ret!(5 + n, None);
-            }
-        }
-        for w in ["flowchart-elk", "swimlane-beta", "graph", "flowchart"] {
-            if let Some(n) = keyword(i, w) {
-                if self.first_graph {
-                    self.first_graph = false;
-                    self.push(State::Dir);
+        // Rules with different first bytes never both match, so only the
+        // ones for this byte are tried, in Mermaid's order.
+        match i.as_bytes().first() {
+            Some(b'a') => {
+                if let Some(r) = preceded(tag::<_, _, nom::error::Error<&str>>("accTitle"), sp0)
+                    .parse(i)
+                    .ok()
+                    .and_then(|(r, _)| r.strip_prefix(':'))
+                {
+                    let (r2, _) = sp0(r).ok()?;
+                    self.push(State::AccTitle);
+                    ret!(i.len() - r2.len(), Some(Tok::AccTitle));
                 }
-                ret!(n, Some(Tok::Graph));
+                if let Ok((r, _)) =
+                    preceded(tag::<_, _, nom::error::Error<&str>>("accDescr"), sp0).parse(i)
+                {
+                    if let Some(r) = r.strip_prefix(':') {
+                        let (r2, _) = sp0(r).ok()?;
+                        self.push(State::AccDescr);
+                        ret!(i.len() - r2.len(), Some(Tok::AccDescr));
+                    }
+                    if let Some(r) = r.strip_prefix('{') {
+                        let (r2, _) = sp0(r).ok()?;
+                        self.push(State::AccDescrMultiline);
+                        ret!(i.len() - r2.len(), None);
+                    }
+                }
             }
-        }
-        if let Some(n) = keyword(i, "subgraph") {
-            ret!(n, Some(Tok::Subgraph));
-        }
-        if let Some(n) = keyword(i, "end") {
-            let r = &i[n..];
-            let ws = r.len() - r.trim_start_matches(js_space).len();
-            ret!(n + ws, Some(Tok::End));
-        }
-        for w in ["_self", "_blank", "_parent", "_top"] {
-            if let Some(n) = keyword(i, w) {
-                ret!(n, Some(Tok::LinkTarget));
+            Some(b'@') if i.starts_with("@{") => {
+                self.push(State::ShapeData);
+                return Some((2, Some(Tok::ShapeData), Some(String::new())));
             }
+            Some(b'c') => {
+                if let Some(r) = i.strip_prefix("call") {
+                    let n = js_space_prefix(r);
+                    if n > 0 {
+                        self.push(State::CallbackName);
+                        ret!(4 + n, None);
+                    }
+                }
+                // (strings were handled by the caller)
+                for (w, t) in [("classDef", Tok::ClassDef), ("class", Tok::Class)] {
+                    if let Some(n) = keyword(i, w) {
+                        ret!(n, Some(t));
+                    }
+                }
+                if let Some(r) = i.strip_prefix("click") {
+                    let n = js_space_prefix(r);
+                    if n > 0 {
+                        self.push(State::Click);
+                        ret!(5 + n, None);
+                    }
+                }
+            }
+            Some(b's') => {
+                if let Some(n) = keyword(i, "style") {
+                    ret!(n, Some(Tok::Style));
+                }
+                if let Some(n) = keyword(i, "swimlane-beta") {
+                    ret!(n, Some(self.graph_keyword()));
+                }
+                if let Some(n) = keyword(i, "subgraph") {
+                    ret!(n, Some(Tok::Subgraph));
+                }
+            }
+            Some(b'd') => {
+                if let Some(n) = keyword(i, "default") {
+                    ret!(n, Some(Tok::Default));
+                }
+            }
+            Some(b'l') => {
+                if let Some(n) = keyword(i, "linkStyle") {
+                    ret!(n, Some(Tok::LinkStyle));
+                }
+            }
+            Some(b'i') => {
+                if let Some(n) = keyword(i, "interpolate") {
+                    ret!(n, Some(Tok::Interpolate));
+                }
+            }
+            Some(b'h') => {
+                if let Some(r) = i.strip_prefix("href") {
+                    if r.chars().next().is_some_and(js_space) {
+                        let n = r.chars().next().map(char::len_utf8).unwrap_or(1);
+                        ret!(4 + n, Some(Tok::Href));
+                    }
+                }
+            }
+            Some(b'f' | b'g') => {
+                for w in ["flowchart-elk", "graph", "flowchart"] {
+                    if let Some(n) = keyword(i, w) {
+                        ret!(n, Some(self.graph_keyword()));
+                    }
+                }
+            }
+            Some(b'e') => {
+                if let Some(n) = keyword(i, "end") {
+                    let r = &i[n..];
+                    let ws = js_space_prefix(r);
+                    ret!(n + ws, Some(Tok::End));
+                }
+            }
+            Some(b'_') => {
+                for w in ["_self", "_blank", "_parent", "_top"] {
+                    if let Some(n) = keyword(i, w) {
+                        ret!(n, Some(Tok::LinkTarget));
+                    }
+                }
+            }
+            _ => {}
         }
         None
+    }
+
+    /// The header keyword: the first one also opens the direction state.
+    fn graph_keyword(&mut self) -> Tok {
+        if self.first_graph {
+            self.first_graph = false;
+            self.push(State::Dir);
+        }
+        Tok::Graph
     }
 
     fn initial_rules(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
@@ -886,9 +1012,13 @@ impl<'a> Lexer<'a> {
                 return Some(($len, $tok, None))
             };
         }
-        // Rules 0–44 all start with a letter, `_` or `@`; skip them otherwise.
+        // Rules 0–44 start with one of these; skip them all otherwise (most
+        // ids do not).
         let b0 = i.as_bytes().first().copied().unwrap_or(0);
-        if b0.is_ascii_alphabetic() || b0 == b'_' || b0 == b'@' {
+        if matches!(
+            b0,
+            b'a' | b'c' | b'd' | b'e' | b'f' | b'g' | b'h' | b'i' | b'l' | b's' | b'_' | b'@'
+        ) {
             if let Some(r) = self.keyword_rules(i) {
                 return Some(r);
             }
@@ -912,14 +1042,16 @@ impl<'a> Lexer<'a> {
             ("*", Tok::Mult),
         ];
         // `#` comes before `:::` in Mermaid's list, but they never overlap.
-        for (s, t) in single {
-            if let Some(n) = lit(i, s) {
-                ret!(n, Some(t));
+        if matches!(b0, b':' | b'#' | b'&' | b';' | b',' | b'*') {
+            for (s, t) in single {
+                if let Some(n) = lit(i, s) {
+                    ret!(n, Some(t));
+                }
             }
         }
         // Every link rule starts with optional whitespace and then one of
         // these characters; skip them all otherwise (a fast path only).
-        let first = i.trim_start_matches(js_space).bytes().next();
+        let first = i[js_space_prefix(i)..].bytes().next();
         let may_link = matches!(first, Some(b'-' | b'=' | b'.' | b'~' | b'x' | b'o' | b'<'));
         if may_link {
             if let Some(r) = self.link_rules(i) {
@@ -977,6 +1109,29 @@ impl<'a> Lexer<'a> {
                     ret!($s.len(), Some($tok));
                 }
             };
+        }
+        // Fast paths for the commonest tokens: no rule before `NODE_STRING`
+        // can match an ASCII letter or digit but `v`, and none before the
+        // line break and space rules can match those.
+        match i.as_bytes().first() {
+            Some(&b) if b.is_ascii_alphanumeric() && b != b'v' => {
+                if let Some(n) = node_string(i) {
+                    ret!(n, Some(Tok::NodeString));
+                }
+            }
+            Some(b'\n') => {
+                let nl = i.bytes().take_while(|&c| c == b'\n').count();
+                ret!(nl, Some(Tok::Newline));
+            }
+            Some(b' ' | b'\t') => {
+                let sp = i
+                    .chars()
+                    .take_while(|&c| js_space(c) && c != '\n' && c != '\r')
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+                ret!(sp, Some(Tok::Space));
+            }
+            _ => {}
         }
         push_ret!("(-", State::EllipseText, Tok::EllipseStart);
         push_ret!("([", State::Text, Tok::StadiumStart);

@@ -206,9 +206,8 @@ pub fn parse_with(text: &str, opts: &ParseOptions) -> Parsed {
             errors,
         };
     }
-    let toks = lexer::Lexer::new(&cleaned.text).tokenize();
-    let p = parser::Parser::new(&cleaned.text, toks, cleaned, pre.inherit_dir)
-        .with_max_edges(opts.max_edges);
+    let p =
+        parser::Parser::new(&cleaned.text, cleaned, pre.inherit_dir).with_max_edges(opts.max_edges);
     let (diagram, fail, _, _) = p.parse();
     match (diagram, fail) {
         (Some(mut d), None) => {
@@ -297,6 +296,29 @@ mod tests {
             "---\ntitle: \"Order flow: checkout and\n  payment\"\n---\nflowchart LR\n  A --> B\n";
         let d = parse(text).diagram.expect("parses");
         assert_eq!(d.title.as_deref(), Some("Order flow: checkout and payment"));
+    }
+
+    #[test]
+    fn vertex_named_like_an_automatic_edge_id_is_ignored() {
+        // Mermaid's addVertex skips ids of existing edges; automatic ids are
+        // only indexed once such an id turns up, so this pins that path.
+        let d = parse("flowchart LR\n  A --> B\n  L_A_B_0[Edge]\n  C\n")
+            .diagram
+            .expect("parses");
+        let ids: Vec<&str> = d.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["A", "B", "C"]);
+        assert_eq!(d.edges[0].id, "L_A_B_0");
+    }
+
+    #[test]
+    fn user_edge_id_taken_by_an_automatic_one_falls_back() {
+        let d = parse("flowchart LR\n  A --> B\n  A L_A_B_0@--> B\n  A e1@--> C\n  e1\n")
+            .diagram
+            .expect("parses");
+        let ids: Vec<(&str, bool)> = d.edges.iter().map(|e| (e.id.as_str(), e.user_id)).collect();
+        assert_eq!(ids, [("L_A_B_0", false), ("L_A_B_2", false), ("e1", true)]);
+        // `e1` names an edge, so it is no vertex.
+        assert!(d.nodes.iter().all(|n| n.id != "e1"));
     }
 
     #[test]

@@ -4,11 +4,12 @@
 //! error messages; the semantics live in `builder.rs`. Each function's doc
 //! comment starts with the `grammar/flowchart.ebnf` production it parses.
 
-use super::builder::{Builder, LinkInfo, Member, TextObj};
-use super::lexer::{Tok, Token};
-use super::preprocess::{js_trim, Mapped};
+use super::builder::{js_trim_cow, Builder, LinkInfo, Member, Sym, TextObj};
+use super::lexer::{Tok, Token, Tokens};
+use super::preprocess::{js_space_prefix, js_trim, Mapped};
 use crate::model::{Diagram, EdgeType, Stroke};
 use crate::span::Span;
+use std::borrow::Cow;
 
 /// A parse failure: where (cleaned-text offsets) and what.
 #[derive(Debug)]
@@ -24,9 +25,6 @@ pub(crate) struct Fail {
 
 type PResult<T> = Result<T, Fail>;
 
-/// The ids of a `&` group, and the node data of its last node, not yet applied.
-type Group = (Vec<(String, Span)>, Option<Pending>);
-
 /// What came before a node, for the "expected a node id" message.
 #[derive(Clone, Copy)]
 enum After {
@@ -40,7 +38,7 @@ enum After {
 
 /// Node data waiting for Mermaid's reduction point.
 struct Pending {
-    target: String,
+    target: Sym,
     target_span: Span,
     data: String,
     start: usize,
@@ -48,9 +46,9 @@ struct Pending {
 }
 
 /// An open subgraph on the stack.
-struct Frame {
-    id: Option<TextObj>,
-    title: Option<TextObj>,
+struct Frame<'a> {
+    id: Option<TextObj<'a>>,
+    title: Option<TextObj<'a>>,
     same: bool,
     list: Vec<Member>,
     span: Span,
@@ -58,10 +56,12 @@ struct Frame {
 
 pub(crate) struct Parser<'a> {
     src: &'a str,
-    toks: Vec<Token>,
-    pos: usize,
+    toks: Tokens<'a>,
     map: &'a Mapped,
-    b: Builder,
+    b: Builder<'a>,
+    /// Buffers of [`Parser::vertex_statement`].
+    ids: Vec<(Sym, Span)>,
+    starts: Vec<usize>,
 }
 
 fn is_id_token(k: Tok) -> bool {
@@ -241,15 +241,16 @@ fn edge_type(ty: &str, double: bool) -> EdgeType {
 }
 
 impl<'a> Parser<'a> {
-    pub fn new(src: &'a str, toks: Vec<Token>, map: &'a Mapped, inherit_dir: bool) -> Self {
-        let mut b = Builder::default();
+    pub fn new(src: &'a str, map: &'a Mapped, inherit_dir: bool) -> Self {
+        let mut b = Builder::for_text(src);
         b.inherit_dir = inherit_dir;
         Parser {
             src,
-            toks,
-            pos: 0,
+            toks: Tokens::new(src),
             map,
             b,
+            ids: Vec::new(),
+            starts: Vec::new(),
         }
     }
 
@@ -260,27 +261,20 @@ impl<'a> Parser<'a> {
     }
 
     fn peek(&self) -> &Token {
-        let i = self.pos.min(self.toks.len().saturating_sub(1));
-        &self.toks[i]
+        self.toks.peek()
     }
 
     fn kind(&self) -> Tok {
-        self.toks.get(self.pos).map(|t| t.kind).unwrap_or(Tok::End0)
+        self.toks.peek().kind
     }
 
-    fn kind_at(&self, k: usize) -> Tok {
-        self.toks
-            .get(self.pos + k)
-            .map(|t| t.kind)
-            .unwrap_or(Tok::End0)
+    /// The kind of the token after the current one.
+    fn kind_next(&self) -> Tok {
+        self.toks.next_kind()
     }
 
     fn bump(&mut self) -> Token {
-        let i = self.pos.min(self.toks.len().saturating_sub(1));
-        if self.pos < self.toks.len().saturating_sub(1) {
-            self.pos += 1;
-        }
-        self.toks[i].clone()
+        self.toks.bump()
     }
 
     fn span_of(&self, start: usize, end: usize) -> Span {
@@ -291,7 +285,7 @@ impl<'a> Parser<'a> {
     /// carry the spaces and line breaks around the arrow).
     fn trimmed_span(&self, start: usize, end: usize) -> Span {
         let raw = self.src.get(start..end).unwrap_or("");
-        let lead = raw.len() - raw.trim_start_matches(super::preprocess::js_space).len();
+        let lead = js_space_prefix(raw);
         let body = js_trim(raw);
         self.map.span(start + lead, start + lead + body.len())
     }
@@ -324,9 +318,9 @@ impl<'a> Parser<'a> {
         } else {
             format!("{expected}, found {}", self.describe(t))
         };
-        let block_end = self.map.map.last().copied().unwrap_or(0);
+        let block_end = self.map.end();
         let at_end = matches!(t.kind, Tok::End0 | Tok::Eof)
-            || self.map.map.get(t.start).is_some_and(|&o| o >= block_end);
+            || self.map.offset(t.start).is_some_and(|o| o >= block_end);
         let end_after = at_end.then(|| self.end_position(t.start));
         Err(Fail {
             start,
@@ -339,8 +333,8 @@ impl<'a> Parser<'a> {
     /// Where to report "unexpected end": the block offset just after the
     /// last character before `at`, and how many line breaks follow it.
     fn end_position(&self, at: usize) -> (usize, usize) {
-        let map = &self.map.map;
-        let block_end = map.last().copied().unwrap_or(0);
+        let map = self.map;
+        let block_end = map.end();
         let before = self.src.get(..at).unwrap_or("");
         let p = before.trim_end_matches(super::preprocess::js_space).len();
         // Only line breaks inside tokens already read count (not the
@@ -350,7 +344,7 @@ impl<'a> Parser<'a> {
             .get(p..at)
             .map_or(0, |gap| gap.matches('\n').count());
         let after = if p > 0 {
-            map.get(p - 1).map_or(block_end, |&o| o + 1)
+            map.offset(p - 1).map_or(block_end, |o| o + 1)
         } else {
             0
         };
@@ -417,7 +411,7 @@ impl<'a> Parser<'a> {
                     Tok::Semi | Tok::Newline => {
                         self.bump();
                     }
-                    Tok::Space if self.kind_at(1) == Tok::Newline => {
+                    Tok::Space if self.kind_next() == Tok::Newline => {
                         self.bump();
                         self.bump();
                     }
@@ -481,11 +475,10 @@ impl<'a> Parser<'a> {
                 Tok::Semi | Tok::Newline | Tok::Space | Tok::Eof => {
                     // Blank entries are dropped by Mermaid anyway; `;` is kept.
                     if t.kind == Tok::Semi {
-                        list!().push(Member::Id(";".into()));
+                        let semi = self.b.intern(Cow::Borrowed(";"));
+                        list!().push(Member::Id(semi));
                     }
-                    if self.pos + 1 < self.toks.len() {
-                        self.pos += 1;
-                    }
+                    self.bump();
                 }
                 Tok::End0 => {
                     if !stack.is_empty() {
@@ -505,7 +498,7 @@ impl<'a> Parser<'a> {
                             "a subgraph needs a title or id after \"subgraph\"".into(),
                         );
                     };
-                    let sid = self.b.add_subgraph(&id, &title, f.same, f.list, f.span);
+                    let sid = self.b.add_subgraph(id, &title, f.same, f.list, f.span);
                     self.bump();
                     list!().push(Member::Id(sid));
                 }
@@ -525,7 +518,7 @@ impl<'a> Parser<'a> {
                         Tok::DirectionLr => "LR",
                         _ => "TD",
                     };
-                    list!().push(Member::Dir(v.into()));
+                    list!().push(Member::Dir(v));
                     self.bump();
                 }
                 Tok::AccTitle | Tok::AccDescr => {
@@ -536,13 +529,15 @@ impl<'a> Parser<'a> {
                         Tok::AccDescrValue
                     };
                     let v = self.expect(want, "expected the accessibility text")?;
-                    let s = js_trim(v.text(self.src)).to_string();
+                    let s = js_trim_cow(self.token_text(v));
+                    let s = self.b.intern(s);
                     list!().push(Member::Id(s));
                 }
                 Tok::AccDescrMultilineValue => {
-                    let s = js_trim(t.text(self.src)).to_string();
+                    let v = self.bump();
+                    let s = js_trim_cow(self.token_text(v));
+                    let s = self.b.intern(s);
                     list!().push(Member::Id(s));
-                    self.bump();
                 }
                 Tok::Style => {
                     self.style_statement()?;
@@ -565,10 +560,8 @@ impl<'a> Parser<'a> {
                     self.separator()?;
                 }
                 k if is_id_token(k) => {
-                    let nodes = self.vertex_statement()?;
+                    self.vertex_statement(list!())?;
                     self.separator()?;
-                    let l = list!();
-                    l.extend(nodes.into_iter().map(Member::Id));
                 }
                 _ => return self.fail("expected a statement"),
             }
@@ -586,7 +579,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `subgraph_header = "subgraph" ( SPACE text_no_tags [ SQS text SQE ] | ) separator`
-    fn subgraph_header(&mut self) -> PResult<Frame> {
+    fn subgraph_header(&mut self) -> PResult<Frame<'a>> {
         let kw = self.bump();
         let line_end = |p: &Parser| p.peek().start;
         match self.kind() {
@@ -634,13 +627,13 @@ impl<'a> Parser<'a> {
     }
 
     /// `text_no_tags = ( STR | MD_STR | no_tags_token ) { no_tags_token }`
-    fn text_no_tags(&mut self) -> PResult<TextObj> {
+    fn text_no_tags(&mut self) -> PResult<TextObj<'a>> {
         // Mermaid calls a quoted subgraph title `text`, not `string`.
         self.text_run("text", is_text_no_tags_token, "expected a subgraph title")
     }
 
     /// `text = ( STR | MD_STR | text_token ) { text_token }`
-    fn text(&mut self, expected: &str) -> PResult<TextObj> {
+    fn text(&mut self, expected: &str) -> PResult<TextObj<'a>> {
         self.text_run("string", is_text_token, expected)
     }
 
@@ -652,38 +645,53 @@ impl<'a> Parser<'a> {
         quoted: &'static str,
         more: fn(Tok) -> bool,
         expected: &str,
-    ) -> PResult<TextObj> {
+    ) -> PResult<TextObj<'a>> {
         let kind = match self.kind() {
             Tok::Str => quoted,
             Tok::MdStr => "markdown",
             k if more(k) => "text",
             _ => return self.fail(expected),
         };
-        let mut obj = TextObj {
-            text: self.bump().text(self.src).to_string(),
-            kind,
-        };
+        let (text, _, _) = self.gather(more);
+        Ok(TextObj { text, kind })
+    }
+
+    /// The text of a token, borrowed from the cleaned text unless the lexer
+    /// rewrote it.
+    fn token_text(&self, t: Token) -> Cow<'a, str> {
+        match t.value {
+            Some(v) => Cow::Owned(v),
+            None => Cow::Borrowed(self.src.get(t.start..t.end).unwrap_or("")),
+        }
+    }
+
+    /// The current token and the run of tokens after it that `more` accepts:
+    /// their text and range. The text borrows the cleaned text when the
+    /// tokens are one unbroken run of it (the common case), else it is the
+    /// tokens' texts joined.
+    fn gather(&mut self, more: fn(Tok) -> bool) -> (Cow<'a, str>, usize, usize) {
+        let first = self.bump();
+        let (start, mut end) = (first.start, first.end);
+        let mut text = self.token_text(first);
         while more(self.kind()) {
             let t = self.bump();
-            obj.text.push_str(t.text(self.src));
+            if matches!(text, Cow::Borrowed(_)) && t.value.is_none() && t.start == end {
+                end = t.end;
+                text = Cow::Borrowed(self.src.get(start..end).unwrap_or(""));
+            } else {
+                end = t.end;
+                text.to_mut().push_str(t.text(self.src));
+            }
         }
-        Ok(obj)
+        (text, start, end)
     }
 
     /// `id_string = id_token { id_token }`
-    fn id_string(&mut self, expected: &str) -> PResult<(String, usize, usize)> {
+    fn id_string(&mut self, expected: &str) -> PResult<(Cow<'a, str>, usize, usize)> {
         if !is_id_token(self.kind()) {
             return self.fail(expected);
         }
-        let start = self.peek().start;
-        let mut s = String::new();
-        let mut end = start;
-        while is_id_token(self.kind()) {
-            let t = self.bump();
-            s.push_str(t.text(self.src));
-            end = t.end;
-        }
-        Ok((s, start, end))
+        Ok(self.gather(is_id_token))
     }
 
     /// `alpha_num = alnum_token { alnum_token }`
@@ -701,7 +709,7 @@ impl<'a> Parser<'a> {
 
     /// `styled_vertex = vertex [ ":::" id_string ]`
     /// `vertex = id_string [ shape ]`
-    fn styled_vertex(&mut self, after: After) -> PResult<(String, Span)> {
+    fn styled_vertex(&mut self, after: After) -> PResult<(Sym, Span)> {
         if !is_id_token(self.kind()) {
             // Build the message only when it is needed.
             let what = match after {
@@ -716,26 +724,27 @@ impl<'a> Parser<'a> {
         let (id, s, e) = self.id_string("expected a node id")?;
         let id_span = self.span_of(s, e);
         let shape = self.shape()?;
+        let sym = self.b.intern(id.clone());
         match shape {
             Some((text, name, end)) => {
                 // The mention is the id; the definition includes the shape.
                 let full = self.span_of(s, end);
                 self.b
-                    .add_vertex(&id, Some(text), Some(name), id_span, full);
+                    .add_vertex(sym, Some(text), Some(name), id_span, full);
             }
-            None => self.b.add_vertex(&id, None, None, id_span, id_span),
+            None => self.b.add_vertex(sym, None, None, id_span, id_span),
         }
         if self.kind() == Tok::StyleSeparator {
             self.bump();
             let (class, _, _) = self.id_string("expected a class name after \":::\"")?;
             self.b.set_class(&id, &class);
         }
-        Ok((id, id_span))
+        Ok((sym, id_span))
     }
 
     /// `shape = SQS text SQE | PS PS text PE PE | PS text PE | ...` (every
     /// bracket form; see the EBNF).
-    fn shape(&mut self) -> PResult<Option<(TextObj, &'static str, usize)>> {
+    fn shape(&mut self) -> PResult<Option<(TextObj<'a>, &'static str, usize)>> {
         let open = self.kind();
         let simple = |k: Tok| -> Option<(Tok, &'static str, &'static str)> {
             Some(match k {
@@ -752,10 +761,10 @@ impl<'a> Parser<'a> {
         if let Some((close, name, close_s)) = simple(open) {
             self.bump();
             let text = self.text("expected the node text")?;
-            let c = self.expect(
-                close,
-                &format!("expected \"{close_s}\" to close the node text"),
-            )?;
+            if self.kind() != close {
+                return self.fail(&format!("expected \"{close_s}\" to close the node text"));
+            }
+            let c = self.bump();
             return Ok(Some((text, name, c.end)));
         }
         match open {
@@ -817,7 +826,7 @@ impl<'a> Parser<'a> {
     /// `shape_data = SHAPE_DATA { SHAPE_DATA }` (the text of `@{ ... }`).
     /// Collected now, applied later: Mermaid runs the action only when the
     /// token after it has been read, so a syntax error there comes first.
-    fn shape_data(&mut self, target: &str, target_span: Span) -> Pending {
+    fn shape_data(&mut self, target: Sym, target_span: Span) -> Pending {
         let start = self.peek().start;
         let mut s = String::new();
         let mut end = start;
@@ -827,7 +836,7 @@ impl<'a> Parser<'a> {
             end = t.end;
         }
         Pending {
-            target: target.to_string(),
+            target,
             target_span,
             data: s,
             start,
@@ -840,7 +849,7 @@ impl<'a> Parser<'a> {
         let Some(p) = p else {
             return Ok(());
         };
-        if let Err(m) = self.b.add_vertex_data(&p.target, &p.data, p.target_span) {
+        if let Err(m) = self.b.add_vertex_data(p.target, &p.data, p.target_span) {
             // Point at the `shape:` entry when that is what is wrong.
             let raw = self.src.get(p.start..p.end).unwrap_or("");
             let (s0, e0) = match raw.find("shape") {
@@ -856,16 +865,17 @@ impl<'a> Parser<'a> {
     }
 
     /// `node = styled_vertex { [ shape_data ] SPACE AMP SPACE styled_vertex } [ shape_data ]`
-    /// Returns the ids and the node data of the last one, not yet applied.
-    fn node_group(&mut self, after: After) -> PResult<Group> {
-        let mut ids = vec![self.styled_vertex(after)?];
+    /// Appends the ids to `ids`; returns the node data of the last one, not
+    /// yet applied.
+    fn node_group(&mut self, after: After, ids: &mut Vec<(Sym, Span)>) -> PResult<Option<Pending>> {
+        ids.push(self.styled_vertex(after)?);
         loop {
             let mut pending = None;
             if self.kind() == Tok::ShapeData {
-                let (last, sp) = ids.last().cloned().unwrap_or_default();
-                pending = Some(self.shape_data(&last, sp));
+                let (last, sp) = ids.last().copied().unwrap_or_default();
+                pending = Some(self.shape_data(last, sp));
             }
-            if self.kind() == Tok::Space && self.kind_at(1) == Tok::Amp {
+            if self.kind() == Tok::Space && self.kind_next() == Tok::Amp {
                 self.bump();
                 self.bump();
                 self.expect(Tok::Space, "expected a space after \"&\"")?;
@@ -873,7 +883,7 @@ impl<'a> Parser<'a> {
                 self.apply(pending)?;
                 continue;
             }
-            return Ok((ids, pending));
+            return Ok(pending);
         }
     }
 
@@ -884,7 +894,7 @@ impl<'a> Parser<'a> {
             Tok::Link | Tok::StartLink | Tok::LinkId => Ok(()),
             k if is_separator(k) => Ok(()),
             Tok::Space => {
-                let next = self.kind_at(1);
+                let next = self.kind_next();
                 if is_separator(next) || next == Tok::LinkId {
                     Ok(())
                 } else {
@@ -902,39 +912,61 @@ impl<'a> Parser<'a> {
     }
 
     /// `vertex_statement = node [ SPACE ] { link node [ SPACE ] }`
-    fn vertex_statement(&mut self) -> PResult<Vec<String>> {
-        let (mut prev, pending) = self.node_group(After::Start)?;
+    /// Its ids go to `list` in Mermaid's order: the last group first.
+    fn vertex_statement(&mut self, list: &mut Vec<Member>) -> PResult<()> {
+        // The groups' ids one after the other, and where each group starts
+        // (buffers kept from statement to statement).
+        let mut ids = std::mem::take(&mut self.ids);
+        let mut starts = std::mem::take(&mut self.starts);
+        ids.clear();
+        starts.clear();
+        let r = self.vertex_chain(&mut ids, &mut starts);
+        if r.is_ok() {
+            let mut end = ids.len();
+            for &start in starts.iter().rev() {
+                list.extend(ids[start..end].iter().map(|&(id, _)| Member::Id(id)));
+                end = start;
+            }
+        }
+        self.ids = ids;
+        self.starts = starts;
+        r
+    }
+
+    /// The groups and links of [`Parser::vertex_statement`].
+    fn vertex_chain(&mut self, ids: &mut Vec<(Sym, Span)>, starts: &mut Vec<usize>) -> PResult<()> {
+        starts.push(0);
+        let pending = self.node_group(After::Start, ids)?;
         self.node_follower()?;
         self.apply(pending)?;
-        let mut members: Vec<String> = prev.iter().map(|x| x.0.clone()).collect();
         if self.kind() == Tok::Space {
             self.bump();
         }
         while matches!(self.kind(), Tok::Link | Tok::StartLink | Tok::LinkId) {
             let arrow_start = self.peek().start;
             let link = self.link()?;
-            let arrow_end = self.toks[self.pos.saturating_sub(1)].end;
+            let arrow_end = self.toks.prev_end();
             let span = self.trimmed_span(arrow_start, arrow_end);
-            let (next, pending) = self.node_group(After::Arrow(arrow_start, arrow_end))?;
+            let prev_start = starts.last().copied().unwrap_or(0);
+            let next_start = ids.len();
+            starts.push(next_start);
+            let pending = self.node_group(After::Arrow(arrow_start, arrow_end), ids)?;
             self.node_follower()?;
             self.apply(pending)?;
-            if let Err(m) = self.b.add_link(&prev, &next, &link, span) {
+            let (prev, next) = ids.split_at(next_start);
+            if let Err(m) = self.b.add_link(&prev[prev_start..], next, &link, span) {
                 return self.semantic(arrow_start, arrow_end, m);
             }
-            let mut m: Vec<String> = next.iter().map(|x| x.0.clone()).collect();
-            m.extend(members);
-            members = m;
-            prev = next;
             if self.kind() == Tok::Space {
                 self.bump();
             }
         }
-        Ok(members)
+        Ok(())
     }
 
     /// `link = [ LINK_ID ] LINK [ PIPE text PIPE [ SPACE ] ]
     ///       | [ LINK_ID ] START_LINK edge_text LINK`
-    fn link(&mut self) -> PResult<LinkInfo> {
+    fn link(&mut self) -> PResult<LinkInfo<'a>> {
         let mut id = None;
         if self.kind() == Tok::LinkId {
             let t = self.bump();
@@ -963,32 +995,22 @@ impl<'a> Parser<'a> {
             }
             Tok::StartLink => {
                 let st = self.bump();
-                let mut obj = match self.kind() {
-                    Tok::Str => TextObj {
-                        text: self.bump().text(self.src).to_string(),
-                        kind: "string",
-                    },
-                    Tok::MdStr => TextObj {
-                        text: self.bump().text(self.src).to_string(),
-                        kind: "markdown",
-                    },
-                    Tok::EdgeText | Tok::UnicodeText => TextObj {
-                        text: self.bump().text(self.src).to_string(),
-                        kind: "text",
-                    },
+                let kind = match self.kind() {
+                    Tok::Str => "string",
+                    Tok::MdStr => "markdown",
+                    Tok::EdgeText | Tok::UnicodeText => "text",
                     _ => return self.fail("expected the edge text"),
                 };
-                while matches!(self.kind(), Tok::EdgeText | Tok::UnicodeText) {
-                    let t = self.bump();
-                    obj.text.push_str(t.text(self.src));
-                }
-                let opener = st.text(self.src).trim().to_string();
-                let l = self.expect(
-                    Tok::Link,
-                    &format!(
+                let edge_text = |k| matches!(k, Tok::EdgeText | Tok::UnicodeText);
+                let (text, _, _) = self.gather(edge_text);
+                let obj = TextObj { text, kind };
+                if self.kind() != Tok::Link {
+                    let opener = st.text(self.src).trim();
+                    return self.fail(&format!(
                         "expected an arrow such as \"-->\" to end the edge label opened by \"{opener}\""
-                    ),
-                )?;
+                    ));
+                }
+                let l = self.bump();
                 let (kind, stroke, length) =
                     destruct_link(l.text(self.src), Some(st.text(self.src)));
                 Ok(LinkInfo {
@@ -1012,7 +1034,8 @@ impl<'a> Parser<'a> {
         self.styles()?;
         self.no_parentheses_in_styles()?;
         let span = self.span_of(s, e);
-        self.b.add_vertex(&id, None, None, span, span);
+        let id = self.b.intern(id);
+        self.b.add_vertex(id, None, None, span, span);
         Ok(())
     }
 

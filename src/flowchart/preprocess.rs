@@ -6,6 +6,8 @@
 
 use crate::model::Comment;
 use crate::span::Span;
+use std::borrow::Cow;
+use std::cell::Cell;
 
 /// Whether `c` is whitespace for JavaScript's `\s`.
 pub(crate) fn js_space(c: char) -> bool {
@@ -22,58 +24,177 @@ pub(crate) fn js_space(c: char) -> bool {
     )
 }
 
+/// The length in bytes of the leading [`js_space`] run of `s`. ASCII bytes
+/// are judged as bytes; the lexer asks this for most tokens, and the generic
+/// `trim_start_matches` decoded every character first.
+pub(crate) fn js_space_prefix(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut k = 0;
+    while let Some(&c) = b.get(k) {
+        match c {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => k += 1,
+            0..=0x7F => break,
+            _ => match s[k..].chars().next() {
+                Some(ch) if js_space(ch) => k += ch.len_utf8(),
+                _ => break,
+            },
+        }
+    }
+    k
+}
+
+/// The length in bytes of the trailing [`js_space`] run of `s`.
+fn js_space_suffix(s: &str) -> usize {
+    let b = s.as_bytes();
+    let mut k = b.len();
+    while k > 0 {
+        match b[k - 1] {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => k -= 1,
+            0..=0x7F => break,
+            _ => match s[..k].chars().next_back() {
+                Some(ch) if js_space(ch) => k -= ch.len_utf8(),
+                _ => break,
+            },
+        }
+    }
+    b.len() - k
+}
+
 /// JavaScript's `String.prototype.trim`.
 pub(crate) fn js_trim(s: &str) -> &str {
-    s.trim_matches(js_space)
+    let s = &s[js_space_prefix(s)..];
+    &s[..s.len() - js_space_suffix(s)]
 }
 
 /// Text plus, for every byte, the offset in the block it came from.
+///
+/// Stored as runs, not one offset per byte: the clean-up copies long
+/// stretches of the block unchanged, and a per-byte table of a big diagram
+/// was many times the size of its text (and slow to fill and page in).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mapped {
     /// The text.
     pub text: String,
-    /// `map[i]` is the block offset of byte `i`; one extra entry for the end.
-    pub map: Vec<usize>,
+    /// Runs in text order, the first at 0 (none when the text is empty).
+    runs: Vec<Run>,
+    /// The block offset of the position just past the text.
+    end: usize,
+    /// The run found last: lookups mostly move forward through the text.
+    hint: Cell<usize>,
+}
+
+/// From text offset `at` on (up to the next run), the bytes come from block
+/// offset `from` on, one for one when `step`, else all from `from` (text the
+/// clean-up wrote in place of `from`).
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    at: usize,
+    from: usize,
+    step: bool,
 }
 
 impl Mapped {
     fn with_capacity(n: usize) -> Self {
         Mapped {
-            text: String::with_capacity(n),
-            map: Vec::with_capacity(n + 1),
+            // One more for the line break appended at the end.
+            text: String::with_capacity(n + 1),
+            ..Mapped::default()
         }
     }
 
+    /// Start a run at the end of the text, unless it continues the last.
+    fn push_run(&mut self, from: usize, step: bool, len: usize) {
+        if len == 0 {
+            return;
+        }
+        let at = self.text.len();
+        if let Some(last) = self.runs.last_mut() {
+            let last_len = at - last.at;
+            // A run of one byte reads the same either way.
+            let last_step = last.step || last_len == 1;
+            let step_here = step || len == 1;
+            if last_step && step_here && last.from + last_len == from {
+                last.step = true;
+                return;
+            }
+            if !last.step && !step && last.from == from {
+                return;
+            }
+        }
+        self.runs.push(Run { at, from, step });
+    }
+
     fn push_str(&mut self, s: &str, at: usize) {
+        self.push_run(at, false, s.len());
         self.text.push_str(s);
-        self.map.extend(std::iter::repeat(at).take(s.len()));
     }
 
     /// Copy `src.text[range]` with its offsets.
     fn copy(&mut self, src: &Mapped, from: usize, to: usize) {
-        self.text.push_str(&src.text[from..to]);
-        self.map.extend_from_slice(&src.map[from..to]);
+        if from >= to {
+            return;
+        }
+        let first = src.run_index(from);
+        for (k, r) in src.runs.iter().enumerate().skip(first) {
+            if r.at >= to {
+                break;
+            }
+            let a = r.at.max(from);
+            let b = src.runs.get(k + 1).map_or(to, |n| n.at.min(to));
+            let origin = if r.step { r.from + (a - r.at) } else { r.from };
+            self.push_run(origin, r.step, b - a);
+            self.text.push_str(&src.text[a..b]);
+        }
     }
 
     fn finish(mut self, end: usize) -> Self {
-        self.map.push(end);
+        self.end = end;
         self
+    }
+
+    /// The run that holds text offset `i` (`i` < the text's length).
+    fn run_index(&self, i: usize) -> usize {
+        let runs = &self.runs;
+        let holds = |k: usize| runs[k].at <= i && runs.get(k + 1).map_or(true, |n| i < n.at);
+        let h = self.hint.get();
+        let k = if h < runs.len() && holds(h) {
+            h
+        } else if h + 1 < runs.len() && holds(h + 1) {
+            h + 1
+        } else {
+            runs.partition_point(|r| r.at <= i).saturating_sub(1)
+        };
+        self.hint.set(k);
+        k
+    }
+
+    /// The block offset of text byte `i`; for `i` = the text's length, the
+    /// block offset just past it; `None` beyond.
+    pub fn offset(&self, i: usize) -> Option<usize> {
+        if i >= self.text.len() {
+            return (i == self.text.len()).then_some(self.end);
+        }
+        let r = self.runs[self.run_index(i)];
+        Some(if r.step { r.from + (i - r.at) } else { r.from })
+    }
+
+    /// The block offset just past the text.
+    pub fn end(&self) -> usize {
+        self.end
     }
 
     /// The block span of `start..end` in this text.
     pub fn span(&self, start: usize, end: usize) -> Span {
-        let last = self.map.len().saturating_sub(1);
+        let last = self.text.len();
         // The appended line break maps to the block's end; never go past it.
-        let limit = self.map.last().copied().unwrap_or(0);
-        let s = self.map.get(start.min(last)).copied().unwrap_or(0);
+        let limit = self.end;
+        let s = self.offset(start.min(last)).unwrap_or(0);
         if end <= start {
             return Span::at(s);
         }
         // The end of the span is one past the block offset of its last byte.
         let e = self
-            .map
-            .get((end - 1).min(last))
-            .copied()
+            .offset((end - 1).min(last))
             .map(|e| (e + 1).min(limit))
             .unwrap_or(s);
         Span::new(s, e.max(s))
@@ -128,18 +249,15 @@ pub(crate) fn preprocess(block: &str) -> Preprocessed {
     let mut t = t;
     // Mermaid appends a line break before parsing.
     let end = block.len();
-    t.map.pop();
-    t.text.push('\n');
-    t.map.push(end);
-    t.map.push(end);
-    out.text = t;
+    t.push_str("\n", end);
+    out.text = t.finish(end);
     out
 }
 
 fn slice(t: &Mapped, from: usize, to: usize) -> Mapped {
     let mut m = Mapped::with_capacity(to - from);
     m.copy(t, from, to);
-    let end = t.map.get(to).copied().unwrap_or(0);
+    let end = t.offset(to).unwrap_or(0);
     m.finish(end)
 }
 
@@ -188,18 +306,18 @@ fn normalize_breaks(block: &str) -> Mapped {
     let mut i = 0;
     let mut run = 0;
     while i < b.len() {
-        if b[i] == b'\r' {
+        // Jump to the next `\r` (most blocks have none).
+        i = memchr::memchr(b'\r', &b[i..]).map_or(b.len(), |k| i + k);
+        if i < b.len() {
+            m.push_run(run, true, i - run);
             m.text.push_str(&block[run..i]);
-            m.map.extend(run..i);
             m.push_str("\n", i);
             i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
             run = i;
-        } else {
-            i += 1;
         }
     }
+    m.push_run(run, true, block.len() - run);
     m.text.push_str(&block[run..]);
-    m.map.extend(run..block.len());
     m.finish(block.len())
 }
 
@@ -430,7 +548,7 @@ fn remove_directives(t: Mapped) -> Mapped {
         let at = search + rel;
         // `%%{` + spaces + a word is needed for a directive.
         let after = &s[at + 3..];
-        let ws = after.len() - after.trim_start_matches(js_space).len();
+        let ws = js_space_prefix(after);
         let word = after[ws..]
             .bytes()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
@@ -446,20 +564,19 @@ fn remove_directives(t: Mapped) -> Mapped {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
                 .count()
         };
-        let skip_ws = |x: &str| x.len() - x.trim_start_matches(js_space).len();
         let mut k = at + 3 + ws + word;
-        let colon = k + skip_ws(&s[k..]);
+        let colon = k + js_space_prefix(&s[k..]);
         if s[colon..].starts_with(':') {
             k = colon + 1;
         }
-        k += skip_ws(&s[k..]);
+        k += js_space_prefix(&s[k..]);
         let w = word_w(&s[k..]);
         if w > 0 {
             k += w;
         } else {
             k = s[k..].find("}%%").map_or(s.len(), |r| k + r);
         }
-        k += skip_ws(&s[k..]);
+        k += js_space_prefix(&s[k..]);
         if s[k..].starts_with("}%%") {
             k += 3;
         }
@@ -469,7 +586,7 @@ fn remove_directives(t: Mapped) -> Mapped {
         search = end;
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 /// Remove whole-line `%%` comments (and blank lines just before them),
@@ -486,7 +603,7 @@ fn remove_comments(t: Mapped, comments: &mut Vec<Comment>, block: &str) -> Mappe
     while line < b.len() {
         // skip whitespace, possibly over line breaks
         let rest = &s[line..];
-        let q = line + (rest.len() - rest.trim_start_matches(js_space).len());
+        let q = line + (js_space_prefix(rest));
         let is_comment =
             s[q..].starts_with("%%") && b.get(q + 2).is_some_and(|&c| c != b'{' && c != b'\n');
         if is_comment {
@@ -511,12 +628,11 @@ fn remove_comments(t: Mapped, comments: &mut Vec<Comment>, block: &str) -> Mappe
         }
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 fn trim_start(t: Mapped) -> Mapped {
-    let trimmed = t.text.trim_start_matches(js_space);
-    let from = t.text.len() - trimmed.len();
+    let from = js_space_prefix(&t.text);
     if from == 0 {
         return t;
     }
@@ -550,9 +666,9 @@ fn encode_entities(t: Mapped) -> Mapped {
                 } else {
                     "\u{FB02}\u{B0}"
                 };
-                m.push_str(marker, t.map[i]);
+                m.push_str(marker, t.offset(i).unwrap_or(0));
                 m.copy(&t, i + 1, j);
-                m.push_str("\u{B6}\u{DF}", t.map[j]);
+                m.push_str("\u{B6}\u{DF}", t.offset(j).unwrap_or(0));
                 pos = j + 1;
                 i = j + 1;
                 continue;
@@ -561,17 +677,22 @@ fn encode_entities(t: Mapped) -> Mapped {
         i += 1;
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 /// Turn Mermaid's entity markers back into the `#name;` the author wrote.
-pub(crate) fn decode_entities(s: &str) -> String {
-    if !s.contains('\u{FB02}') {
-        return s.to_string();
+pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
+    // Every marker starts with U+FB02, whose UTF-8 starts with 0xEF: most
+    // labels have no such byte, and a byte scan of a short label is cheaper
+    // than a substring search.
+    if !s.as_bytes().contains(&0xEF) || !s.contains('\u{FB02}') {
+        return Cow::Borrowed(s);
     }
-    s.replace("\u{FB02}\u{B0}\u{B0}", "#")
-        .replace("\u{FB02}\u{B0}", "#")
-        .replace("\u{B6}\u{DF}", ";")
+    Cow::Owned(
+        s.replace("\u{FB02}\u{B0}\u{B0}", "#")
+            .replace("\u{FB02}\u{B0}", "#")
+            .replace("\u{B6}\u{DF}", ";"),
+    )
 }
 
 /// `/word.*:\S*#.*;/g`: on a line with `word`, then a `:` whose following
@@ -613,7 +734,7 @@ fn drop_style_semicolon(t: Mapped, word: &str) -> Mapped {
         pos = d + 1;
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 /// `}` + whitespace + line break becomes `}` + line break.
@@ -629,7 +750,7 @@ fn squeeze_after_braces(t: Mapped) -> Mapped {
     while i < b.len() {
         if b[i] == b'}' {
             let rest = &s[i + 1..];
-            let ws_end = i + 1 + (rest.len() - rest.trim_start_matches(js_space).len());
+            let ws_end = i + 1 + (js_space_prefix(rest));
             if let Some(nl) = s[i + 1..ws_end].rfind('\n') {
                 let nl = i + 1 + nl;
                 m.copy(&t, pos, i + 1);
@@ -641,7 +762,7 @@ fn squeeze_after_braces(t: Mapped) -> Mapped {
         i += 1;
     }
     m.copy(&t, pos, s.len());
-    m.finish(*t.map.last().unwrap_or(&0))
+    m.finish(t.end)
 }
 
 #[cfg(test)]
@@ -654,9 +775,56 @@ mod tests {
         let p = preprocess(block);
         assert_eq!(p.text.text, "flowchart LR\nA-->B\n");
         let a = p.text.text.find('A').unwrap();
-        assert_eq!(p.text.map[a], block.find('A').unwrap());
+        assert_eq!(p.text.offset(a), block.find('A'));
         assert_eq!(p.comments.len(), 1);
         assert_eq!(p.comments[0].text, "note");
+    }
+
+    #[test]
+    fn every_cleaned_byte_maps_to_the_byte_it_came_from() {
+        // Offsets are kept as runs; each clean-up step splits or joins them.
+        let blocks = [
+            "flowchart LR\r\n  A[#quot;x#35;] --> B\r\n%% note\r\n  B --> C\rC --> D",
+            "---\ntitle: T\n---\n%%{init: {\"flowchart\": {}}}%%\nflowchart LR\n  \
+             A[<b class=\"x\">y</b>] --> B\n  style A fill:#f9f;\n  \
+             A@{ shape: rect }   \n\n  B\n",
+            "\u{feff}\n\n  graph TD\n  %% a\n\n  %% b\n  classDef c fill:#fff;\n  X:::c\r\n",
+            "",
+        ];
+        for block in blocks {
+            let t = preprocess(block).text;
+            let mut prev = 0;
+            for (i, c) in t.text.bytes().enumerate() {
+                let o = t.offset(i).expect("in range");
+                assert!(o >= prev, "{block:?}: offsets go back at {i}");
+                prev = o;
+                if i + 1 == t.text.len() {
+                    assert_eq!(o, block.len(), "the appended line break");
+                    continue;
+                }
+                let b = block.as_bytes()[o];
+                let rewritten = (c == b'\n' && b == b'\r')
+                    || (c == b'\'' && b == b'"')
+                    || (c >= 0x80 && matches!(b, b'#' | b';'));
+                assert!(c == b || rewritten, "{block:?}: byte {i} maps to {o}");
+            }
+            assert_eq!(t.offset(t.text.len()), Some(block.len()));
+            assert_eq!(t.offset(t.text.len() + 1), None);
+        }
+    }
+
+    #[test]
+    fn js_trim_matches_javascript_whitespace() {
+        let s = "\u{feff}\u{3000} \t\r\n x\u{a0}y \u{2029}\u{b}";
+        assert_eq!(js_trim(s), "x\u{a0}y");
+        assert_eq!(js_trim(s), s.trim_matches(js_space));
+        assert_eq!(
+            js_space_prefix("\u{2003}\u{85}"),
+            3,
+            "U+0085 is no JS space"
+        );
+        assert_eq!(js_trim("é"), "é");
+        assert_eq!(js_trim(" \u{a0} "), "");
     }
 
     #[test]
