@@ -1,0 +1,441 @@
+//! `spoflint check`: the walk feeds the workers (`pipeline`), each worker
+//! reads, checks and renders one file, and the main thread writes the
+//! pieces in path order and the messages in input order.
+
+use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format};
+use crate::config::{self, Level, Resolver};
+use crate::diagnostic::FileReport;
+use crate::error::{io_message, Error};
+use crate::inputs::{expand, keep_read_buf, read_into, shown, take_read_buf, Input};
+use crate::{check, markdown, pipeline, report, report_error, walk, Environment, Outcome, Streams};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A file queued for a worker: the input, its place in input order, and
+/// its configuration (resolved on the walking thread).
+struct Job {
+    index: usize,
+    input: Input,
+    config: Option<std::sync::Arc<config::Config>>,
+}
+
+/// Drop diagnostics of rules that are off and set the configured severity.
+fn apply_levels(report: &mut FileReport, settings: &config::Settings) {
+    report
+        .diagnostics
+        .retain(|d| settings.levels.get(d.rule) != Some(&Level::Off));
+    // A configured level caps the severity: the rules already applied it
+    // (keeping SPOF001's error/warning split under the default `error`), so
+    // this only matters for diagnostics made outside them (parse errors).
+    for d in &mut report.diagnostics {
+        if let Some(Level::On(sev)) = settings.levels.get(d.rule) {
+            d.severity = d.severity.min(*sev);
+        }
+    }
+}
+
+/// What the main thread needs of one checked input: the file's text has
+/// been dropped on the worker that checked it.
+struct Done {
+    /// The input's index (its messages go out in input order).
+    input: usize,
+    /// Errors and notes for standard error, in the order they are said.
+    messages: Vec<Message>,
+    /// The file's counts; `None` when it was excluded or not read.
+    summary: Option<report::Summary>,
+    /// The file's share of the output.
+    piece: Option<report::Piece>,
+}
+
+/// A line for standard error about one input.
+enum Message {
+    /// An error: the run ends in trouble.
+    Error(Error),
+    /// A note (binary file skipped, invalid UTF-8) about the file at `.0`.
+    Note(String, String),
+}
+
+fn io_error(input: &Input, e: &io::Error) -> Error {
+    Error::Io {
+        path: shown(&input.name),
+        message: io_message(e),
+    }
+}
+
+/// What every worker of a check shares.
+struct Shared<'a> {
+    env: &'a Environment,
+    /// For settings: the flags, not the cache the walk fills.
+    resolver: Resolver,
+    /// Standard input, read once on the walking thread when first named.
+    stdin: std::sync::OnceLock<io::Result<Vec<u8>>>,
+    format: Format,
+    style: report::Style,
+}
+
+/// Check one file on a worker: read it, check it, render its share of the
+/// output, and drop its text.
+fn check_job(job: Job, shared: &Shared<'_>) -> Done {
+    let Shared {
+        env,
+        resolver,
+        stdin,
+        format,
+        style,
+    } = shared;
+    let Job {
+        index,
+        input,
+        config,
+    } = job;
+    let mut done = Done {
+        input: index,
+        messages: Vec::new(),
+        summary: None,
+        piece: None,
+    };
+    let config = config.as_deref();
+    if let (false, Some(c)) = (input.explicit, config) {
+        if c.excludes(&config::normalize(&env.cwd, &input.name)) {
+            return done;
+        }
+    }
+    let mut buf = take_read_buf();
+    let bytes: &[u8] = if input.stdin {
+        match stdin.get() {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => {
+                keep_read_buf(buf);
+                done.messages.push(Message::Error(io_error(&input, e)));
+                return done;
+            }
+            None => &[],
+        }
+    } else {
+        match read_into(&input.name, &mut buf) {
+            Ok(len) => &buf[..len],
+            Err(e) => {
+                keep_read_buf(buf);
+                done.messages.push(Message::Error(io_error(&input, &e)));
+                return done;
+            }
+        }
+    };
+    let settings = resolver.settings(config, &input.name);
+    let mut report = check::check_bytes(
+        &shown(&input.name),
+        bytes,
+        markdown::is_mermaid_file(&input.name),
+        &settings,
+    );
+    keep_read_buf(buf);
+    apply_levels(&mut report, &settings);
+    report::sort_diagnostics(&mut report);
+    if let Some(msg) = report.read_error.take() {
+        done.messages.push(Message::Error(Error::Io {
+            path: report.path.clone(),
+            message: msg,
+        }));
+    }
+    if let Some(note) = report.note.take() {
+        done.messages.push(Message::Note(report.path.clone(), note));
+    }
+    let mut summary = report::Summary::default();
+    summary.add(&report);
+    done.summary = Some(summary);
+    // Rendered here, so the text is dropped with the report now: memory
+    // stays bounded by the files in flight, not by the tree.
+    done.piece = Some(match report::piece(*format, style, &report) {
+        Ok(p) => p,
+        // Only `full` can fail (miette); say it where the report goes.
+        Err(e) => report::Piece::Bytes(format!("{e}\n").into_bytes()),
+    });
+    done
+}
+
+/// The format and colour a check writes with: `--format`, else `full` on a
+/// terminal and `concise` otherwise (a pipe, a file, an editor, CI: where
+/// one line per finding is what tools read); colour only for a terminal,
+/// unless `--color` says otherwise, and never with `NO_COLOR` under `auto`.
+pub fn output_choice(args: &CheckArgs, env: &Environment) -> (Format, bool) {
+    let terminal = env.stdout_is_terminal && args.output_file.is_none();
+    let format = args.format.unwrap_or(if terminal {
+        Format::Full
+    } else {
+        Format::Concise
+    });
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !env.no_color,
+    };
+    (format, color)
+}
+
+/// `spoflint check`: walk, check every file on the workers, write the
+/// report in path order as it comes, and say how the run ended.
+pub(crate) fn run(
+    args: &CheckArgs,
+    env: &Environment,
+    io: &mut Streams<'_>,
+) -> io::Result<Outcome> {
+    let mut resolver = match Resolver::for_check(args, &env.cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(io.err, &e)?;
+            return Ok(Outcome::Trouble);
+        }
+    };
+    let root = match resolver.root_config() {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(io.err, &e)?;
+            return Ok(Outcome::Trouble);
+        }
+    };
+    let fail_level = args
+        .fail_level
+        .or(root.as_ref().and_then(|c| c.fail_level))
+        .unwrap_or(FailLevel::Error);
+    let mut exclude = args.exclude.clone();
+    if let Some(c) = &root {
+        exclude.extend(c.exclude.iter().cloned());
+    }
+    let walk_opts = walk::WalkOptions {
+        no_ignore: args.no_ignore,
+        exclude,
+        follow_symlinks: false,
+    };
+    let (format, color) = output_choice(args, env);
+    let style = report::Style {
+        color,
+        width: env.width,
+        docs_url: report::DOCS_URL,
+    };
+    let shared = Shared {
+        env,
+        // The workers' copy: settings need the flags, not the cache that
+        // the walk's configuration lookups fill.
+        resolver: resolver.clone(),
+        stdin: std::sync::OnceLock::new(),
+        format,
+        style,
+    };
+    let trouble = std::cell::Cell::new(false);
+    let err = std::cell::RefCell::new(&mut *io.err);
+    let mut config_error = None;
+    // Where the report goes: known once the walk is over.
+    let dest: std::cell::RefCell<Option<Dest>> = std::cell::RefCell::new(None);
+    let stdin = &mut *io.stdin;
+
+    // Walk, and queue each file as soon as it is found. Configuration is
+    // resolved here, in input order: the resolver caches by folder, and a
+    // broken configuration file stops the run where the sequential order
+    // meets it (its settings cannot be guessed, as in ruff).
+    let mut feed = |push: &mut dyn FnMut(Job)| -> io::Result<Vec<usize>> {
+        let mut names = Vec::new();
+        let mut stdin_read = false;
+        let mut checked_files = std::collections::HashSet::new();
+        let mut walk_trouble = false;
+        expand(
+            &args.paths,
+            args.config.stdin_filename.as_deref(),
+            &walk_opts,
+            &mut **err.borrow_mut(),
+            &mut walk_trouble,
+            &mut |input| {
+                if config_error.is_some() {
+                    return;
+                }
+                let config = match resolver.config_for(&input.name) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        config_error = Some(e);
+                        return;
+                    }
+                };
+                if input.stdin && !stdin_read {
+                    stdin_read = true;
+                    let mut buf = Vec::new();
+                    let _ = shared.stdin.set(stdin.read_to_end(&mut buf).map(|_| buf));
+                } else if !input.stdin && args.output_file.is_some() {
+                    checked_files.insert(config::normalize(&env.cwd, &input.name));
+                }
+                names.push(shown(&input.name));
+                push(Job {
+                    index: names.len() - 1,
+                    input,
+                    config,
+                });
+            },
+        )?;
+        if walk_trouble {
+            trouble.set(true);
+        }
+        *dest.borrow_mut() = Some(if config_error.is_some() {
+            // A broken configuration: the files before it are checked
+            // (their notes and errors are said) but no report is written.
+            Dest::Discard
+        } else {
+            Dest::open(args.output_file.as_deref(), env, &checked_files)
+        });
+        // The report is in path order (as shown; a path named twice keeps
+        // input order), each file's part written as soon as it and those
+        // before it are done.
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        Ok(order)
+    };
+
+    let work = |job: Job| check_job(job, &shared);
+
+    let mut sink = report::Sink::new(format, style);
+    let mut summary = report::Summary::default();
+    // Messages go out in input order, pieces in output order.
+    let mut said: Vec<bool> = Vec::new();
+    let mut waiting: std::collections::BTreeMap<usize, Vec<Message>> = Default::default();
+    let mut next_to_say = 0;
+    let mut chunk = Vec::new();
+    let out = &mut *io.out;
+    let mut each = |done: Done| -> io::Result<()> {
+        if let Some(s) = done.summary {
+            summary.absorb(s);
+        }
+        if let (Some(p), Some(dest)) = (done.piece, dest.borrow_mut().as_mut()) {
+            sink.push(p, &mut chunk)?;
+            dest.write(&chunk, out)?;
+            chunk.clear();
+        }
+        if said.len() <= done.input {
+            said.resize(done.input + 1, false);
+        }
+        said[done.input] = true;
+        if !done.messages.is_empty() {
+            waiting.insert(done.input, done.messages);
+        }
+        let mut err = err.borrow_mut();
+        while said.get(next_to_say) == Some(&true) {
+            for m in waiting.remove(&next_to_say).unwrap_or_default() {
+                match m {
+                    Message::Error(e) => {
+                        trouble.set(true);
+                        report_error(&mut **err, &e)?;
+                    }
+                    Message::Note(path, note) => writeln!(err, "spoflint: {path}: {note}")?,
+                }
+            }
+            next_to_say += 1;
+        }
+        Ok(())
+    };
+    pipeline::run(&mut feed, &work, &mut each, io.progress)?;
+    let trouble = trouble.get();
+    let mut dest = dest.into_inner().unwrap_or(Dest::Discard);
+    io.progress.finish();
+    if let Some(e) = config_error {
+        report_error(io.err, &e)?;
+        return Ok(Outcome::Trouble);
+    }
+    let mut end = Vec::new();
+    sink.finish(summary, &mut end)?;
+    dest.write(&end, io.out)?;
+    if let Err((path, e)) = dest.close() {
+        report_error(
+            io.err,
+            &Error::Io {
+                path: shown(&path),
+                message: io_message(&e),
+            },
+        )?;
+        return Ok(Outcome::Trouble);
+    }
+
+    if !args.quiet {
+        writeln!(io.err, "{summary}")?;
+    }
+    let failing = match fail_level {
+        FailLevel::Error => summary.errors,
+        FailLevel::Warning => summary.errors + summary.warnings,
+    };
+    // As ripgrep and ruff: a file that could not be read, or a bad flag or
+    // config, wins over findings (2, not 1), and `--exit-zero` only
+    // silences findings.
+    Ok(if trouble {
+        Outcome::Trouble
+    } else if failing > 0 && !args.exit_zero {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Where a check's report goes.
+enum Dest {
+    /// Standard output.
+    Out,
+    /// `--output-file`, opened before the checks.
+    File(PathBuf, io::BufWriter<std::fs::File>),
+    /// `--output-file` naming one of the files being checked: written at
+    /// the end, so the file is checked as it was before the run (as when
+    /// the whole report was written at the end).
+    Later(PathBuf, Vec<u8>),
+    /// `--output-file` that could not be opened or written: the error is
+    /// said at the end, after the files' notes.
+    Failed(PathBuf, io::Error),
+    /// No report (the run stopped on a broken configuration).
+    Discard,
+}
+
+impl Dest {
+    /// `checked`: the files being checked (absolute, normalised).
+    fn open(
+        output_file: Option<&Path>,
+        env: &Environment,
+        checked: &std::collections::HashSet<PathBuf>,
+    ) -> Dest {
+        let Some(path) = output_file else {
+            return Dest::Out;
+        };
+        if checked.contains(&config::normalize(&env.cwd, path)) {
+            return Dest::Later(path.to_path_buf(), Vec::new());
+        }
+        match std::fs::File::create(path) {
+            Ok(f) => Dest::File(path.to_path_buf(), io::BufWriter::new(f)),
+            Err(e) => Dest::Failed(path.to_path_buf(), e),
+        }
+    }
+
+    /// Write `bytes`; an error on standard output ends the run, one on the
+    /// output file is said at the end.
+    fn write(&mut self, bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Dest::Out => out.write_all(bytes),
+            Dest::File(path, w) => {
+                if let Err(e) = w.write_all(bytes) {
+                    *self = Dest::Failed(std::mem::take(path), e);
+                }
+                Ok(())
+            }
+            Dest::Later(_, buf) => {
+                buf.extend_from_slice(bytes);
+                Ok(())
+            }
+            Dest::Failed(..) | Dest::Discard => Ok(()),
+        }
+    }
+
+    /// Finish the output file, if any.
+    fn close(self) -> Result<(), (PathBuf, io::Error)> {
+        match self {
+            Dest::Out | Dest::Discard => Ok(()),
+            Dest::File(path, mut w) => w.flush().map_err(|e| (path, e)),
+            Dest::Later(path, buf) => std::fs::File::create(&path)
+                .and_then(|mut f| f.write_all(&buf))
+                .map_err(|e| (path, e)),
+            Dest::Failed(path, e) => Err((path, e)),
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! What a run reads: the command line's paths expanded into inputs
+//! (folders walked, paths that do not exist said), and files read into a
+//! buffer kept per thread.
+
+use crate::error::{io_message, Error};
+use crate::{config, report_error, walk};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// A file to check: where to read it, and how to show it.
+pub(crate) struct Input {
+    /// Read from standard input; otherwise from the file at `name`.
+    pub(crate) stdin: bool,
+    /// The name shown and used for configuration and file-type detection.
+    pub(crate) name: PathBuf,
+    /// Named on the command line (config `exclude` does not apply).
+    pub(crate) explicit: bool,
+}
+
+/// `./docs/a.md` → `docs/a.md`, as ruff and typos show paths.
+pub(crate) fn shown(p: &Path) -> String {
+    let s = p.display().to_string();
+    match s.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// Expand the command-line paths into inputs, walking folders.
+pub(crate) fn inputs(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    walk_opts: &walk::WalkOptions,
+    err: &mut dyn Write,
+    trouble: &mut bool,
+) -> io::Result<Vec<Input>> {
+    let mut out = Vec::new();
+    expand(paths, stdin_filename, walk_opts, err, trouble, &mut |i| {
+        out.push(i)
+    })?;
+    Ok(out)
+}
+
+/// [`inputs`], handing each input to `found` as soon as it is known, so
+/// files can be checked while the walk goes on. Paths that do not exist are
+/// said first, then (after the walk) the walk's errors.
+pub(crate) fn expand(
+    paths: &[PathBuf],
+    stdin_filename: Option<&Path>,
+    walk_opts: &walk::WalkOptions,
+    err: &mut dyn Write,
+    trouble: &mut bool,
+    found: &mut dyn FnMut(Input),
+) -> io::Result<()> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut on_disk = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            found(Input {
+                stdin: true,
+                name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
+                explicit: true,
+            });
+        } else if let Err(e) = std::fs::metadata(p) {
+            // Said here rather than by the walker, in the words of `ls` and `rg`.
+            *trouble = true;
+            let e = Error::Io {
+                path: shown(p),
+                message: io_message(&e),
+            };
+            report_error(err, &e)?;
+        } else {
+            on_disk.push(p.clone());
+        }
+    }
+    if on_disk.is_empty() {
+        return Ok(());
+    }
+    let mut seen = std::collections::HashSet::new();
+    // A set, not a scan of the list: pre-commit names thousands of files.
+    let named: std::collections::HashSet<&Path> = on_disk.iter().map(PathBuf::as_path).collect();
+    // One path walked gives each file once already (the walker drops
+    // repeats); this check costs a path normalisation per file.
+    let overlap_possible = on_disk.len() > 1;
+    let walk_errors = walk::visit(&on_disk, walk_opts, &mut |t| {
+        // `spoflint docs docs/a.md` checks docs/a.md once.
+        if overlap_possible && !seen.insert(config::normalize(Path::new(""), &t.path)) {
+            return;
+        }
+        let explicit = named.contains(t.path.as_path());
+        found(Input {
+            stdin: false,
+            name: t.path,
+            explicit,
+        });
+    });
+    for e in &walk_errors {
+        *trouble = true;
+        let e = Error::Io {
+            path: shown(&e.path),
+            message: e.message.clone(),
+        };
+        report_error(err, &e)?;
+    }
+    Ok(())
+}
+
+/// Read an input's bytes (standard input is read once, then reused).
+pub(crate) fn read_input(
+    input: &Input,
+    stdin: &mut dyn Read,
+    stdin_cache: &mut Option<Vec<u8>>,
+) -> Result<Vec<u8>, Error> {
+    match (!input.stdin).then_some(&input.name) {
+        Some(p) => std::fs::read(p).map_err(|e| Error::Io {
+            path: shown(&input.name),
+            message: io_message(&e),
+        }),
+        None => {
+            if stdin_cache.is_none() {
+                let mut buf = Vec::new();
+                stdin.read_to_end(&mut buf).map_err(|e| Error::Io {
+                    path: shown(&input.name),
+                    message: io_message(&e),
+                })?;
+                *stdin_cache = Some(buf);
+            }
+            Ok(stdin_cache.clone().unwrap_or_default())
+        }
+    }
+}
+
+/// This thread's read buffer, to fill with [`read_into`] and give back
+/// with [`keep_read_buf`].
+pub(crate) fn take_read_buf() -> Vec<u8> {
+    READ_BUF.take()
+}
+
+thread_local! {
+    /// The buffer files are read into on this thread, kept from file to
+    /// file: no allocation (and no page faults on fresh memory) per file.
+    static READ_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// What [`READ_BUF`] starts at: most docs are smaller, so most files are
+/// read with one `read` (and one more to see the end).
+const READ_CHUNK: usize = 64 * 1024;
+
+/// A buffer grown past this for a big file is dropped after it, so the
+/// threads do not each keep the biggest file's size for the rest of the run.
+const READ_KEEP: usize = 1024 * 1024;
+
+/// Read the file at `path` into `buf` (grown as needed) and return its
+/// length. Small files are read until end of file without asking their
+/// size (one `statx` less per file than `std::fs::read`); a file that
+/// outgrows the buffer is asked once, so the buffer grows to its size in
+/// one step rather than by doubling.
+pub(crate) fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let mut f = std::fs::File::open(path)?;
+    let mut len = 0;
+    let mut asked = false;
+    loop {
+        if len == buf.len() {
+            let mut want = (len * 2).max(READ_CHUNK);
+            if len > 0 && !asked {
+                asked = true;
+                // One byte more than the size, so the end is seen without
+                // growing again.
+                let size = f.metadata().map_or(0, |m| m.len()) as usize;
+                want = want.max(size.saturating_add(1));
+            }
+            buf.resize(want, 0);
+        }
+        match f.read(&mut buf[len..]) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Give `buf` back to this thread for the next file, unless a big file
+/// grew it.
+pub(crate) fn keep_read_buf(buf: Vec<u8>) {
+    if buf.len() <= READ_KEEP {
+        READ_BUF.set(buf);
+    }
+}
