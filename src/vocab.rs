@@ -299,7 +299,7 @@ fn tok_eq(t: &str, w: &str, last: bool) -> bool {
 pub fn tokens(text: &str) -> Vec<String> {
     // Plain ASCII (nearly every label) is split and lowercased in one pass;
     // it gives what the general path gives.
-    if text.is_ascii() && !text.contains(['<', '#', '&']) {
+    if is_plain(text) {
         return text
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|s| !s.is_empty())
@@ -408,6 +408,58 @@ fn id_tokens_unicode(id: &str) -> Vec<String> {
         s.push(c);
     }
     tokens_unicode(&s)
+}
+
+/// A node's words, tokenized once per diagram and shared by every
+/// vocabulary test (kind, artefact, in-process code, soft target,
+/// redundancy): each used to tokenize the same label again into fresh
+/// `String`s, the largest per-node cost on docs of many small diagrams.
+#[derive(Clone, Debug, Default)]
+pub struct NodeText {
+    /// [`tokens`] of the label.
+    pub label: Vec<String>,
+    /// [`id_tokens`] of the id.
+    pub id: Vec<String>,
+    /// Whether the label is plain ASCII with no tag or entity (`<`, `#`,
+    /// `&`): then cleaning it only collapses whitespace, and the tokens of
+    /// any piece of it cut at a separator are a prefix of `label`, so
+    /// the tests below need not tokenize again.
+    pub plain: bool,
+}
+
+impl NodeText {
+    /// The words of `node`.
+    pub fn of(node: &crate::model::Node) -> Self {
+        NodeText {
+            label: tokens(&node.label),
+            id: id_tokens(&node.id),
+            plain: is_plain(&node.label),
+        }
+    }
+}
+
+/// Whether `text` is plain ASCII with no tag or entity (see [`NodeText::plain`]).
+fn is_plain(text: &str) -> bool {
+    text.is_ascii() && !text.contains(['<', '#', '&'])
+}
+
+/// The tokens of `piece`, a plain text's prefix that ends at a separator,
+/// taken from the text's tokens `toks` (counted, not built again).
+fn first_words<'t>(toks: &'t [String], piece: &str) -> &'t [String] {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in piece.as_bytes() {
+        let w = b.is_ascii_alphanumeric();
+        n += usize::from(w && !in_word);
+        in_word = w;
+    }
+    &toks[..n.min(toks.len())]
+}
+
+/// A label's head: the text before any parenthesis, bracket, colon or
+/// comma (`Keycloak JWT (Access + Refresh)` → `Keycloak JWT `).
+fn head_of(label: &str) -> &str {
+    label.split(['(', '[', ':', ',']).next().unwrap_or("")
 }
 
 /// A label as a reader sees it: `<br/>` and other tags become spaces, Mermaid
@@ -724,10 +776,15 @@ impl Vocab {
     /// running component: a file name (`values.yaml`), a URL path
     /// (`/auth/login`), a URL, or an HTTP status (`404 Not Found`).
     pub fn is_artefact(&self, label: &str) -> bool {
-        let clean = if label.contains(['<', '#', '&']) {
-            clean_text(label)
+        self.is_artefact_with(label, &tokens(label))
+    }
+
+    /// [`Vocab::is_artefact`] given the label's [`tokens`].
+    pub fn is_artefact_with(&self, label: &str, label_toks: &[String]) -> bool {
+        let clean: std::borrow::Cow<'_, str> = if label.contains(['<', '#', '&']) {
+            std::borrow::Cow::Owned(clean_text(label))
         } else {
-            label.to_string()
+            std::borrow::Cow::Borrowed(label)
         };
         let t = clean
             .trim()
@@ -754,7 +811,17 @@ impl Vocab {
             .split(['\n', '•'])
             .next()
             .unwrap_or("");
-        if self.head_is_artefact(&clean_text(first_line)) {
+        let head_is_artefact = if is_plain(label) {
+            // Cleaning a plain line only collapses its whitespace, and its
+            // head's tokens are the label's first ones.
+            let head = head_of(first_line);
+            self.head_is_artefact_in(head, first_words(label_toks, head))
+        } else {
+            let clean_line = clean_text(first_line);
+            let head = head_of(&clean_line);
+            self.head_is_artefact_in(head, &tokens(head))
+        };
+        if head_is_artefact {
             return true;
         }
         // A numbered step ("1. Gather context", "Step 2: ...").
@@ -779,8 +846,16 @@ impl Vocab {
         // Steps and states of a flow: "Fetch from Redis", "Handler acquired lock".
         // A verb followed straight by a kind word names a component
         // ("Render Server"), not a step.
-        let toks = tokens(t);
-        let step = self.step_verbs.find_all(&toks).iter().any(|m| {
+        // `t` is the cleaned label trimmed of separators: its tokens are the
+        // label's unless cleaning left a `<`, `#` or `&` to clean again.
+        let retokenized;
+        let toks: &[String] = if t.contains(['<', '#', '&']) {
+            retokenized = tokens(t);
+            &retokenized
+        } else {
+            label_toks
+        };
+        let step = self.step_verbs.find_all(toks).iter().any(|m| {
             m.start == 0
                 && !self
                     .kind_index
@@ -788,7 +863,7 @@ impl Vocab {
                     .iter()
                     .any(|(k, _)| k.start == 0)
         });
-        if step || self.state_words.matches(&toks) {
+        if step || self.state_words.matches(toks) {
             return true;
         }
         // A pluggable backend (`Session Store InMemory/Redis`,
@@ -828,8 +903,8 @@ impl Vocab {
     /// letter or number (`Trace X`, `Base Config`, `orphan record in redis`,
     /// `Keycloak JWT (Access + Refresh)`). English compounds put the head
     /// last, so `Config Server` and `Image Registry` stay components.
-    fn head_is_artefact(&self, label: &str) -> bool {
-        let head = label.split(['(', '[', ':', ',']).next().unwrap_or("");
+    /// `head` is the label's [`head_of`], `toks` its tokens.
+    fn head_is_artefact_in(&self, head: &str, toks: &[String]) -> bool {
         // A class name (`CompositePodGroupTemplate`, `PlacementDecisions`):
         // its head is its last hump.
         if let Some(word) = head.split_whitespace().last() {
@@ -841,10 +916,9 @@ impl Vocab {
                 }
             }
         }
-        let toks = tokens(head);
         let end = self
             .prepositions
-            .find_all(&toks)
+            .find_all(toks)
             .iter()
             .map(|m| m.start)
             .filter(|&s| s > 0)
@@ -872,8 +946,12 @@ impl Vocab {
     /// its caller; unlike a step or a data item it does not make the
     /// diagram a process.
     pub fn is_in_process_code(&self, label: &str) -> bool {
-        let all = tokens(label);
-        if self.libraries.matches(&all) && !self.deployed.matches(&all) {
+        self.is_in_process_code_with(label, &tokens(label))
+    }
+
+    /// [`Vocab::is_in_process_code`] given the label's [`tokens`].
+    pub fn is_in_process_code_with(&self, label: &str, all: &[String]) -> bool {
+        if self.libraries.matches(all) && !self.deployed.matches(all) {
             return true;
         }
         let first_line = label
@@ -883,14 +961,23 @@ impl Vocab {
             .split('\n')
             .next()
             .unwrap_or("");
-        let first_line = clean_text(first_line);
         // A class name of three or more humps ending in a code role
         // (`RedisSessionStore`, `InMemorySessionStore`).
-        let class = first_line.split_whitespace().next().is_some_and(|w| {
-            let humps = camel_humps(w);
-            humps.len() >= 3 && CODE_ROLES.contains(&humps[humps.len() - 1].to_lowercase().as_str())
-        });
-        class || self.names_a_client_library(&first_line)
+        let class = |line: &str| {
+            line.split_whitespace().next().is_some_and(|w| {
+                let humps = camel_humps(w);
+                humps.len() >= 3
+                    && CODE_ROLES.contains(&humps[humps.len() - 1].to_lowercase().as_str())
+            })
+        };
+        if is_plain(label) {
+            // Cleaning a plain line only collapses its whitespace, and its
+            // head's tokens are the label's first ones.
+            let head = head_of(first_line);
+            return class(first_line) || self.names_a_client_library(first_words(all, head));
+        }
+        let first_line = clean_text(first_line);
+        class(&first_line) || self.names_a_client_library(&tokens(head_of(&first_line)))
     }
 
     /// Whether a subgraph title names code or features, whose members are
@@ -932,8 +1019,8 @@ impl Vocab {
     /// infrastructure (`OpenFGA Client`, `Redis Client SDK`, `Kafka
     /// client`): code in the caller's process. `Web Client` and `Mobile
     /// Client` are consumers and stay so.
-    fn names_a_client_library(&self, first_line: &str) -> bool {
-        let toks = tokens(first_line.split(['(', '[', ':', ',']).next().unwrap_or(""));
+    /// `toks` are the tokens of the first line's [`head_of`].
+    fn names_a_client_library(&self, toks: &[String]) -> bool {
         let Some(pos) = toks.iter().rposition(|w| w == "client") else {
             return false;
         };
@@ -960,8 +1047,12 @@ impl Vocab {
 
     /// Whether a node is an observer or optional (links to it are soft).
     pub fn is_soft_target(&self, node: &crate::model::Node) -> bool {
-        self.soft_targets.matches(&tokens(&node.label))
-            || self.soft_targets.matches(&id_tokens(&node.id))
+        self.is_soft_target_with(&NodeText::of(node))
+    }
+
+    /// [`Vocab::is_soft_target`] given the node's words.
+    pub fn is_soft_target_with(&self, text: &NodeText) -> bool {
+        self.soft_targets.matches(&text.label) || self.soft_targets.matches(&text.id)
     }
 
     /// Whether a class name is one of the redundant classes.

@@ -5,7 +5,7 @@
 use super::graph::{Link, LinkKind, Structure};
 use super::kinds::Kind;
 use crate::model::Diagram;
-use crate::vocab::{tokens, Vocab};
+use crate::vocab::{tokens, NodeText, Vocab};
 use std::collections::{HashMap, HashSet};
 
 /// The redundancy groups of one diagram.
@@ -99,21 +99,22 @@ pub fn self_redundancy(
     self_redundancy_of(
         diagram,
         v,
-        &tokens(&diagram.nodes[v].label),
+        &NodeText::of(&diagram.nodes[v]),
         vocab,
         asserted,
     )
 }
 
-/// [`self_redundancy`] with the label's tokens already computed.
+/// [`self_redundancy`] with the node's words already computed.
 fn self_redundancy_of(
     diagram: &Diagram,
     v: usize,
-    toks: &[String],
+    text: &NodeText,
     vocab: &Vocab,
     asserted: &HashSet<String>,
 ) -> Option<String> {
     let node = &diagram.nodes[v];
+    let toks = &text.label;
     if asserted.contains(&node.id) {
         return Some("declared redundant by a `spoflint: redundant` comment".into());
     }
@@ -145,7 +146,7 @@ fn self_redundancy_of(
             )
         })
     };
-    managed(toks).or_else(|| managed(&crate::vocab::id_tokens(&node.id)))
+    managed(toks).or_else(|| managed(&text.id))
 }
 
 /// `x3`, `×3`, `3x`, `3 replicas`, `replicas: 3`.
@@ -203,6 +204,20 @@ pub fn compute(
     links: &[Link],
     asserted: &HashSet<String>,
 ) -> Groups {
+    let texts: Vec<NodeText> = diagram.nodes.iter().map(NodeText::of).collect();
+    compute_with(diagram, &texts, vocab, structure, kinds, links, asserted)
+}
+
+/// [`compute`] given each node's words.
+pub fn compute_with(
+    diagram: &Diagram,
+    texts: &[NodeText],
+    vocab: &Vocab,
+    structure: &Structure,
+    kinds: &[Kind],
+    links: &[Link],
+    asserted: &HashSet<String>,
+) -> Groups {
     let n = diagram.nodes.len();
     let mut uf = UnionFind {
         parent: (0..n).collect(),
@@ -220,8 +235,8 @@ pub fn compute(
         }
     };
     let eligible = |v: usize| structure.cluster_of[v].is_none();
-    // Each label is tokenized and stemmed once.
-    let toks: Vec<Vec<String>> = diagram.nodes.iter().map(|x| tokens(&x.label)).collect();
+    // Each label is stemmed once.
+    let toks: Vec<&[String]> = texts.iter().map(|t| t.label.as_slice()).collect();
     let stems: Vec<String> = toks.iter().map(|t| twin_stem_of(t, vocab)).collect();
 
     // Evidence 2a: replication links.
@@ -234,13 +249,13 @@ pub fn compute(
     // Only labels sharing a key with a label that has a role word can join,
     // so nothing is grouped (or hashed) when no label has one.
     let may_join = |v: usize| eligible(v) && !matches!(kinds[v], Kind::Actor | Kind::External);
-    let any_role = (0..n).any(|v| may_join(v) && vocab.roles.matches(&toks[v]));
+    let any_role = (0..n).any(|v| may_join(v) && vocab.roles.matches(toks[v]));
     let roles: Vec<Option<(String, bool)>> = (0..n)
         .map(|v| {
             if !any_role || !may_join(v) {
                 return None;
             }
-            Some(strip(&toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())
+            Some(strip(toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())
         })
         .collect();
     let role_keys: std::collections::HashSet<(Kind, &str)> = roles
@@ -303,7 +318,7 @@ pub fn compute(
     let self_redundant: Vec<Option<String>> = (0..n)
         .map(|v| {
             if eligible(v) {
-                self_redundancy_of(diagram, v, &toks[v], vocab, asserted)
+                self_redundancy_of(diagram, v, &texts[v], vocab, asserted)
             } else {
                 None
             }
