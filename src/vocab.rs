@@ -231,6 +231,29 @@ impl PhraseSet {
         out
     }
 
+    /// The first phrase occurrence in `toks`, as `find_all` orders them
+    /// (allocates nothing).
+    pub fn first(&self, toks: &[String]) -> Option<Match> {
+        (0..toks.len()).find_map(|start| {
+            self.phrases_at(toks, start)
+                .next()
+                .map(|(len, _)| Match { start, len })
+        })
+    }
+
+    /// The lengths of the phrases that occur in `toks` at `start`, in the
+    /// order `find_all` meets them, repeats included (allocates nothing).
+    pub fn lengths_at<'a>(
+        &'a self,
+        toks: &'a [String],
+        start: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        (start < toks.len())
+            .then(|| self.phrases_at(toks, start).map(|(len, _)| len))
+            .into_iter()
+            .flatten()
+    }
+
     /// Whether any phrase occurs in `toks` (stops at the first, allocates nothing).
     pub fn matches(&self, toks: &[String]) -> bool {
         (0..toks.len()).any(|start| self.phrases_at(toks, start).next().is_some())
@@ -363,6 +386,30 @@ pub fn camel_humps(word: &str) -> Vec<&str> {
     }
     humps.push(&word[start..]);
     humps
+}
+
+/// How many [`camel_humps`] a word has, and its last one, without
+/// building the list (the artefact and code tests ask only this, of every
+/// label).
+pub fn last_camel_hump(word: &str) -> (usize, &str) {
+    if !word.chars().all(char::is_alphanumeric) || !word.chars().any(char::is_lowercase) {
+        return (1, word);
+    }
+    let mut count = 1;
+    let mut start = 0;
+    let mut it = word.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((at, c)) = it.next() {
+        if let Some(p) = prev {
+            let next_lower = it.peek().is_some_and(|(_, n)| n.is_lowercase());
+            if c.is_uppercase() && (p.is_lowercase() || (p.is_uppercase() && next_lower)) {
+                count += 1;
+                start = at;
+            }
+        }
+        prev = Some(c);
+    }
+    (count, &word[start..])
 }
 
 /// Tokens of an id: camelCase and `snake_case` split (`OrderDB` → `order db`).
@@ -855,14 +902,10 @@ impl Vocab {
         } else {
             label_toks
         };
-        let step = self.step_verbs.find_all(toks).iter().any(|m| {
-            m.start == 0
-                && !self
-                    .kind_index
-                    .find_tagged(&toks[m.len..])
-                    .iter()
-                    .any(|(k, _)| k.start == 0)
-        });
+        let step = self
+            .step_verbs
+            .lengths_at(toks, 0)
+            .any(|len| !self.kind_index.lengths_at(&toks[len..], 0).any(|_| true));
         if step || self.state_words.matches(toks) {
             return true;
         }
@@ -908,21 +951,16 @@ impl Vocab {
         // A class name (`CompositePodGroupTemplate`, `PlacementDecisions`):
         // its head is its last hump.
         if let Some(word) = head.split_whitespace().last() {
-            let humps = camel_humps(word);
-            if humps.len() >= 2 {
-                let last = humps[humps.len() - 1].to_lowercase();
+            let (humps, last) = last_camel_hump(word);
+            if humps >= 2 {
+                let last = last.to_lowercase();
                 if self.artefact_nouns.is_exactly(std::slice::from_ref(&last)) {
                     return true;
                 }
             }
         }
-        let end = self
-            .prepositions
-            .find_all(toks)
-            .iter()
-            .map(|m| m.start)
-            .filter(|&s| s > 0)
-            .min()
+        let end = (1..toks.len())
+            .find(|&s| self.prepositions.lengths_at(toks, s).next().is_some())
             .unwrap_or(toks.len());
         let mut toks = &toks[..end];
         while let Some((last, rest)) = toks.split_last() {
@@ -965,9 +1003,8 @@ impl Vocab {
         // (`RedisSessionStore`, `InMemorySessionStore`).
         let class = |line: &str| {
             line.split_whitespace().next().is_some_and(|w| {
-                let humps = camel_humps(w);
-                humps.len() >= 3
-                    && CODE_ROLES.contains(&humps[humps.len() - 1].to_lowercase().as_str())
+                let (humps, last) = last_camel_hump(w);
+                humps >= 3 && CODE_ROLES.contains(&last.to_lowercase().as_str())
             })
         };
         if is_plain(label) {
@@ -1141,6 +1178,31 @@ mod tests {
         assert_eq!(camel_humps("PostgreSQL"), ["Postgre", "SQL"]);
         assert_eq!(camel_humps("API"), ["API"]);
         assert_eq!(camel_humps("mcp-server"), ["mcp-server"]);
+    }
+
+    #[test]
+    fn last_camel_hump_agrees_with_camel_humps() {
+        for w in [
+            "RedisSessionStore",
+            "PostgreSQL",
+            "InMemorySessionStore",
+            "HTTPServer",
+            "ABC",
+            "abc",
+            "aB",
+            "A",
+            "",
+            "snake_case",
+            "ÉtéServeur",
+            "x1Y2z",
+        ] {
+            let humps = camel_humps(w);
+            assert_eq!(
+                last_camel_hump(w),
+                (humps.len(), humps[humps.len() - 1]),
+                "{w}"
+            );
+        }
     }
 
     #[test]

@@ -58,23 +58,29 @@ impl UnionFind {
 /// digits dropped; single letters dropped when `letters` is true. Returns
 /// the remaining words and whether any phrase was removed.
 fn strip(toks: &[String], set: &crate::vocab::PhraseSet, letters: bool) -> (String, bool) {
-    let mut drop = vec![false; toks.len()];
+    // Tokens `start..covered` are inside a phrase found so far (phrases
+    // are met by start, so one bound marks them all).
+    let mut covered = 0;
     let mut any = false;
-    for m in set.find_all(toks) {
-        any = true;
-        for d in drop.iter_mut().skip(m.start).take(m.len) {
-            *d = true;
+    let mut out = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        for len in set.lengths_at(toks, i) {
+            any = true;
+            covered = covered.max(i + len);
         }
+        if i < covered {
+            continue;
+        }
+        let t = t.trim_end_matches(|c: char| c.is_ascii_digit());
+        if t.is_empty() || (letters && t.chars().count() == 1) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t);
     }
-    let kept: Vec<&str> = toks
-        .iter()
-        .zip(&drop)
-        .filter(|(_, d)| !**d)
-        .map(|(t, _)| t.trim_end_matches(|c: char| c.is_ascii_digit()))
-        .filter(|t| !t.is_empty())
-        .filter(|t| !(letters && t.chars().count() == 1))
-        .collect();
-    (kept.join(" "), any)
+    (out, any)
 }
 
 /// The label stem twins are compared by (SPEC §2, evidence 5): replica
@@ -129,7 +135,7 @@ fn self_redundancy_of(
     if vocab.single.matches(toks) {
         return None;
     }
-    if let Some(m) = vocab.multiplicity.find_all(toks).first() {
+    if let Some(m) = vocab.multiplicity.first(toks) {
         return Some(format!(
             "label states multiplicity (\"{}\")",
             toks[m.start..m.start + m.len].join(" ")
@@ -139,7 +145,7 @@ fn self_redundancy_of(
         return Some(why);
     }
     let managed = |words: &[String]| {
-        vocab.managed.find_all(words).first().map(|m| {
+        vocab.managed.first(words).map(|m| {
             format!(
                 "managed service or cluster by design (\"{}\")",
                 words[m.start..m.start + m.len].join(" ")
