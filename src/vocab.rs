@@ -231,6 +231,29 @@ impl PhraseSet {
         out
     }
 
+    /// The first phrase occurrence in `toks`, as `find_all` orders them
+    /// (allocates nothing).
+    pub fn first(&self, toks: &[String]) -> Option<Match> {
+        (0..toks.len()).find_map(|start| {
+            self.phrases_at(toks, start)
+                .next()
+                .map(|(len, _)| Match { start, len })
+        })
+    }
+
+    /// The lengths of the phrases that occur in `toks` at `start`, in the
+    /// order `find_all` meets them, repeats included (allocates nothing).
+    pub fn lengths_at<'a>(
+        &'a self,
+        toks: &'a [String],
+        start: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        (start < toks.len())
+            .then(|| self.phrases_at(toks, start).map(|(len, _)| len))
+            .into_iter()
+            .flatten()
+    }
+
     /// Whether any phrase occurs in `toks` (stops at the first, allocates nothing).
     pub fn matches(&self, toks: &[String]) -> bool {
         (0..toks.len()).any(|start| self.phrases_at(toks, start).next().is_some())
@@ -299,7 +322,7 @@ fn tok_eq(t: &str, w: &str, last: bool) -> bool {
 pub fn tokens(text: &str) -> Vec<String> {
     // Plain ASCII (nearly every label) is split and lowercased in one pass;
     // it gives what the general path gives.
-    if text.is_ascii() && !text.contains(['<', '#', '&']) {
+    if is_plain(text) {
         return text
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|s| !s.is_empty())
@@ -365,6 +388,30 @@ pub fn camel_humps(word: &str) -> Vec<&str> {
     humps
 }
 
+/// How many [`camel_humps`] a word has, and its last one, without
+/// building the list (the artefact and code tests ask only this, of every
+/// label).
+pub fn last_camel_hump(word: &str) -> (usize, &str) {
+    if !word.chars().all(char::is_alphanumeric) || !word.chars().any(char::is_lowercase) {
+        return (1, word);
+    }
+    let mut count = 1;
+    let mut start = 0;
+    let mut it = word.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((at, c)) = it.next() {
+        if let Some(p) = prev {
+            let next_lower = it.peek().is_some_and(|(_, n)| n.is_lowercase());
+            if c.is_uppercase() && (p.is_lowercase() || (p.is_uppercase() && next_lower)) {
+                count += 1;
+                start = at;
+            }
+        }
+        prev = Some(c);
+    }
+    (count, &word[start..])
+}
+
 /// Tokens of an id: camelCase and `snake_case` split (`OrderDB` → `order db`).
 pub fn id_tokens(id: &str) -> Vec<String> {
     // Plain ASCII ids (nearly all) are split in one pass over the bytes.
@@ -408,6 +455,58 @@ fn id_tokens_unicode(id: &str) -> Vec<String> {
         s.push(c);
     }
     tokens_unicode(&s)
+}
+
+/// A node's words, tokenized once per diagram and shared by every
+/// vocabulary test (kind, artefact, in-process code, soft target,
+/// redundancy): each used to tokenize the same label again into fresh
+/// `String`s, the largest per-node cost on docs of many small diagrams.
+#[derive(Clone, Debug, Default)]
+pub struct NodeText {
+    /// [`tokens`] of the label.
+    pub label: Vec<String>,
+    /// [`id_tokens`] of the id.
+    pub id: Vec<String>,
+    /// Whether the label is plain ASCII with no tag or entity (`<`, `#`,
+    /// `&`): then cleaning it only collapses whitespace, and the tokens of
+    /// any piece of it cut at a separator are a prefix of `label`, so
+    /// the tests below need not tokenize again.
+    pub plain: bool,
+}
+
+impl NodeText {
+    /// The words of `node`.
+    pub fn of(node: &crate::model::Node) -> Self {
+        NodeText {
+            label: tokens(&node.label),
+            id: id_tokens(&node.id),
+            plain: is_plain(&node.label),
+        }
+    }
+}
+
+/// Whether `text` is plain ASCII with no tag or entity (see [`NodeText::plain`]).
+fn is_plain(text: &str) -> bool {
+    text.is_ascii() && !text.contains(['<', '#', '&'])
+}
+
+/// The tokens of `piece`, a plain text's prefix that ends at a separator,
+/// taken from the text's tokens `toks` (counted, not built again).
+fn first_words<'t>(toks: &'t [String], piece: &str) -> &'t [String] {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in piece.as_bytes() {
+        let w = b.is_ascii_alphanumeric();
+        n += usize::from(w && !in_word);
+        in_word = w;
+    }
+    &toks[..n.min(toks.len())]
+}
+
+/// A label's head: the text before any parenthesis, bracket, colon or
+/// comma (`Keycloak JWT (Access + Refresh)` → `Keycloak JWT `).
+fn head_of(label: &str) -> &str {
+    label.split(['(', '[', ':', ',']).next().unwrap_or("")
 }
 
 /// A label as a reader sees it: `<br/>` and other tags become spaces, Mermaid
@@ -724,10 +823,15 @@ impl Vocab {
     /// running component: a file name (`values.yaml`), a URL path
     /// (`/auth/login`), a URL, or an HTTP status (`404 Not Found`).
     pub fn is_artefact(&self, label: &str) -> bool {
-        let clean = if label.contains(['<', '#', '&']) {
-            clean_text(label)
+        self.is_artefact_with(label, &tokens(label))
+    }
+
+    /// [`Vocab::is_artefact`] given the label's [`tokens`].
+    pub fn is_artefact_with(&self, label: &str, label_toks: &[String]) -> bool {
+        let clean: std::borrow::Cow<'_, str> = if label.contains(['<', '#', '&']) {
+            std::borrow::Cow::Owned(clean_text(label))
         } else {
-            label.to_string()
+            std::borrow::Cow::Borrowed(label)
         };
         let t = clean
             .trim()
@@ -754,7 +858,17 @@ impl Vocab {
             .split(['\n', '•'])
             .next()
             .unwrap_or("");
-        if self.head_is_artefact(&clean_text(first_line)) {
+        let head_is_artefact = if is_plain(label) {
+            // Cleaning a plain line only collapses its whitespace, and its
+            // head's tokens are the label's first ones.
+            let head = head_of(first_line);
+            self.head_is_artefact_in(head, first_words(label_toks, head))
+        } else {
+            let clean_line = clean_text(first_line);
+            let head = head_of(&clean_line);
+            self.head_is_artefact_in(head, &tokens(head))
+        };
+        if head_is_artefact {
             return true;
         }
         // A numbered step ("1. Gather context", "Step 2: ...").
@@ -779,16 +893,20 @@ impl Vocab {
         // Steps and states of a flow: "Fetch from Redis", "Handler acquired lock".
         // A verb followed straight by a kind word names a component
         // ("Render Server"), not a step.
-        let toks = tokens(t);
-        let step = self.step_verbs.find_all(&toks).iter().any(|m| {
-            m.start == 0
-                && !self
-                    .kind_index
-                    .find_tagged(&toks[m.len..])
-                    .iter()
-                    .any(|(k, _)| k.start == 0)
-        });
-        if step || self.state_words.matches(&toks) {
+        // `t` is the cleaned label trimmed of separators: its tokens are the
+        // label's unless cleaning left a `<`, `#` or `&` to clean again.
+        let retokenized;
+        let toks: &[String] = if t.contains(['<', '#', '&']) {
+            retokenized = tokens(t);
+            &retokenized
+        } else {
+            label_toks
+        };
+        let step = self
+            .step_verbs
+            .lengths_at(toks, 0)
+            .any(|len| !self.kind_index.lengths_at(&toks[len..], 0).any(|_| true));
+        if step || self.state_words.matches(toks) {
             return true;
         }
         // A pluggable backend (`Session Store InMemory/Redis`,
@@ -828,27 +946,21 @@ impl Vocab {
     /// letter or number (`Trace X`, `Base Config`, `orphan record in redis`,
     /// `Keycloak JWT (Access + Refresh)`). English compounds put the head
     /// last, so `Config Server` and `Image Registry` stay components.
-    fn head_is_artefact(&self, label: &str) -> bool {
-        let head = label.split(['(', '[', ':', ',']).next().unwrap_or("");
+    /// `head` is the label's [`head_of`], `toks` its tokens.
+    fn head_is_artefact_in(&self, head: &str, toks: &[String]) -> bool {
         // A class name (`CompositePodGroupTemplate`, `PlacementDecisions`):
         // its head is its last hump.
         if let Some(word) = head.split_whitespace().last() {
-            let humps = camel_humps(word);
-            if humps.len() >= 2 {
-                let last = humps[humps.len() - 1].to_lowercase();
+            let (humps, last) = last_camel_hump(word);
+            if humps >= 2 {
+                let last = last.to_lowercase();
                 if self.artefact_nouns.is_exactly(std::slice::from_ref(&last)) {
                     return true;
                 }
             }
         }
-        let toks = tokens(head);
-        let end = self
-            .prepositions
-            .find_all(&toks)
-            .iter()
-            .map(|m| m.start)
-            .filter(|&s| s > 0)
-            .min()
+        let end = (1..toks.len())
+            .find(|&s| self.prepositions.lengths_at(toks, s).next().is_some())
             .unwrap_or(toks.len());
         let mut toks = &toks[..end];
         while let Some((last, rest)) = toks.split_last() {
@@ -872,8 +984,12 @@ impl Vocab {
     /// its caller; unlike a step or a data item it does not make the
     /// diagram a process.
     pub fn is_in_process_code(&self, label: &str) -> bool {
-        let all = tokens(label);
-        if self.libraries.matches(&all) && !self.deployed.matches(&all) {
+        self.is_in_process_code_with(label, &tokens(label))
+    }
+
+    /// [`Vocab::is_in_process_code`] given the label's [`tokens`].
+    pub fn is_in_process_code_with(&self, label: &str, all: &[String]) -> bool {
+        if self.libraries.matches(all) && !self.deployed.matches(all) {
             return true;
         }
         let first_line = label
@@ -883,14 +999,22 @@ impl Vocab {
             .split('\n')
             .next()
             .unwrap_or("");
-        let first_line = clean_text(first_line);
         // A class name of three or more humps ending in a code role
         // (`RedisSessionStore`, `InMemorySessionStore`).
-        let class = first_line.split_whitespace().next().is_some_and(|w| {
-            let humps = camel_humps(w);
-            humps.len() >= 3 && CODE_ROLES.contains(&humps[humps.len() - 1].to_lowercase().as_str())
-        });
-        class || self.names_a_client_library(&first_line)
+        let class = |line: &str| {
+            line.split_whitespace().next().is_some_and(|w| {
+                let (humps, last) = last_camel_hump(w);
+                humps >= 3 && CODE_ROLES.contains(&last.to_lowercase().as_str())
+            })
+        };
+        if is_plain(label) {
+            // Cleaning a plain line only collapses its whitespace, and its
+            // head's tokens are the label's first ones.
+            let head = head_of(first_line);
+            return class(first_line) || self.names_a_client_library(first_words(all, head));
+        }
+        let first_line = clean_text(first_line);
+        class(&first_line) || self.names_a_client_library(&tokens(head_of(&first_line)))
     }
 
     /// Whether a subgraph title names code or features, whose members are
@@ -932,8 +1056,8 @@ impl Vocab {
     /// infrastructure (`OpenFGA Client`, `Redis Client SDK`, `Kafka
     /// client`): code in the caller's process. `Web Client` and `Mobile
     /// Client` are consumers and stay so.
-    fn names_a_client_library(&self, first_line: &str) -> bool {
-        let toks = tokens(first_line.split(['(', '[', ':', ',']).next().unwrap_or(""));
+    /// `toks` are the tokens of the first line's [`head_of`].
+    fn names_a_client_library(&self, toks: &[String]) -> bool {
         let Some(pos) = toks.iter().rposition(|w| w == "client") else {
             return false;
         };
@@ -960,8 +1084,12 @@ impl Vocab {
 
     /// Whether a node is an observer or optional (links to it are soft).
     pub fn is_soft_target(&self, node: &crate::model::Node) -> bool {
-        self.soft_targets.matches(&tokens(&node.label))
-            || self.soft_targets.matches(&id_tokens(&node.id))
+        self.is_soft_target_with(&NodeText::of(node))
+    }
+
+    /// [`Vocab::is_soft_target`] given the node's words.
+    pub fn is_soft_target_with(&self, text: &NodeText) -> bool {
+        self.soft_targets.matches(&text.label) || self.soft_targets.matches(&text.id)
     }
 
     /// Whether a class name is one of the redundant classes.
@@ -1050,6 +1178,31 @@ mod tests {
         assert_eq!(camel_humps("PostgreSQL"), ["Postgre", "SQL"]);
         assert_eq!(camel_humps("API"), ["API"]);
         assert_eq!(camel_humps("mcp-server"), ["mcp-server"]);
+    }
+
+    #[test]
+    fn last_camel_hump_agrees_with_camel_humps() {
+        for w in [
+            "RedisSessionStore",
+            "PostgreSQL",
+            "InMemorySessionStore",
+            "HTTPServer",
+            "ABC",
+            "abc",
+            "aB",
+            "A",
+            "",
+            "snake_case",
+            "ÉtéServeur",
+            "x1Y2z",
+        ] {
+            let humps = camel_humps(w);
+            assert_eq!(
+                last_camel_hump(w),
+                (humps.len(), humps[humps.len() - 1]),
+                "{w}"
+            );
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
                 "id": id(v),
                 "label": display_name(diagram, v),
                 "kind": a.kinds[v].kind.as_str(),
-                "kind_why": a.kinds[v].why,
+                "kind_why": a.kinds[v].why(&diagram.nodes[v]),
                 "role": a.roles[v],
                 "group": g,
                 "group_why": if a.groups.members[g].len() > 1 { Some(a.groups.why[g].clone()) } else { None },

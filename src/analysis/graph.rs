@@ -6,7 +6,7 @@
 use crate::config::Settings;
 use crate::model::{Diagram, Stroke};
 use crate::vocab::tokens;
-use crate::vocab::FnvMap;
+use crate::vocab::{FnvMap, NodeText};
 use serde::Serialize;
 
 /// What a diagram edge means.
@@ -157,6 +157,16 @@ pub fn edge_meaning(
 
 /// Build the subgraph structure and the expanded links of a diagram.
 pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
+    let texts: Vec<NodeText> = diagram.nodes.iter().map(NodeText::of).collect();
+    build_with(diagram, settings, &texts)
+}
+
+/// [`build`] given each node's words.
+pub fn build_with(
+    diagram: &Diagram,
+    settings: &Settings,
+    texts: &[NodeText],
+) -> (Structure, Vec<Link>) {
     let n = diagram.nodes.len();
     let ns = diagram.subgraphs.len();
     let by_id = first_index(diagram.nodes.iter().map(|node| node.id.as_str()));
@@ -169,10 +179,9 @@ pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
         leaves: vec![Vec::new(); ns],
         entries: vec![Vec::new(); ns],
         exits: vec![Vec::new(); ns],
-        soft_target: diagram
-            .nodes
+        soft_target: texts
             .iter()
-            .map(|node| settings.vocab.is_soft_target(node))
+            .map(|text| settings.vocab.is_soft_target_with(text))
             .collect(),
     };
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); ns];

@@ -5,7 +5,7 @@
 use super::graph::{Link, LinkKind, Structure};
 use super::kinds::Kind;
 use crate::model::Diagram;
-use crate::vocab::{tokens, Vocab};
+use crate::vocab::{tokens, NodeText, Vocab};
 use std::collections::{HashMap, HashSet};
 
 /// The redundancy groups of one diagram.
@@ -58,23 +58,29 @@ impl UnionFind {
 /// digits dropped; single letters dropped when `letters` is true. Returns
 /// the remaining words and whether any phrase was removed.
 fn strip(toks: &[String], set: &crate::vocab::PhraseSet, letters: bool) -> (String, bool) {
-    let mut drop = vec![false; toks.len()];
+    // Tokens `start..covered` are inside a phrase found so far (phrases
+    // are met by start, so one bound marks them all).
+    let mut covered = 0;
     let mut any = false;
-    for m in set.find_all(toks) {
-        any = true;
-        for d in drop.iter_mut().skip(m.start).take(m.len) {
-            *d = true;
+    let mut out = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        for len in set.lengths_at(toks, i) {
+            any = true;
+            covered = covered.max(i + len);
         }
+        if i < covered {
+            continue;
+        }
+        let t = t.trim_end_matches(|c: char| c.is_ascii_digit());
+        if t.is_empty() || (letters && t.chars().count() == 1) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t);
     }
-    let kept: Vec<&str> = toks
-        .iter()
-        .zip(&drop)
-        .filter(|(_, d)| !**d)
-        .map(|(t, _)| t.trim_end_matches(|c: char| c.is_ascii_digit()))
-        .filter(|t| !t.is_empty())
-        .filter(|t| !(letters && t.chars().count() == 1))
-        .collect();
-    (kept.join(" "), any)
+    (out, any)
 }
 
 /// The label stem twins are compared by (SPEC §2, evidence 5): replica
@@ -99,21 +105,22 @@ pub fn self_redundancy(
     self_redundancy_of(
         diagram,
         v,
-        &tokens(&diagram.nodes[v].label),
+        &NodeText::of(&diagram.nodes[v]),
         vocab,
         asserted,
     )
 }
 
-/// [`self_redundancy`] with the label's tokens already computed.
+/// [`self_redundancy`] with the node's words already computed.
 fn self_redundancy_of(
     diagram: &Diagram,
     v: usize,
-    toks: &[String],
+    text: &NodeText,
     vocab: &Vocab,
     asserted: &HashSet<String>,
 ) -> Option<String> {
     let node = &diagram.nodes[v];
+    let toks = &text.label;
     if asserted.contains(&node.id) {
         return Some("declared redundant by a `spoflint: redundant` comment".into());
     }
@@ -128,7 +135,7 @@ fn self_redundancy_of(
     if vocab.single.matches(toks) {
         return None;
     }
-    if let Some(m) = vocab.multiplicity.find_all(toks).first() {
+    if let Some(m) = vocab.multiplicity.first(toks) {
         return Some(format!(
             "label states multiplicity (\"{}\")",
             toks[m.start..m.start + m.len].join(" ")
@@ -138,14 +145,14 @@ fn self_redundancy_of(
         return Some(why);
     }
     let managed = |words: &[String]| {
-        vocab.managed.find_all(words).first().map(|m| {
+        vocab.managed.first(words).map(|m| {
             format!(
                 "managed service or cluster by design (\"{}\")",
                 words[m.start..m.start + m.len].join(" ")
             )
         })
     };
-    managed(toks).or_else(|| managed(&crate::vocab::id_tokens(&node.id)))
+    managed(toks).or_else(|| managed(&text.id))
 }
 
 /// `x3`, `×3`, `3x`, `3 replicas`, `replicas: 3`.
@@ -203,6 +210,20 @@ pub fn compute(
     links: &[Link],
     asserted: &HashSet<String>,
 ) -> Groups {
+    let texts: Vec<NodeText> = diagram.nodes.iter().map(NodeText::of).collect();
+    compute_with(diagram, &texts, vocab, structure, kinds, links, asserted)
+}
+
+/// [`compute`] given each node's words.
+pub fn compute_with(
+    diagram: &Diagram,
+    texts: &[NodeText],
+    vocab: &Vocab,
+    structure: &Structure,
+    kinds: &[Kind],
+    links: &[Link],
+    asserted: &HashSet<String>,
+) -> Groups {
     let n = diagram.nodes.len();
     let mut uf = UnionFind {
         parent: (0..n).collect(),
@@ -220,8 +241,8 @@ pub fn compute(
         }
     };
     let eligible = |v: usize| structure.cluster_of[v].is_none();
-    // Each label is tokenized and stemmed once.
-    let toks: Vec<Vec<String>> = diagram.nodes.iter().map(|x| tokens(&x.label)).collect();
+    // Each label is stemmed once.
+    let toks: Vec<&[String]> = texts.iter().map(|t| t.label.as_slice()).collect();
     let stems: Vec<String> = toks.iter().map(|t| twin_stem_of(t, vocab)).collect();
 
     // Evidence 2a: replication links.
@@ -234,13 +255,13 @@ pub fn compute(
     // Only labels sharing a key with a label that has a role word can join,
     // so nothing is grouped (or hashed) when no label has one.
     let may_join = |v: usize| eligible(v) && !matches!(kinds[v], Kind::Actor | Kind::External);
-    let any_role = (0..n).any(|v| may_join(v) && vocab.roles.matches(&toks[v]));
+    let any_role = (0..n).any(|v| may_join(v) && vocab.roles.matches(toks[v]));
     let roles: Vec<Option<(String, bool)>> = (0..n)
         .map(|v| {
             if !any_role || !may_join(v) {
                 return None;
             }
-            Some(strip(&toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())
+            Some(strip(toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())
         })
         .collect();
     let role_keys: std::collections::HashSet<(Kind, &str)> = roles
@@ -303,7 +324,7 @@ pub fn compute(
     let self_redundant: Vec<Option<String>> = (0..n)
         .map(|v| {
             if eligible(v) {
-                self_redundancy_of(diagram, v, &toks[v], vocab, asserted)
+                self_redundancy_of(diagram, v, &texts[v], vocab, asserted)
             } else {
                 None
             }

@@ -2,7 +2,7 @@
 //! longest-match and tie-break rules; knows nothing about links.
 
 use crate::model::Node;
-use crate::vocab::{id_tokens, tokens, Vocab};
+use crate::vocab::{id_tokens, tokens, NodeText, Vocab};
 use serde::Serialize;
 
 /// What a node is, for reliability.
@@ -86,12 +86,87 @@ impl Kind {
 }
 
 /// A node's kind and the evidence for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KindOf {
     /// The kind.
     pub kind: Kind,
+    /// The evidence, as positions: only `dump --analysis` words it
+    /// ([`KindOf::why`]), so nothing is formatted per node otherwise.
+    pub evidence: Evidence,
+}
+
+/// Where a node's words are read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The label's [`tokens`].
+    Label,
+    /// The id's [`id_tokens`].
+    Id,
+    /// The [`id_tokens`] of the node's class with this index.
+    Class(usize),
+}
+
+/// The evidence for a kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evidence {
+    /// The phrase of tokens `start..start + len` of `source`.
+    Word {
+        /// Whose tokens.
+        source: Source,
+        /// First token.
+        start: usize,
+        /// Number of tokens.
+        len: usize,
+    },
+    /// A consumer's phrase (tokens `start..start + len`) in the label's
+    /// `part`-th `/`-separated alternative.
+    Alternative {
+        /// Index of the alternative.
+        part: usize,
+        /// First token.
+        start: usize,
+        /// Number of tokens.
+        len: usize,
+    },
+    /// The node's shape.
+    Shape,
+    /// Neither a kind word nor a shape.
+    Nothing,
+}
+
+impl KindOf {
     /// Why, for `dump --analysis`: `word "db" in label`, `shape cylinder`, ...
-    pub why: String,
+    /// (`node` is the node the kind was found for).
+    pub fn why(&self, node: &Node) -> String {
+        let phrase = |toks: Vec<String>, start: usize, len: usize| {
+            toks.get(start..start + len).unwrap_or_default().join(" ")
+        };
+        match self.evidence {
+            Evidence::Word { source, start, len } => {
+                let (toks, where_) = match source {
+                    Source::Label => (tokens(&node.label), "label"),
+                    Source::Id => (id_tokens(&node.id), "id"),
+                    Source::Class(i) => (
+                        node.classes
+                            .get(i)
+                            .map(|c| id_tokens(c))
+                            .unwrap_or_default(),
+                        "class",
+                    ),
+                };
+                format!("word \"{}\" in {where_}", phrase(toks, start, len))
+            }
+            Evidence::Alternative { part, start, len } => {
+                let toks = tokens(node.label.split('/').nth(part).unwrap_or(""));
+                format!(
+                    "word \"{}\" in label: one of its alternatives is a consumer",
+                    phrase(toks, start, len)
+                )
+            }
+            Evidence::Shape => format!("shape {}", node.shape.as_deref().unwrap_or("")),
+            Evidence::Nothing => "no kind word or shape".into(),
+        }
+    }
 }
 
 /// The kind of one node (SPEC §4): the longest phrase of any kind in its
@@ -101,57 +176,60 @@ pub struct KindOf {
 /// servers, then actors and externals); a database or storage shape decides
 /// only when no infrastructure word matched.
 pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
-    // (score, kind priority = index in the vocabulary, why)
-    let mut best: Option<(usize, usize, String)> = None;
-    let sources: [(&str, Vec<Vec<String>>, usize); 3] = [
-        ("label", vec![tokens(&node.label)], 0),
-        ("id", vec![id_tokens(&node.id)], 0),
-        (
-            "class",
-            node.classes.iter().map(|c| id_tokens(c)).collect(),
-            100,
-        ),
-    ];
-    for (where_, lists, bonus) in &sources {
-        for toks in lists {
-            for (m, prio) in vocab.kind_index.find_tagged(toks) {
-                // A class counts only when its whole name is a kind word
-                // (`external`, `database`): docs name style classes
-                // `authStyle`, which say nothing about the node. A class
-                // naming a role (external, actor) is a statement and beats
-                // the label; a class naming infrastructure (`service`,
-                // `database`) is often just a style and weighs as a word.
-                if *bonus > 0 && (m.start != 0 || m.len != toks.len()) {
-                    continue;
-                }
-                let class_kind = Kind::from_name(&vocab.kinds[prio].0);
-                // Generic server words are the commonest style class names
-                // (`classDef node fill:...`, `:::service`): as a class they
-                // say how the box is painted, not what it is.
-                if *bonus > 0 && class_kind == Some(Kind::Server) {
-                    continue;
-                }
-                let role_class =
-                    *bonus > 0 && matches!(class_kind, Some(Kind::External | Kind::Actor));
-                let score = m.len + if role_class { *bonus } else { 0 };
-                let better = match &best {
-                    None => true,
-                    Some((s, p, _)) => score > *s || (score == *s && prio < *p),
+    kind_of_with(node, &NodeText::of(node), vocab)
+}
+
+/// [`kind_of`] given the node's words.
+pub fn kind_of_with(node: &Node, text: &NodeText, vocab: &Vocab) -> KindOf {
+    // (score, kind priority = index in the vocabulary, evidence)
+    let mut best: Option<(usize, usize, Evidence)> = None;
+    let mut consider = |toks: &[String], source: Source| {
+        let class = matches!(source, Source::Class(_));
+        for (m, prio) in vocab.kind_index.find_tagged(toks) {
+            // A class counts only when its whole name is a kind word
+            // (`external`, `database`): docs name style classes
+            // `authStyle`, which say nothing about the node. A class
+            // naming a role (external, actor) is a statement and beats
+            // the label; a class naming infrastructure (`service`,
+            // `database`) is often just a style and weighs as a word.
+            if class && (m.start != 0 || m.len != toks.len()) {
+                continue;
+            }
+            let class_kind = Kind::from_name(&vocab.kinds[prio].0);
+            // Generic server words are the commonest style class names
+            // (`classDef node fill:...`, `:::service`): as a class they
+            // say how the box is painted, not what it is.
+            if class && class_kind == Some(Kind::Server) {
+                continue;
+            }
+            let role_class = class && matches!(class_kind, Some(Kind::External | Kind::Actor));
+            let score = m.len + if role_class { 100 } else { 0 };
+            let better = match &best {
+                None => true,
+                Some((s, p, _)) => score > *s || (score == *s && prio < *p),
+            };
+            if better {
+                let evidence = Evidence::Word {
+                    source,
+                    start: m.start,
+                    len: m.len,
                 };
-                if better {
-                    let phrase = toks[m.start..m.start + m.len].join(" ");
-                    best = Some((score, prio, format!("word \"{phrase}\" in {where_}")));
-                }
+                best = Some((score, prio, evidence));
             }
         }
+    };
+    consider(&text.label, Source::Label);
+    consider(&text.id, Source::Id);
+    for (i, c) in node.classes.iter().enumerate() {
+        consider(&id_tokens(c), Source::Class(i));
     }
     // Alternatives (`User/Service`, `App / Browser`, `Internet Users/APIs`)
     // name who may call: if one of them is a consumer, the box is one.
     if best.as_ref().is_some_and(|(score, _, _)| *score < 100) && node.label.contains('/') {
         let parts: Vec<&str> = node.label.split('/').collect();
         if parts.len() >= 2 && !node.label.contains("://") {
-            for part in parts {
-                let toks = tokens(part);
+            for (part, text) in parts.into_iter().enumerate() {
+                let toks = tokens(text);
                 let top = vocab
                     .kind_index
                     .find_tagged(&toks)
@@ -159,12 +237,13 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
                     .max_by_key(|(m, prio)| (m.len, std::cmp::Reverse(*prio)));
                 if let Some((m, prio)) = top {
                     if Kind::from_name(&vocab.kinds[prio].0) == Some(Kind::Actor) {
-                        let phrase = toks[m.start..m.start + m.len].join(" ");
                         return KindOf {
                             kind: Kind::Actor,
-                            why: format!(
-                                "word \"{phrase}\" in label: one of its alternatives is a consumer"
-                            ),
+                            evidence: Evidence::Alternative {
+                                part,
+                                start: m.start,
+                                len: m.len,
+                            },
                         };
                     }
                 }
@@ -178,29 +257,24 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
     let shape = node.shape.as_deref().unwrap_or("");
     let shapes = &vocab.file.shapes;
     let word_is_infra = from_words.as_ref().is_some_and(|(k, _)| k.is_infra());
+    let by_shape = |kind| KindOf {
+        kind,
+        evidence: Evidence::Shape,
+    };
     if !word_is_infra && !shape.is_empty() {
         if shapes.database.iter().any(|s| s == shape) {
-            return KindOf {
-                kind: Kind::Database,
-                why: format!("shape {shape}"),
-            };
+            return by_shape(Kind::Database);
         }
         if shapes.storage.iter().any(|s| s == shape) {
-            return KindOf {
-                kind: Kind::Storage,
-                why: format!("shape {shape}"),
-            };
+            return by_shape(Kind::Storage);
         }
     }
     match from_words {
-        Some((kind, why)) => KindOf { kind, why },
-        None if shapes.actor.iter().any(|s| s == shape) => KindOf {
-            kind: Kind::Actor,
-            why: format!("shape {shape}"),
-        },
+        Some((kind, evidence)) => KindOf { kind, evidence },
+        None if shapes.actor.iter().any(|s| s == shape) => by_shape(Kind::Actor),
         None => KindOf {
             kind: Kind::Unknown,
-            why: "no kind word or shape".into(),
+            evidence: Evidence::Nothing,
         },
     }
 }

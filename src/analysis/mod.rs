@@ -20,6 +20,7 @@ pub use kinds::Kind;
 
 use crate::config::Settings;
 use crate::model::Diagram;
+use crate::vocab::NodeText;
 use graph::{Link, LinkKind, Structure};
 use groups::Groups;
 use serde::Serialize;
@@ -178,13 +179,16 @@ const OBSERVED_OR_OPTIONAL: [&str; 4] = [
 pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> Analysis {
     let vocab = &settings.vocab;
     let n = diagram.nodes.len();
+    // Each node's words, tokenized once for every vocabulary test below.
+    let texts: Vec<NodeText> = diagram.nodes.iter().map(NodeText::of).collect();
     let kinds: Vec<kinds::KindOf> = diagram
         .nodes
         .iter()
-        .map(|node| kinds::kind_of(node, vocab))
+        .zip(&texts)
+        .map(|(node, text)| kinds::kind_of_with(node, text, vocab))
         .collect();
     let kind: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
-    let (structure, mut links) = graph::build(diagram, settings);
+    let (structure, mut links) = graph::build_with(diagram, settings, &texts);
     // Responses drawn back to actors do not make them components (SPEC §3).
     for l in &mut links {
         if l.kind == LinkKind::Hard && kind[l.to] == Kind::Actor {
@@ -228,7 +232,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let internal: Vec<bool> = (0..n)
         .map(|v| {
             structure.cluster_of[v].is_none()
-                && (vocab.is_in_process_code(&diagram.nodes[v].label)
+                && (vocab.is_in_process_code_with(&diagram.nodes[v].label, &texts[v].label)
                     || structure
                         .ancestors(diagram, v)
                         .iter()
@@ -239,7 +243,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let artefact: Vec<bool> = diagram
         .nodes
         .iter()
-        .map(|node| vocab.is_artefact(&node.label))
+        .zip(&texts)
+        .map(|(node, text)| vocab.is_artefact_with(&node.label, &text.label))
         .collect();
     let kind_seen: Vec<Kind> = kind
         .iter()
@@ -283,7 +288,15 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             Role::Component
         };
     }
-    a.groups = groups::compute(diagram, vocab, &a.structure, &kind, &a.links, &ov.redundant);
+    a.groups = groups::compute_with(
+        diagram,
+        &texts,
+        vocab,
+        &a.structure,
+        &kind,
+        &a.links,
+        &ov.redundant,
+    );
     if !a.analysed {
         return a;
     }
