@@ -161,10 +161,197 @@ pub struct VocabFile {
     pub subgraphs: SubgraphWords,
 }
 
+/// What a token can stand for in a [`Lexicon`]: the vocabulary word it is,
+/// the word it is with its trailing digits dropped (`db1`), and the words
+/// it is the plural of (`boxes` → `box` by `es`, `boxe` by `s`). Each is a
+/// word id, or [`NO_WORD`]. Computed once per token, so matching compares
+/// integers instead of hashing each form of each token in each set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordIds {
+    exact: u32,
+    digits: u32,
+    es: u32,
+    s: u32,
+}
+
+/// No vocabulary word.
+const NO_WORD: u32 = u32::MAX;
+
+impl WordIds {
+    const NONE: WordIds = WordIds {
+        exact: NO_WORD,
+        digits: NO_WORD,
+        es: NO_WORD,
+        s: NO_WORD,
+    };
+
+    /// Whether this token stands for word `w` (plural tolerated only on a
+    /// phrase's `last` word; trailing digits on any).
+    fn stands_for(self, w: u32, last: bool) -> bool {
+        self.exact == w || self.digits == w || (last && (self.s == w || self.es == w))
+    }
+}
+
+/// The surface forms a token may take for vocabulary words.
+#[derive(Clone, Copy, Debug)]
+struct Forms {
+    exact: u32,
+    es: u32,
+    s: u32,
+}
+
+/// Every word of a vocabulary's phrases, numbered, with the surface forms
+/// that stand for each (the word, the word + `s`, the word + `es`): one
+/// hash lookup turns a token into its [`WordIds`].
+#[derive(Clone, Debug, Default)]
+pub struct Lexicon {
+    forms: FnvMap<String, Forms>,
+    /// Per word id: whether the word has two bytes or more (only such a
+    /// word is found as a phrase's first word through a plural token).
+    long: Vec<bool>,
+}
+
+impl Lexicon {
+    /// The lexicon of every word of these phrases.
+    fn of<'a>(phrases: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut lex = Lexicon::default();
+        for p in phrases {
+            for w in tokens(p) {
+                lex.intern(&w);
+            }
+        }
+        lex
+    }
+
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(f) = self.forms.get(w).filter(|f| f.exact != NO_WORD) {
+            return f.exact;
+        }
+        let id = u32::try_from(self.long.len()).unwrap_or(NO_WORD - 1);
+        self.long.push(w.len() >= 2);
+        let none = Forms {
+            exact: NO_WORD,
+            es: NO_WORD,
+            s: NO_WORD,
+        };
+        self.forms.entry(w.to_string()).or_insert(none).exact = id;
+        self.forms.entry(format!("{w}s")).or_insert(none).s = id;
+        self.forms.entry(format!("{w}es")).or_insert(none).es = id;
+        id
+    }
+
+    /// The id of vocabulary word `w`, if it is one.
+    fn word(&self, w: &str) -> Option<u32> {
+        self.forms
+            .get(w)
+            .map(|f| f.exact)
+            .filter(|&id| id != NO_WORD)
+    }
+
+    /// What token `t` stands for (one lookup; two if it ends in digits).
+    pub fn ids(&self, t: &str) -> WordIds {
+        let mut out = WordIds::NONE;
+        if let Some(f) = self.forms.get(t) {
+            out.exact = f.exact;
+            out.es = f.es;
+            out.s = f.s;
+        }
+        let d = strip_digits(t);
+        if d.len() >= 2 && d.len() != t.len() {
+            out.digits = self.word(d).unwrap_or(NO_WORD);
+        }
+        out
+    }
+
+    /// [`Lexicon::ids`] of each token.
+    pub fn ids_of(&self, toks: &[String]) -> Vec<WordIds> {
+        toks.iter().map(|t| self.ids(t)).collect()
+    }
+
+    fn is_long(&self, w: u32) -> bool {
+        self.long.get(w as usize).copied().unwrap_or(false)
+    }
+}
+
+/// A token list to match: the tokens, and their [`WordIds`] in the
+/// phrase set's lexicon when already computed (the same length as the
+/// tokens), else empty and looked up as needed.
+#[derive(Clone, Copy, Debug)]
+pub struct Words<'a> {
+    toks: &'a [String],
+    ids: &'a [WordIds],
+}
+
+impl<'a> Words<'a> {
+    /// Tokens with their ids, which must come from the lexicon of the
+    /// sets they are matched against (see [`Vocab::lexicon`]).
+    pub fn with_ids(toks: &'a [String], ids: &'a [WordIds]) -> Self {
+        let ids = if ids.len() == toks.len() { ids } else { &[] };
+        Words { toks, ids }
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// Whether there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
+    /// The tokens.
+    pub fn toks(&self) -> &'a [String] {
+        self.toks
+    }
+
+    /// The tokens from `start` on.
+    pub fn from(&self, start: usize) -> Words<'a> {
+        self.range(start, self.toks.len())
+    }
+
+    /// The first `end` tokens.
+    pub fn to(&self, end: usize) -> Words<'a> {
+        self.range(0, end)
+    }
+
+    fn range(&self, start: usize, end: usize) -> Words<'a> {
+        let end = end.min(self.toks.len());
+        let start = start.min(end);
+        Words {
+            toks: &self.toks[start..end],
+            ids: if self.ids.is_empty() {
+                &[]
+            } else {
+                &self.ids[start..end]
+            },
+        }
+    }
+}
+
+impl<'a> From<&'a [String]> for Words<'a> {
+    fn from(toks: &'a [String]) -> Self {
+        Words { toks, ids: &[] }
+    }
+}
+
+impl<'a> From<&'a Vec<String>> for Words<'a> {
+    fn from(toks: &'a Vec<String>) -> Self {
+        Words { toks, ids: &[] }
+    }
+}
+
 /// A set of phrases, indexed for whole-word matching over token lists.
+/// Phrases are kept as word ids of a [`Lexicon`] (shared by every set of
+/// a [`Vocab`]), bucketed by first word in one array: a token that starts
+/// no phrase is rejected by one array lookup.
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
-    by_first: FnvMap<String, Vec<(Vec<String>, usize)>>,
+    lexicon: std::sync::Arc<Lexicon>,
+    /// Per first word id `w`: its phrases are `phrases[starts[w]..starts[w + 1]]`.
+    starts: Vec<u32>,
+    /// (words, tag), grouped by first word in insertion order.
+    phrases: Vec<(Box<[u32]>, usize)>,
 }
 
 /// A phrase found in a token list.
@@ -179,35 +366,51 @@ pub struct Match {
 impl PhraseSet {
     /// Index these phrases.
     pub fn new<S: AsRef<str>>(phrases: &[S]) -> Self {
-        let mut set = PhraseSet::default();
-        for p in phrases {
-            set.add(p.as_ref(), 0);
-        }
-        set
+        let lexicon = Lexicon::of(phrases.iter().map(AsRef::as_ref));
+        PhraseSet::build(
+            std::sync::Arc::new(lexicon),
+            phrases.iter().map(|p| (p.as_ref(), 0)),
+        )
     }
 
     /// Index phrases that carry a tag (which list each came from), so one
     /// pass over the tokens matches several lists.
-    pub fn tagged<'a>(phrases: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
-        let mut set = PhraseSet::default();
-        for (p, tag) in phrases {
-            set.add(p, tag);
-        }
-        set
+    pub fn tagged<'a>(phrases: impl IntoIterator<Item = (&'a str, usize)> + Clone) -> Self {
+        let lexicon = Lexicon::of(phrases.clone().into_iter().map(|(p, _)| p));
+        PhraseSet::build(std::sync::Arc::new(lexicon), phrases)
     }
 
-    fn add(&mut self, phrase: &str, tag: usize) {
-        let toks = tokens(phrase);
-        if let Some(first) = toks.first() {
-            let v = self.by_first.entry(first.clone()).or_default();
-            if !v.iter().any(|(t, g)| *t == toks && *g == tag) {
-                v.push((toks, tag));
+    /// Index tagged phrases whose words are all in `lexicon`.
+    fn build<'a>(
+        lexicon: std::sync::Arc<Lexicon>,
+        phrases: impl IntoIterator<Item = (&'a str, usize)>,
+    ) -> Self {
+        let mut buckets: Vec<Vec<(Box<[u32]>, usize)>> = vec![Vec::new(); lexicon.long.len()];
+        for (p, tag) in phrases {
+            let ids: Option<Box<[u32]>> = tokens(p).iter().map(|w| lexicon.word(w)).collect();
+            let Some(ids) = ids else { continue };
+            if let Some(b) = ids.first().and_then(|&f| buckets.get_mut(f as usize)) {
+                if !b.iter().any(|(t, g)| *t == ids && *g == tag) {
+                    b.push((ids, tag));
+                }
             }
+        }
+        let mut starts = Vec::with_capacity(buckets.len() + 1);
+        let mut flat = Vec::new();
+        for b in buckets {
+            starts.push(u32::try_from(flat.len()).unwrap_or(u32::MAX));
+            flat.extend(b);
+        }
+        starts.push(u32::try_from(flat.len()).unwrap_or(u32::MAX));
+        PhraseSet {
+            lexicon,
+            starts,
+            phrases: flat,
         }
     }
 
     /// Every phrase occurrence in `toks`.
-    pub fn find_all(&self, toks: &[String]) -> Vec<Match> {
+    pub fn find_all<'a>(&self, toks: impl Into<Words<'a>>) -> Vec<Match> {
         let mut out: Vec<Match> = Vec::new();
         for (m, _) in self.find_tagged(toks) {
             if !out.contains(&m) {
@@ -218,7 +421,8 @@ impl PhraseSet {
     }
 
     /// Every phrase occurrence in `toks`, with the phrase's tag.
-    pub fn find_tagged(&self, toks: &[String]) -> Vec<(Match, usize)> {
+    pub fn find_tagged<'a>(&self, toks: impl Into<Words<'a>>) -> Vec<(Match, usize)> {
+        let toks = toks.into();
         let mut out = Vec::new();
         for start in 0..toks.len() {
             for (len, tag) in self.phrases_at(toks, start) {
@@ -233,7 +437,8 @@ impl PhraseSet {
 
     /// The first phrase occurrence in `toks`, as `find_all` orders them
     /// (allocates nothing).
-    pub fn first(&self, toks: &[String]) -> Option<Match> {
+    pub fn first<'a>(&self, toks: impl Into<Words<'a>>) -> Option<Match> {
+        let toks = toks.into();
         (0..toks.len()).find_map(|start| {
             self.phrases_at(toks, start)
                 .next()
@@ -245,9 +450,10 @@ impl PhraseSet {
     /// order `find_all` meets them, repeats included (allocates nothing).
     pub fn lengths_at<'a>(
         &'a self,
-        toks: &'a [String],
+        toks: impl Into<Words<'a>>,
         start: usize,
     ) -> impl Iterator<Item = usize> + 'a {
+        let toks = toks.into();
         (start < toks.len())
             .then(|| self.phrases_at(toks, start).map(|(len, _)| len))
             .into_iter()
@@ -255,66 +461,61 @@ impl PhraseSet {
     }
 
     /// Whether any phrase occurs in `toks` (stops at the first, allocates nothing).
-    pub fn matches(&self, toks: &[String]) -> bool {
+    pub fn matches<'a>(&self, toks: impl Into<Words<'a>>) -> bool {
+        let toks = toks.into();
         (0..toks.len()).any(|start| self.phrases_at(toks, start).next().is_some())
     }
 
     /// Whether `toks` is exactly one of the phrases.
-    pub fn is_exactly(&self, toks: &[String]) -> bool {
+    pub fn is_exactly<'a>(&self, toks: impl Into<Words<'a>>) -> bool {
+        let toks = toks.into();
         !toks.is_empty() && self.phrases_at(toks, 0).any(|(len, _)| len == toks.len())
     }
 
+    /// The word ids of token `i`.
+    fn ids_at(&self, toks: Words<'_>, i: usize) -> WordIds {
+        match toks.ids.get(i) {
+            Some(&ids) => ids,
+            None => self.lexicon.ids(&toks.toks[i]),
+        }
+    }
+
     /// The phrases that occur in `toks` starting at `start`: (length, tag),
-    /// in the order `find_tagged` meets them.
+    /// in the order `find_tagged` meets them. A phrase's first word is
+    /// looked for as the token itself, then without trailing digits, then
+    /// without a plural `es`, then `s` (a plural only for words of two
+    /// bytes or more).
     fn phrases_at<'a>(
         &'a self,
-        toks: &'a [String],
+        toks: Words<'a>,
         start: usize,
     ) -> impl Iterator<Item = (usize, usize)> + 'a {
-        key_forms(&toks[start])
+        let first = self.ids_at(toks, start);
+        let plural = |w: u32| if self.lexicon.is_long(w) { w } else { NO_WORD };
+        [first.exact, first.digits, plural(first.es), plural(first.s)]
             .into_iter()
-            .flatten()
-            .filter_map(|key| self.by_first.get(key))
-            .flatten()
+            .flat_map(move |w| self.bucket(w))
             .filter(move |(c, _)| {
                 start + c.len() <= toks.len()
                     && c.iter()
                         .enumerate()
-                        .all(|(i, w)| tok_eq(&toks[start + i], w, i + 1 == c.len()))
+                        .all(|(i, &w)| self.ids_at(toks, start + i).stands_for(w, i + 1 == c.len()))
             })
             .map(|(c, tag)| (c.len(), *tag))
     }
-}
 
-/// The forms of a token under which a phrase's first word may be indexed:
-/// itself, without trailing digits (`db1`), without a plural `s` / `es`.
-/// All are prefixes of the token, so nothing is allocated.
-fn key_forms(t: &str) -> [Option<&str>; 4] {
-    let d = strip_digits(t);
-    let long = |s: &str| s.len() >= 2;
-    [
-        Some(t),
-        (long(d) && d.len() != t.len()).then_some(d),
-        t.strip_suffix("es").filter(|s| long(s)),
-        t.strip_suffix('s').filter(|s| long(s)),
-    ]
+    /// The phrases whose first word is `w` (none for [`NO_WORD`]).
+    fn bucket(&self, w: u32) -> &[(Box<[u32]>, usize)] {
+        let w = w as usize;
+        match (self.starts.get(w), self.starts.get(w + 1)) {
+            (Some(&a), Some(&b)) => &self.phrases[a as usize..b as usize],
+            _ => &[],
+        }
+    }
 }
 
 fn strip_digits(t: &str) -> &str {
     t.trim_end_matches(|c: char| c.is_ascii_digit())
-}
-
-/// Whether token `t` stands for vocabulary word `w` (plural and trailing
-/// digits tolerated on the phrase's last word; digits also on others).
-fn tok_eq(t: &str, w: &str, last: bool) -> bool {
-    if t == w {
-        return true;
-    }
-    let d = strip_digits(t);
-    if d.len() >= 2 && d != t && d == w {
-        return true;
-    }
-    last && (t.strip_suffix('s') == Some(w) || t.strip_suffix("es") == Some(w))
 }
 
 /// Split text into lowercase whole-word tokens: HTML tags and entity codes
@@ -649,6 +850,8 @@ pub struct Vocab {
     pub alternatives: PhraseSet,
     /// Titles of periods.
     pub periods: PhraseSet,
+    /// The words of every set above, numbered.
+    lexicon: std::sync::Arc<Lexicon>,
 }
 
 impl Default for Vocab {
@@ -780,43 +983,86 @@ impl Vocab {
     }
 
     fn compile(file: VocabFile) -> Self {
+        let kind_words = || {
+            file.kinds
+                .iter()
+                .enumerate()
+                .flat_map(|(i, k)| k.words.iter().map(move |w| (w.as_str(), i)))
+        };
+        let lists: [&[String]; 23] = [
+            &file.links.hard,
+            &file.links.soft,
+            &file.links.redundancy,
+            &file.links.soft_targets,
+            &file.artefacts.step_verbs,
+            &file.artefacts.state_words,
+            &file.artefacts.nouns,
+            &file.artefacts.prepositions,
+            &file.artefacts.libraries,
+            &file.artefacts.deployed,
+            &file.redundancy.roles,
+            &file.redundancy.markers,
+            &file.redundancy.multiplicity,
+            &file.redundancy.count_nouns,
+            &file.redundancy.managed,
+            &file.redundancy.single,
+            &file.redundancy.pool_titles,
+            &file.redundancy.letter_marker_words,
+            &file.subgraphs.process,
+            &file.subgraphs.locations,
+            &file.subgraphs.not_locations,
+            &file.subgraphs.alternatives,
+            &file.subgraphs.periods,
+        ];
+        // One lexicon for every set, so a token's ids, computed once, are
+        // good in all of them.
+        let lexicon = std::sync::Arc::new(Lexicon::of(
+            kind_words()
+                .map(|(w, _)| w)
+                .chain(lists.iter().flat_map(|l| l.iter().map(String::as_str))),
+        ));
+        let set = |words: &[String]| {
+            PhraseSet::build(lexicon.clone(), words.iter().map(|w| (w.as_str(), 0)))
+        };
         Vocab {
             kinds: file
                 .kinds
                 .iter()
-                .map(|k| (k.name.clone(), PhraseSet::new(&k.words)))
+                .map(|k| (k.name.clone(), set(&k.words)))
                 .collect(),
-            kind_index: PhraseSet::tagged(
-                file.kinds
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, k)| k.words.iter().map(move |w| (w.as_str(), i))),
-            ),
-            link_hard: PhraseSet::new(&file.links.hard),
-            link_soft: PhraseSet::new(&file.links.soft),
-            link_redundancy: PhraseSet::new(&file.links.redundancy),
-            soft_targets: PhraseSet::new(&file.links.soft_targets),
-            step_verbs: PhraseSet::new(&file.artefacts.step_verbs),
-            state_words: PhraseSet::new(&file.artefacts.state_words),
-            artefact_nouns: PhraseSet::new(&file.artefacts.nouns),
-            prepositions: PhraseSet::new(&file.artefacts.prepositions),
-            libraries: PhraseSet::new(&file.artefacts.libraries),
-            deployed: PhraseSet::new(&file.artefacts.deployed),
-            roles: PhraseSet::new(&file.redundancy.roles),
-            markers: PhraseSet::new(&file.redundancy.markers),
-            multiplicity: PhraseSet::new(&file.redundancy.multiplicity),
-            count_nouns: PhraseSet::new(&file.redundancy.count_nouns),
-            managed: PhraseSet::new(&file.redundancy.managed),
-            single: PhraseSet::new(&file.redundancy.single),
-            pool_titles: PhraseSet::new(&file.redundancy.pool_titles),
-            machines: PhraseSet::new(&file.redundancy.letter_marker_words),
-            process: PhraseSet::new(&file.subgraphs.process),
-            locations: PhraseSet::new(&file.subgraphs.locations),
-            not_locations: PhraseSet::new(&file.subgraphs.not_locations),
-            alternatives: PhraseSet::new(&file.subgraphs.alternatives),
-            periods: PhraseSet::new(&file.subgraphs.periods),
+            kind_index: PhraseSet::build(lexicon.clone(), kind_words()),
+            link_hard: set(&file.links.hard),
+            link_soft: set(&file.links.soft),
+            link_redundancy: set(&file.links.redundancy),
+            soft_targets: set(&file.links.soft_targets),
+            step_verbs: set(&file.artefacts.step_verbs),
+            state_words: set(&file.artefacts.state_words),
+            artefact_nouns: set(&file.artefacts.nouns),
+            prepositions: set(&file.artefacts.prepositions),
+            libraries: set(&file.artefacts.libraries),
+            deployed: set(&file.artefacts.deployed),
+            roles: set(&file.redundancy.roles),
+            markers: set(&file.redundancy.markers),
+            multiplicity: set(&file.redundancy.multiplicity),
+            count_nouns: set(&file.redundancy.count_nouns),
+            managed: set(&file.redundancy.managed),
+            single: set(&file.redundancy.single),
+            pool_titles: set(&file.redundancy.pool_titles),
+            machines: set(&file.redundancy.letter_marker_words),
+            process: set(&file.subgraphs.process),
+            locations: set(&file.subgraphs.locations),
+            not_locations: set(&file.subgraphs.not_locations),
+            alternatives: set(&file.subgraphs.alternatives),
+            periods: set(&file.subgraphs.periods),
+            lexicon,
             file,
         }
+    }
+
+    /// The lexicon every phrase set of this vocabulary shares: token ids
+    /// from it ([`Lexicon::ids_of`]) may be matched against any of them.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 
     /// Whether a label names a code or configuration artefact rather than a
@@ -1353,5 +1599,162 @@ mod tests {
         assert!(q.matches(&t("Order Conveyor")));
         assert!(Vocab::extended("[[kinds]]\nname = \"nope\"\n").is_err());
         assert!(Vocab::extended("[links]\nbogus = []\n").is_err());
+    }
+
+    /// The matcher before word ids, kept as the reference the id matcher
+    /// must agree with: phrases as strings bucketed by first word, each
+    /// token looked up under each of its forms.
+    mod reference {
+        use super::super::{strip_digits, tokens, FnvMap, Match};
+
+        #[derive(Default)]
+        pub struct OldPhraseSet {
+            by_first: FnvMap<String, Vec<(Vec<String>, usize)>>,
+        }
+
+        impl OldPhraseSet {
+            pub fn tagged<'a>(phrases: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
+                let mut set = OldPhraseSet::default();
+                for (p, tag) in phrases {
+                    let toks = tokens(p);
+                    if let Some(first) = toks.first() {
+                        let v = set.by_first.entry(first.clone()).or_default();
+                        if !v.iter().any(|(t, g)| *t == toks && *g == tag) {
+                            v.push((toks, tag));
+                        }
+                    }
+                }
+                set
+            }
+
+            pub fn find_tagged(&self, toks: &[String]) -> Vec<(Match, usize)> {
+                let mut out = Vec::new();
+                for start in 0..toks.len() {
+                    for (len, tag) in self.phrases_at(toks, start) {
+                        let m = Match { start, len };
+                        if !out.contains(&(m, tag)) {
+                            out.push((m, tag));
+                        }
+                    }
+                }
+                out
+            }
+
+            pub fn lengths_at(&self, toks: &[String], start: usize) -> Vec<usize> {
+                self.phrases_at(toks, start)
+                    .into_iter()
+                    .map(|p| p.0)
+                    .collect()
+            }
+
+            fn phrases_at(&self, toks: &[String], start: usize) -> Vec<(usize, usize)> {
+                key_forms(&toks[start])
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|key| self.by_first.get(key))
+                    .flatten()
+                    .filter(|(c, _)| {
+                        start + c.len() <= toks.len()
+                            && c.iter()
+                                .enumerate()
+                                .all(|(i, w)| tok_eq(&toks[start + i], w, i + 1 == c.len()))
+                    })
+                    .map(|(c, tag)| (c.len(), *tag))
+                    .collect()
+            }
+        }
+
+        fn key_forms(t: &str) -> [Option<&str>; 4] {
+            let d = strip_digits(t);
+            let long = |s: &str| s.len() >= 2;
+            [
+                Some(t),
+                (long(d) && d.len() != t.len()).then_some(d),
+                t.strip_suffix("es").filter(|s| long(s)),
+                t.strip_suffix('s').filter(|s| long(s)),
+            ]
+        }
+
+        fn tok_eq(t: &str, w: &str, last: bool) -> bool {
+            if t == w {
+                return true;
+            }
+            let d = strip_digits(t);
+            if d.len() >= 2 && d != t && d == w {
+                return true;
+            }
+            last && (t.strip_suffix('s') == Some(w) || t.strip_suffix("es") == Some(w))
+        }
+    }
+
+    #[test]
+    fn word_id_matching_agrees_with_string_matching() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        let v = Vocab::builtin();
+        // Every phrase of the vocabulary, tagged with its list, plus short
+        // odd words (one letter, `es`-ended) to probe the plural edges.
+        let mut phrases: Vec<(String, usize)> = v
+            .file
+            .kinds
+            .iter()
+            .enumerate()
+            .flat_map(|(i, k)| k.words.iter().map(move |w| (w.clone(), i)))
+            .collect();
+        let extra = [
+            "a", "a b", "x s", "box", "boxe", "b es", "db", "s", "es", "a a",
+        ];
+        for (i, l) in [
+            &v.file.redundancy.markers,
+            &v.file.artefacts.step_verbs,
+            &v.file.subgraphs.locations,
+        ]
+        .iter()
+        .enumerate()
+        {
+            phrases.extend(l.iter().map(|w| (w.clone(), 100 + i)));
+        }
+        phrases.extend(extra.iter().map(|w| (w.to_string(), 200)));
+        let pairs = || phrases.iter().map(|(p, t)| (p.as_str(), *t));
+        let new = PhraseSet::tagged(pairs());
+        let old = reference::OldPhraseSet::tagged(pairs());
+        let words: Vec<String> = phrases.iter().flat_map(|(p, _)| tokens(p)).collect();
+        let token = prop_oneof![
+            proptest::sample::select(words.clone()),
+            proptest::sample::select(words.clone()).prop_map(|w| format!("{w}s")),
+            proptest::sample::select(words.clone()).prop_map(|w| format!("{w}es")),
+            proptest::sample::select(words).prop_map(|w| format!("{w}12")),
+            "[a-z]{1,3}[0-9]{0,2}",
+            "[a-z]{0,2}(s|es)",
+        ];
+        let mut runner = TestRunner::new_with_rng(
+            Config {
+                cases: 4000,
+                failure_persistence: None,
+                ..Config::default()
+            },
+            TestRng::from_seed(RngAlgorithm::ChaCha, &[23; 32]),
+        );
+        runner
+            .run(&proptest::collection::vec(token, 0..7), |toks| {
+                let want = old.find_tagged(&toks);
+                assert_eq!(new.find_tagged(&toks), want, "{toks:?}");
+                let ids = new.lexicon.ids_of(&toks);
+                let words = Words::with_ids(&toks, &ids);
+                assert_eq!(new.find_tagged(words), want, "{toks:?}");
+                assert_eq!(new.first(words), want.first().map(|p| p.0), "{toks:?}");
+                assert_eq!(new.matches(words), !want.is_empty(), "{toks:?}");
+                for start in 0..toks.len() {
+                    let lens: Vec<usize> = new.lengths_at(words, start).collect();
+                    assert_eq!(lens, old.lengths_at(&toks, start), "{toks:?} at {start}");
+                    let tail = words.from(start);
+                    let exact = old
+                        .lengths_at(&toks[start..], 0)
+                        .contains(&(toks.len() - start));
+                    assert_eq!(new.is_exactly(tail), exact, "{toks:?} from {start}");
+                }
+                Ok(())
+            })
+            .unwrap();
     }
 }
