@@ -673,16 +673,43 @@ pub struct NodeText {
     /// any piece of it cut at a separator are a prefix of `label`, so
     /// the tests below need not tokenize again.
     pub plain: bool,
+    /// [`WordIds`] of `label` in a vocabulary's lexicon, if computed
+    /// ([`NodeText::in_vocab`]); empty otherwise.
+    label_ids: Vec<WordIds>,
+    /// [`WordIds`] of `id`, likewise.
+    id_ids: Vec<WordIds>,
 }
 
 impl NodeText {
-    /// The words of `node`.
+    /// The words of `node` (their ids are looked up again by each test).
     pub fn of(node: &crate::model::Node) -> Self {
         NodeText {
             label: tokens(&node.label),
             id: id_tokens(&node.id),
             plain: is_plain(&node.label),
+            label_ids: Vec::new(),
+            id_ids: Vec::new(),
         }
+    }
+
+    /// The words of `node` with their ids in `vocab`'s lexicon, looked up
+    /// once for every phrase set of `vocab` (only `vocab`'s sets may be
+    /// matched against them).
+    pub fn in_vocab(node: &crate::model::Node, vocab: &Vocab) -> Self {
+        let mut text = NodeText::of(node);
+        text.label_ids = vocab.lexicon.ids_of(&text.label);
+        text.id_ids = vocab.lexicon.ids_of(&text.id);
+        text
+    }
+
+    /// The label's tokens, with their ids if computed.
+    pub fn label_words(&self) -> Words<'_> {
+        Words::with_ids(&self.label, &self.label_ids)
+    }
+
+    /// The id's tokens, with their ids if computed.
+    pub fn id_words(&self) -> Words<'_> {
+        Words::with_ids(&self.id, &self.id_ids)
     }
 }
 
@@ -693,7 +720,7 @@ fn is_plain(text: &str) -> bool {
 
 /// The tokens of `piece`, a plain text's prefix that ends at a separator,
 /// taken from the text's tokens `toks` (counted, not built again).
-fn first_words<'t>(toks: &'t [String], piece: &str) -> &'t [String] {
+fn first_words<'t>(toks: Words<'t>, piece: &str) -> Words<'t> {
     let mut n = 0;
     let mut in_word = false;
     for &b in piece.as_bytes() {
@@ -701,7 +728,7 @@ fn first_words<'t>(toks: &'t [String], piece: &str) -> &'t [String] {
         n += usize::from(w && !in_word);
         in_word = w;
     }
-    &toks[..n.min(toks.len())]
+    toks.to(n)
 }
 
 /// A label's head: the text before any parenthesis, bracket, colon or
@@ -1073,7 +1100,8 @@ impl Vocab {
     }
 
     /// [`Vocab::is_artefact`] given the label's [`tokens`].
-    pub fn is_artefact_with(&self, label: &str, label_toks: &[String]) -> bool {
+    pub fn is_artefact_with<'a>(&self, label: &str, label_toks: impl Into<Words<'a>>) -> bool {
+        let label_toks = label_toks.into();
         let clean: std::borrow::Cow<'_, str> = if label.contains(['<', '#', '&']) {
             std::borrow::Cow::Owned(clean_text(label))
         } else {
@@ -1112,7 +1140,7 @@ impl Vocab {
         } else {
             let clean_line = clean_text(first_line);
             let head = head_of(&clean_line);
-            self.head_is_artefact_in(head, &tokens(head))
+            self.head_is_artefact_in(head, (&tokens(head)).into())
         };
         if head_is_artefact {
             return true;
@@ -1142,16 +1170,16 @@ impl Vocab {
         // `t` is the cleaned label trimmed of separators: its tokens are the
         // label's unless cleaning left a `<`, `#` or `&` to clean again.
         let retokenized;
-        let toks: &[String] = if t.contains(['<', '#', '&']) {
+        let toks: Words<'_> = if t.contains(['<', '#', '&']) {
             retokenized = tokens(t);
-            &retokenized
+            (&retokenized).into()
         } else {
             label_toks
         };
         let step = self
             .step_verbs
             .lengths_at(toks, 0)
-            .any(|len| !self.kind_index.lengths_at(&toks[len..], 0).any(|_| true));
+            .any(|len| !self.kind_index.lengths_at(toks.from(len), 0).any(|_| true));
         if step || self.state_words.matches(toks) {
             return true;
         }
@@ -1160,6 +1188,7 @@ impl Vocab {
         // implementations include process memory, not a deployed box.
         if t.contains('/')
             && toks
+                .toks()
                 .iter()
                 .any(|w| matches!(w.as_str(), "inmemory" | "memory" | "memorysaver"))
         {
@@ -1193,7 +1222,7 @@ impl Vocab {
     /// `Keycloak JWT (Access + Refresh)`). English compounds put the head
     /// last, so `Config Server` and `Image Registry` stay components.
     /// `head` is the label's [`head_of`], `toks` its tokens.
-    fn head_is_artefact_in(&self, head: &str, toks: &[String]) -> bool {
+    fn head_is_artefact_in(&self, head: &str, toks: Words<'_>) -> bool {
         // A class name (`CompositePodGroupTemplate`, `PlacementDecisions`):
         // its head is its last hump.
         if let Some(word) = head.split_whitespace().last() {
@@ -1208,17 +1237,16 @@ impl Vocab {
         let end = (1..toks.len())
             .find(|&s| self.prepositions.lengths_at(toks, s).next().is_some())
             .unwrap_or(toks.len());
-        let mut toks = &toks[..end];
-        while let Some((last, rest)) = toks.split_last() {
+        let mut end = end;
+        while let Some(last) = end.checked_sub(1).map(|i| &toks.toks()[i]) {
             let marker = last.len() == 1 || last.chars().all(|c| c.is_ascii_digit());
-            if marker && !rest.is_empty() {
-                toks = rest;
+            if marker && end > 1 {
+                end -= 1;
             } else {
                 break;
             }
         }
-        toks.last()
-            .is_some_and(|last| self.artefact_nouns.is_exactly(std::slice::from_ref(last)))
+        end > 0 && self.artefact_nouns.is_exactly(toks.to(end).from(end - 1))
     }
 
     /// Whether a label names code that runs inside its caller's process: a
@@ -1234,7 +1262,8 @@ impl Vocab {
     }
 
     /// [`Vocab::is_in_process_code`] given the label's [`tokens`].
-    pub fn is_in_process_code_with(&self, label: &str, all: &[String]) -> bool {
+    pub fn is_in_process_code_with<'a>(&self, label: &str, all: impl Into<Words<'a>>) -> bool {
+        let all = all.into();
         if self.libraries.matches(all) && !self.deployed.matches(all) {
             return true;
         }
@@ -1260,7 +1289,7 @@ impl Vocab {
             return class(first_line) || self.names_a_client_library(first_words(all, head));
         }
         let first_line = clean_text(first_line);
-        class(&first_line) || self.names_a_client_library(&tokens(head_of(&first_line)))
+        class(&first_line) || self.names_a_client_library((&tokens(head_of(&first_line))).into())
     }
 
     /// Whether a subgraph title names code or features, whose members are
@@ -1303,7 +1332,8 @@ impl Vocab {
     /// client`): code in the caller's process. `Web Client` and `Mobile
     /// Client` are consumers and stay so.
     /// `toks` are the tokens of the first line's [`head_of`].
-    fn names_a_client_library(&self, toks: &[String]) -> bool {
+    fn names_a_client_library(&self, words: Words<'_>) -> bool {
+        let toks = words.toks();
         let Some(pos) = toks.iter().rposition(|w| w == "client") else {
             return false;
         };
@@ -1311,7 +1341,7 @@ impl Vocab {
             return false;
         }
         self.kind_index
-            .find_tagged(&toks[..pos])
+            .find_tagged(words.to(pos))
             .iter()
             .any(|(m, prio)| {
                 m.start + m.len == pos
@@ -1335,7 +1365,7 @@ impl Vocab {
 
     /// [`Vocab::is_soft_target`] given the node's words.
     pub fn is_soft_target_with(&self, text: &NodeText) -> bool {
-        self.soft_targets.matches(&text.label) || self.soft_targets.matches(&text.id)
+        self.soft_targets.matches(text.label_words()) || self.soft_targets.matches(text.id_words())
     }
 
     /// Whether a class name is one of the redundant classes.

@@ -5,7 +5,7 @@
 use super::graph::{Link, LinkKind, Structure};
 use super::kinds::Kind;
 use crate::model::Diagram;
-use crate::vocab::{tokens, NodeText, Vocab};
+use crate::vocab::{tokens, NodeText, Vocab, Words};
 use std::collections::{HashMap, HashSet};
 
 /// The redundancy groups of one diagram.
@@ -57,14 +57,14 @@ impl UnionFind {
 /// Tokens of a label with phrases of `set` removed; digits and trailing
 /// digits dropped; single letters dropped when `letters` is true. Returns
 /// the remaining words and whether any phrase was removed.
-fn strip(toks: &[String], set: &crate::vocab::PhraseSet, letters: bool) -> (String, bool) {
+fn strip(words: Words<'_>, set: &crate::vocab::PhraseSet, letters: bool) -> (String, bool) {
     // Tokens `start..covered` are inside a phrase found so far (phrases
     // are met by start, so one bound marks them all).
     let mut covered = 0;
     let mut any = false;
     let mut out = String::new();
-    for (i, t) in toks.iter().enumerate() {
-        for len in set.lengths_at(toks, i) {
+    for (i, t) in words.toks().iter().enumerate() {
+        for len in set.lengths_at(words, i) {
             any = true;
             covered = covered.max(i + len);
         }
@@ -86,11 +86,11 @@ fn strip(toks: &[String], set: &crate::vocab::PhraseSet, letters: bool) -> (Stri
 /// The label stem twins are compared by (SPEC §2, evidence 5): replica
 /// markers, numbers and (for machines only) single letters removed.
 pub fn twin_stem(label: &str, vocab: &Vocab) -> String {
-    twin_stem_of(&tokens(label), vocab)
+    twin_stem_of((&tokens(label)).into(), vocab)
 }
 
 /// [`twin_stem`] of a label's tokens.
-fn twin_stem_of(toks: &[String], vocab: &Vocab) -> String {
+fn twin_stem_of(toks: Words<'_>, vocab: &Vocab) -> String {
     let letters = vocab.machines.matches(toks);
     strip(toks, &vocab.markers, letters).0
 }
@@ -105,7 +105,7 @@ pub fn self_redundancy(
     self_redundancy_of(
         diagram,
         v,
-        &NodeText::of(&diagram.nodes[v]),
+        &NodeText::in_vocab(&diagram.nodes[v], vocab),
         vocab,
         asserted,
     )
@@ -121,6 +121,7 @@ fn self_redundancy_of(
 ) -> Option<String> {
     let node = &diagram.nodes[v];
     let toks = &text.label;
+    let words = text.label_words();
     if asserted.contains(&node.id) {
         return Some("declared redundant by a `spoflint: redundant` comment".into());
     }
@@ -132,31 +133,37 @@ fn self_redundancy_of(
             return Some(format!("stacked shape `{shape}`"));
         }
     }
-    if vocab.single.matches(toks) {
+    if vocab.single.matches(words) {
         return None;
     }
-    if let Some(m) = vocab.multiplicity.first(toks) {
+    if let Some(m) = vocab.multiplicity.first(words) {
         return Some(format!(
             "label states multiplicity (\"{}\")",
             toks[m.start..m.start + m.len].join(" ")
         ));
     }
-    if let Some(why) = count_multiplicity(&node.label, toks, vocab) {
+    if let Some(why) = count_multiplicity(&node.label, words, vocab) {
         return Some(why);
     }
-    let managed = |words: &[String]| {
+    let managed = |words: Words<'_>| {
         vocab.managed.first(words).map(|m| {
             format!(
                 "managed service or cluster by design (\"{}\")",
-                words[m.start..m.start + m.len].join(" ")
+                words.toks()[m.start..m.start + m.len].join(" ")
             )
         })
     };
-    managed(toks).or_else(|| managed(&text.id))
+    managed(words).or_else(|| managed(text.id_words()))
 }
 
 /// `x3`, `×3`, `3x`, `3 replicas`, `replicas: 3`.
-pub(crate) fn count_multiplicity(label: &str, toks: &[String], vocab: &Vocab) -> Option<String> {
+pub(crate) fn count_multiplicity<'a>(
+    label: &str,
+    words: impl Into<Words<'a>>,
+    vocab: &Vocab,
+) -> Option<String> {
+    let words = words.into();
+    let toks = words.toks();
     let big = |s: &str| s.parse::<u32>().is_ok_and(|n| n >= 2);
     for (i, t) in toks.iter().enumerate() {
         let lead_x = t.strip_prefix('x').or_else(|| t.strip_prefix('×'));
@@ -166,9 +173,13 @@ pub(crate) fn count_multiplicity(label: &str, toks: &[String], vocab: &Vocab) ->
         if big(t) {
             // `3 replicas`, `2 nodes`; and `replicas: 3` but not `Server 2`
             // (a name), so a noun before the count must be plural.
-            let next = toks.get(i + 1..i + 2).unwrap_or(&[]);
-            let prev = toks.get(i.wrapping_sub(1)..i).unwrap_or(&[]);
-            let prev_plural = prev.first().is_some_and(|p| p.ends_with('s'));
+            let next = words.from(i + 1).to(1);
+            let prev = if i == 0 {
+                words.to(0)
+            } else {
+                words.from(i - 1).to(1)
+            };
+            let prev_plural = prev.toks().first().is_some_and(|p| p.ends_with('s'));
             if vocab.count_nouns.is_exactly(next)
                 || (prev_plural && vocab.count_nouns.is_exactly(prev))
             {
@@ -210,7 +221,11 @@ pub fn compute(
     links: &[Link],
     asserted: &HashSet<String>,
 ) -> Groups {
-    let texts: Vec<NodeText> = diagram.nodes.iter().map(NodeText::of).collect();
+    let texts: Vec<NodeText> = diagram
+        .nodes
+        .iter()
+        .map(|node| NodeText::in_vocab(node, vocab))
+        .collect();
     compute_with(diagram, &texts, vocab, structure, kinds, links, asserted)
 }
 
@@ -242,8 +257,8 @@ pub fn compute_with(
     };
     let eligible = |v: usize| structure.cluster_of[v].is_none();
     // Each label is stemmed once.
-    let toks: Vec<&[String]> = texts.iter().map(|t| t.label.as_slice()).collect();
-    let stems: Vec<String> = toks.iter().map(|t| twin_stem_of(t, vocab)).collect();
+    let toks: Vec<Words<'_>> = texts.iter().map(NodeText::label_words).collect();
+    let stems: Vec<String> = toks.iter().map(|&t| twin_stem_of(t, vocab)).collect();
 
     // Evidence 2a: replication links.
     for l in links {

@@ -2,7 +2,7 @@
 //! longest-match and tie-break rules; knows nothing about links.
 
 use crate::model::Node;
-use crate::vocab::{id_tokens, tokens, NodeText, Vocab};
+use crate::vocab::{id_tokens, tokens, NodeText, Vocab, Words};
 use serde::Serialize;
 
 /// What a node is, for reliability.
@@ -183,7 +183,7 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
 pub fn kind_of_with(node: &Node, text: &NodeText, vocab: &Vocab) -> KindOf {
     // (score, kind priority = index in the vocabulary, evidence)
     let mut best: Option<(usize, usize, Evidence)> = None;
-    let mut consider = |toks: &[String], source: Source| {
+    let mut consider = |toks: Words<'_>, source: Source| {
         let class = matches!(source, Source::Class(_));
         for (m, prio) in vocab.kind_index.find_tagged(toks) {
             // A class counts only when its whole name is a kind word
@@ -218,10 +218,10 @@ pub fn kind_of_with(node: &Node, text: &NodeText, vocab: &Vocab) -> KindOf {
             }
         }
     };
-    consider(&text.label, Source::Label);
-    consider(&text.id, Source::Id);
+    consider(text.label_words(), Source::Label);
+    consider(text.id_words(), Source::Id);
     for (i, c) in node.classes.iter().enumerate() {
-        consider(&id_tokens(c), Source::Class(i));
+        consider((&id_tokens(c)).into(), Source::Class(i));
     }
     // Alternatives (`User/Service`, `App / Browser`, `Internet Users/APIs`)
     // name who may call: if one of them is a consumer, the box is one.

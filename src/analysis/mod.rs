@@ -180,7 +180,12 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let vocab = &settings.vocab;
     let n = diagram.nodes.len();
     // Each node's words, tokenized once for every vocabulary test below.
-    let texts: Vec<NodeText> = diagram.nodes.iter().map(NodeText::of).collect();
+    // Their vocabulary word ids too, looked up once for every phrase set.
+    let texts: Vec<NodeText> = diagram
+        .nodes
+        .iter()
+        .map(|node| NodeText::in_vocab(node, vocab))
+        .collect();
     let kinds: Vec<kinds::KindOf> = diagram
         .nodes
         .iter()
@@ -232,7 +237,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let internal: Vec<bool> = (0..n)
         .map(|v| {
             structure.cluster_of[v].is_none()
-                && (vocab.is_in_process_code_with(&diagram.nodes[v].label, &texts[v].label)
+                && (vocab.is_in_process_code_with(&diagram.nodes[v].label, texts[v].label_words())
                     || structure
                         .ancestors(diagram, v)
                         .iter()
@@ -244,7 +249,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .nodes
         .iter()
         .zip(&texts)
-        .map(|(node, text)| vocab.is_artefact_with(&node.label, &text.label))
+        .map(|(node, text)| vocab.is_artefact_with(&node.label, text.label_words()))
         .collect();
     let kind_seen: Vec<Kind> = kind
         .iter()
