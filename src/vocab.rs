@@ -497,9 +497,15 @@ impl PhraseSet {
             .flat_map(move |w| self.bucket(w))
             .filter(move |(c, _)| {
                 start + c.len() <= toks.len()
-                    && c.iter()
-                        .enumerate()
-                        .all(|(i, &w)| self.ids_at(toks, start + i).stands_for(w, i + 1 == c.len()))
+                    && c.iter().enumerate().all(|(i, &w)| {
+                        // The first token's ids are known already.
+                        let t = if i == 0 {
+                            first
+                        } else {
+                            self.ids_at(toks, start + i)
+                        };
+                        t.stands_for(w, i + 1 == c.len())
+                    })
             })
             .map(|(c, tag)| (c.len(), *tag))
     }
