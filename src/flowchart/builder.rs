@@ -80,6 +80,14 @@ fn clean_label(s: &str) -> String {
     strip_quotes(&decode_entities(js_trim(s))).to_string()
 }
 
+/// [`clean_label`] into `dst`, reusing its buffer: a vertex labelled again
+/// (`db1[(DB)]` on every line that names it) costs no allocation.
+fn clean_label_into(dst: &mut String, s: &str) {
+    let cleaned = decode_entities(js_trim(s));
+    dst.clear();
+    dst.push_str(strip_quotes(&cleaned));
+}
+
 /// What the builder knows about one interned id.
 #[derive(Clone, Copy)]
 struct SymInfo {
@@ -291,7 +299,7 @@ impl<'a> Builder<'a> {
         let n = &mut self.d.nodes[i];
         if let Some(t) = text {
             if !new {
-                n.label = clean_label(&t.text);
+                clean_label_into(&mut n.label, &t.text);
                 if n.label_type != t.kind {
                     n.label_type = t.kind.to_string();
                 }
@@ -390,11 +398,14 @@ impl<'a> Builder<'a> {
     ) -> Result<(), String> {
         let last_start = starts.last().map(|s| s.0);
         let first_end = ends.first().map(|s| s.0);
-        let label = link
+        let mut label = link
             .text
             .as_ref()
             .map(|t| clean_label(&t.text))
             .unwrap_or_default();
+        // The last edge takes the label itself; the others get copies (a
+        // link mostly joins one start to one end).
+        let mut left = starts.len() * ends.len();
         for &(s, ss) in starts {
             for &(e, es) in ends {
                 let id = if Some(s) == last_start && Some(e) == first_end {
@@ -402,7 +413,13 @@ impl<'a> Builder<'a> {
                 } else {
                     None
                 };
-                self.add_single_link(s, ss, e, es, link, &label, id, span)?;
+                left -= 1;
+                let l = if left == 0 {
+                    std::mem::take(&mut label)
+                } else {
+                    label.clone()
+                };
+                self.add_single_link(s, ss, e, es, link, l, id, span)?;
             }
         }
         Ok(())
@@ -416,7 +433,7 @@ impl<'a> Builder<'a> {
         end: Sym,
         end_span: Span,
         link: &LinkInfo,
-        label: &str,
+        label: String,
         id: Option<&str>,
         span: Span,
     ) -> Result<(), String> {
@@ -474,7 +491,7 @@ impl<'a> Builder<'a> {
             kind: link.kind,
             stroke: link.stroke,
             length: link.length,
-            label: label.to_string(),
+            label,
             id,
             user_id: is_user,
             span,
