@@ -5,6 +5,7 @@
 //!
 //!     cargo run --release --example parse_timings -- 100000 10
 //!     cargo run --release --example parse_timings -- 100000 10 chain
+//!     cargo run --release --example parse_timings -- 100000 10 dense
 #![allow(clippy::print_stdout)] // an example's job is to print
 #[path = "../benches/support/gen.rs"]
 mod gen;
@@ -20,10 +21,21 @@ fn main() {
         .nth(2)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10);
-    let text = if std::env::args().nth(3).as_deref() == Some("chain") {
-        gen::chain(n)
-    } else {
-        gen::big_flowchart(n)
+    let text = match std::env::args().nth(3).as_deref() {
+        Some("chain") => gen::chain(n),
+        // Every one of √n sources to every one of √n targets: many more
+        // edges than vertices.
+        Some("dense") => {
+            let k = (n as f64).sqrt() as usize;
+            let mut t = String::from("flowchart LR\n");
+            for a in 0..k {
+                for b in 0..k {
+                    t.push_str(&format!("a{a} --> b{b}\n"));
+                }
+            }
+            t
+        }
+        _ => gen::big_flowchart(n),
     };
     let o = ParseOptions {
         max_edges: usize::MAX,
