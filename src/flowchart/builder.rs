@@ -80,6 +80,76 @@ fn clean_label(s: &str) -> String {
     strip_quotes(&decode_entities(js_trim(s))).to_string()
 }
 
+/// [`clean_label`] into `dst`, reusing its buffer: a vertex labelled again
+/// (`db1[(DB)]` on every line that names it) costs no allocation.
+fn clean_label_into(dst: &mut String, s: &str) {
+    let cleaned = decode_entities(js_trim(s));
+    dst.clear();
+    dst.push_str(strip_quotes(&cleaned));
+}
+
+/// The key of a vertex pair in [`PairMap`]: `from` high, `to` low.
+fn pair_key(from: u32, to: u32) -> u64 {
+    (u64::from(from) << 32) | u64::from(to)
+}
+
+/// Hashes a [`pair_key`] so that edges between vertices made close
+/// together land close together in the table: its slot comes from
+/// `from + 2·to` (vertices are numbered in order of appearance, and an edge
+/// mostly joins recent ones), its tag bits from a full mix of the key. With
+/// FNV every edge of a big diagram touched a cold cache line, which was
+/// about a quarter of the parse of the 100,000-node bench diagram.
+///
+/// A dense diagram (many more edges than vertices) would crowd that slot
+/// range, so `spread` low bits of the slot are mixed too; the builder
+/// raises it as edges outnumber vertices (see [`Builder::count_pair`]).
+#[derive(Clone, Copy, Default)]
+struct PairHashing {
+    spread: u32,
+}
+
+/// The hasher of [`PairHashing`].
+struct PairHasher {
+    spread: u32,
+    h: u64,
+}
+
+impl std::hash::BuildHasher for PairHashing {
+    type Hasher = PairHasher;
+    fn build_hasher(&self) -> PairHasher {
+        PairHasher {
+            spread: self.spread,
+            h: 0,
+        }
+    }
+}
+
+/// The largest [`PairHashing::spread`]: the slot then has 22 mixed bits.
+const MAX_SPREAD: u32 = 22;
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.h
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (the key is a `u64`); fold anything else.
+        for &b in bytes {
+            self.h = self.h.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, key: u64) {
+        const TAG: u64 = !((1 << 57) - 1);
+        let mixed = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let (from, to) = (key >> 32, key & 0xffff_ffff);
+        let local = from.wrapping_add(to.wrapping_mul(2)) << self.spread;
+        let low = (mixed >> 32) & ((1 << self.spread) - 1);
+        self.h = (mixed & TAG) | ((local | low) & !TAG);
+    }
+}
+
+/// Edge counts by vertex pair ([`pair_key`]).
+type PairMap = std::collections::HashMap<u64, u32, PairHashing>;
+
 /// What the builder knows about one interned id.
 #[derive(Clone, Copy)]
 struct SymInfo {
@@ -116,7 +186,7 @@ pub(crate) struct Builder<'a> {
     edge_ids: FnvSet<String>,
     auto_ids_indexed: bool,
     /// Edges so far between two vertices (by index), for automatic ids.
-    pair_counts: FnvMap<(u32, u32), u32>,
+    pair_counts: PairMap,
     /// Members of each subgraph (parallel to `d.subgraphs`), as symbols
     /// until [`Builder::finish`].
     sub_members: Vec<Vec<Sym>>,
@@ -291,7 +361,7 @@ impl<'a> Builder<'a> {
         let n = &mut self.d.nodes[i];
         if let Some(t) = text {
             if !new {
-                n.label = clean_label(&t.text);
+                clean_label_into(&mut n.label, &t.text);
                 if n.label_type != t.kind {
                     n.label_type = t.kind.to_string();
                 }
@@ -390,11 +460,14 @@ impl<'a> Builder<'a> {
     ) -> Result<(), String> {
         let last_start = starts.last().map(|s| s.0);
         let first_end = ends.first().map(|s| s.0);
-        let label = link
+        let mut label = link
             .text
             .as_ref()
             .map(|t| clean_label(&t.text))
             .unwrap_or_default();
+        // The last edge takes the label itself; the others get copies (a
+        // link mostly joins one start to one end).
+        let mut left = starts.len() * ends.len();
         for &(s, ss) in starts {
             for &(e, es) in ends {
                 let id = if Some(s) == last_start && Some(e) == first_end {
@@ -402,7 +475,13 @@ impl<'a> Builder<'a> {
                 } else {
                     None
                 };
-                self.add_single_link(s, ss, e, es, link, &label, id, span)?;
+                left -= 1;
+                let l = if left == 0 {
+                    std::mem::take(&mut label)
+                } else {
+                    label.clone()
+                };
+                self.add_single_link(s, ss, e, es, link, l, id, span)?;
             }
         }
         Ok(())
@@ -416,7 +495,7 @@ impl<'a> Builder<'a> {
         end: Sym,
         end_span: Span,
         link: &LinkInfo,
-        label: &str,
+        label: String,
         id: Option<&str>,
         span: Span,
     ) -> Result<(), String> {
@@ -438,12 +517,7 @@ impl<'a> Builder<'a> {
             Some(id) if !self.is_edge_id(id, id.starts_with("L_")) => Some(id.to_string()),
             _ => None,
         };
-        let count = self
-            .pair_counts
-            .entry((from as u32, to as u32))
-            .or_insert(0);
-        let n = *count;
-        *count += 1;
+        let n = self.count_pair(from as u32, to as u32);
         let (id, is_user) = match user_id {
             Some(id) => (id, true),
             None => {
@@ -474,12 +548,32 @@ impl<'a> Builder<'a> {
             kind: link.kind,
             stroke: link.stroke,
             length: link.length,
-            label: label.to_string(),
+            label,
             id,
             user_id: is_user,
             span,
         });
         Ok(())
+    }
+
+    /// The number of edges made so far from `from` to `to`, counting one
+    /// more. Spreads the table further (see [`PairHashing`]) each time
+    /// edges outnumber vertices by four to one per spread step.
+    fn count_pair(&mut self, from: u32, to: u32) -> u32 {
+        let spread = self.pair_counts.hasher().spread;
+        let crowded = self.pair_counts.len() > (self.d.nodes.len() + 16) << (spread + 2);
+        if crowded && spread < MAX_SPREAD {
+            let old = std::mem::take(&mut self.pair_counts);
+            let hashing = PairHashing {
+                spread: (spread + 4).min(MAX_SPREAD),
+            };
+            self.pair_counts = PairMap::with_capacity_and_hasher(old.len() * 2, hashing);
+            self.pair_counts.extend(old);
+        }
+        let count = self.pair_counts.entry(pair_key(from, to)).or_insert(0);
+        let n = *count;
+        *count += 1;
+        n
     }
 
     /// `addSubGraph(id, list, title)` at the subgraph's `end`.

@@ -172,6 +172,58 @@ fn find_ascii(i: &str, set: &[u8]) -> usize {
     i.bytes().position(|b| set.contains(&b)).unwrap_or(i.len())
 }
 
+/// A 256-entry membership table of the ASCII bytes in `set`, for runs the
+/// lexer scans on every token (one load a byte, not a search of the set).
+const fn byte_table(set: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < set.len() {
+        t[set[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
+/// The bytes that end a `[^\[\](){}|"]+` text run.
+static TEXT_STOP: [bool; 256] = byte_table(b"[](){}|\"");
+
+/// [`find_ascii`] with a [`byte_table`].
+#[inline]
+fn find_in_table(i: &str, table: &[bool; 256]) -> usize {
+    i.bytes().position(|b| table[b as usize]).unwrap_or(i.len())
+}
+
+/// The words that start a keyword rule (rules 0–44) beginning with an ASCII
+/// letter: such a rule matches only where the run of `[A-Za-z0-9_]` at the
+/// position is one of these (each is followed by a space, `:`, `-` or a
+/// word boundary in its rule).
+fn may_be_keyword(i: &str) -> bool {
+    let b = i.as_bytes();
+    let w = b
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+        .unwrap_or(b.len());
+    matches!(
+        &b[..w],
+        b"accTitle"
+            | b"accDescr"
+            | b"call"
+            | b"classDef"
+            | b"class"
+            | b"click"
+            | b"style"
+            | b"swimlane"
+            | b"subgraph"
+            | b"default"
+            | b"linkStyle"
+            | b"interpolate"
+            | b"href"
+            | b"flowchart"
+            | b"graph"
+            | b"end"
+    )
+}
+
 /// `\s*[xo<]?--+[-xo>]\s*`
 fn normal_link(i: &str) -> Option<usize> {
     run_link(i, b'-')
@@ -648,6 +700,15 @@ impl<'a> Lexer<'a> {
                 return Some(($len, Some($tok), None))
             };
         }
+        // Fast path for label text: a first byte that is ASCII, not a space,
+        // not `~` and not one of `[](){}|"` fails every rule below but the
+        // text run (each starts with a space, `~` or one of those bytes).
+        if st == State::Text {
+            let b0 = i.as_bytes().first().copied().unwrap_or(b'[');
+            if b0.is_ascii() && !TEXT_STOP[b0 as usize] && b0 != b'~' && !js_space(b0 as char) {
+                ret!(find_in_table(i, &TEXT_STOP), Tok::Text);
+            }
+        }
         if let Some(n) = invisible_link(i) {
             ret!(n, Tok::Link);
         }
@@ -758,7 +819,7 @@ impl<'a> Lexer<'a> {
             ret!(1, Tok::DiamondStart);
         }
         if st == State::Text {
-            let n = find_ascii(i, b"[](){}|\"");
+            let n = find_in_table(i, &TEXT_STOP);
             if n > 0 {
                 ret!(n, Tok::Text);
             }
@@ -1015,10 +1076,11 @@ impl<'a> Lexer<'a> {
         // Rules 0–44 start with one of these; skip them all otherwise (most
         // ids do not).
         let b0 = i.as_bytes().first().copied().unwrap_or(0);
-        if matches!(
+        let keyword_start = matches!(
             b0,
             b'a' | b'c' | b'd' | b'e' | b'f' | b'g' | b'h' | b'i' | b'l' | b's' | b'_' | b'@'
-        ) {
+        );
+        if keyword_start && (!b0.is_ascii_alphabetic() || may_be_keyword(i)) {
             if let Some(r) = self.keyword_rules(i) {
                 return Some(r);
             }
@@ -1028,6 +1090,14 @@ impl<'a> Lexer<'a> {
         }
         if let Some(n) = self.link_id_rule() {
             ret!(n, Some(Tok::LinkId));
+        }
+        // Fast path for ids: after the rules above, a letter other than `v`
+        // (a direction), `x` and `o` (link markers) fails every rule before
+        // `NODE_STRING`, which then matches.
+        if b0.is_ascii_alphabetic() && !matches!(b0, b'v' | b'x' | b'o') {
+            if let Some(n) = node_string(i) {
+                ret!(n, Some(Tok::NodeString));
+            }
         }
         if let Some(n) = num(i) {
             ret!(n, Some(Tok::Num));

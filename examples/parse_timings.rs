@@ -1,0 +1,51 @@
+//! Times the parser alone on the benchmark's generated flowchart (or its
+//! chain), for profilers: `valgrind --tool=callgrind
+//! --toggle-collect='spoflint::flowchart::parse_with'` counts the parser's
+//! instructions, which a shared machine does not blur.
+//!
+//!     cargo run --release --example parse_timings -- 100000 10
+//!     cargo run --release --example parse_timings -- 100000 10 chain
+//!     cargo run --release --example parse_timings -- 100000 10 dense
+#![allow(clippy::print_stdout)] // an example's job is to print
+#[path = "../benches/support/gen.rs"]
+mod gen;
+use spoflint::flowchart::{self, ParseOptions};
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let runs: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10);
+    let text = match std::env::args().nth(3).as_deref() {
+        Some("chain") => gen::chain(n),
+        // Every one of √n sources to every one of √n targets: many more
+        // edges than vertices.
+        Some("dense") => {
+            let k = (n as f64).sqrt() as usize;
+            let mut t = String::from("flowchart LR\n");
+            for a in 0..k {
+                for b in 0..k {
+                    t.push_str(&format!("a{a} --> b{b}\n"));
+                }
+            }
+            t
+        }
+        _ => gen::big_flowchart(n),
+    };
+    let o = ParseOptions {
+        max_edges: usize::MAX,
+    };
+    let t = std::time::Instant::now();
+    for _ in 0..runs {
+        std::hint::black_box(flowchart::parse_with(std::hint::black_box(&text), &o));
+    }
+    println!(
+        "{:.2} ms/parse",
+        t.elapsed().as_secs_f64() * 1e3 / runs as f64
+    );
+}
