@@ -6,7 +6,9 @@
 //! a linear pipeline grows about 10× per 10× nodes (per-node time stays flat).
 //!
 //! Plain `std::time` with repeated runs and medians (no harness), so it runs
-//! on stable without extra crates. `BENCH_QUICK=1` runs each size fewer times.
+//! on stable without extra crates. Sizes under 100,000 nodes are timed in
+//! batches of about 100,000 nodes a sample, since the thread's CPU clock
+//! moves in ticks of milliseconds. `BENCH_QUICK=1` runs each size fewer times.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark report
 
 #[path = "support/gen.rs"]
@@ -64,6 +66,12 @@ fn time(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
     (median(walls), median(cpus))
 }
 
+/// Times of `reps` repetitions, per repetition: (wall, CPU).
+fn per_rep(reps: usize, (wall, cpu): (Duration, Duration)) -> (Duration, Duration) {
+    let reps = u32::try_from(reps).unwrap_or(u32::MAX);
+    (wall / reps, cpu / reps)
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -113,17 +121,31 @@ fn main() {
         let report = check_bytes("big.mmd", text.as_bytes(), true, &settings);
         assert_eq!(report.diagrams, 1);
 
-        let parse = time(runs, || {
-            black_box(flowchart::parse_with(black_box(&text), &settings.parse));
-        });
-        let full = time(runs, || {
-            black_box(check_bytes(
-                "big.mmd",
-                black_box(text.as_bytes()),
-                true,
-                &settings,
-            ));
-        });
+        // The thread's CPU clock moves in ticks of a few milliseconds: small
+        // diagrams are timed `reps` at a time (about 100,000 nodes a sample),
+        // so every size is read at the same resolution.
+        let reps = (100_000 / nodes).max(1);
+        let parse = per_rep(
+            reps,
+            time(runs, || {
+                for _ in 0..reps {
+                    black_box(flowchart::parse_with(black_box(&text), &settings.parse));
+                }
+            }),
+        );
+        let full = per_rep(
+            reps,
+            time(runs, || {
+                for _ in 0..reps {
+                    black_box(check_bytes(
+                        "big.mmd",
+                        black_box(text.as_bytes()),
+                        true,
+                        &settings,
+                    ));
+                }
+            }),
+        );
         let ((parse_wall, parse), (full_wall, full)) = (parse, full);
         let per_node = full.as_secs_f64() * 1e9 / nodes as f64;
         let growth = match previous {
@@ -201,18 +223,22 @@ fn analysis_section(settings: &Settings, quick: bool, only: &[usize]) {
             // The thread's CPU clock ticks in milliseconds: small diagrams
             // are timed `reps` at a time (about 100,000 nodes a sample).
             let reps = (100_000 / nodes).max(1);
-            let per_rep =
-                |(wall, cpu): (Duration, Duration)| (wall / reps as u32, cpu / reps as u32);
-            let (_, analysis) = per_rep(time(runs, || {
-                for _ in 0..reps {
-                    black_box(analysis::analyse(black_box(&diagram), settings));
-                }
-            }));
-            let (wall, full) = per_rep(time(runs, || {
-                for _ in 0..reps {
-                    black_box(rules::check_diagram(black_box(&diagram), settings));
-                }
-            }));
+            let (_, analysis) = per_rep(
+                reps,
+                time(runs, || {
+                    for _ in 0..reps {
+                        black_box(analysis::analyse(black_box(&diagram), settings));
+                    }
+                }),
+            );
+            let (wall, full) = per_rep(
+                reps,
+                time(runs, || {
+                    for _ in 0..reps {
+                        black_box(rules::check_diagram(black_box(&diagram), settings));
+                    }
+                }),
+            );
             let growth = match previous {
                 Some((n0, t0)) => {
                     let time_ratio = full.as_secs_f64() / t0.as_secs_f64();
@@ -270,9 +296,15 @@ fn chain_section(settings: &Settings, quick: bool) {
         let text = gen::chain(nodes);
         let parsed = flowchart::parse_with(&text, &settings.parse);
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors.first());
-        let (wall, cpu) = time(runs, || {
-            black_box(flowchart::parse_with(black_box(&text), &settings.parse));
-        });
+        let reps = (100_000 / nodes).max(1);
+        let (wall, cpu) = per_rep(
+            reps,
+            time(runs, || {
+                for _ in 0..reps {
+                    black_box(flowchart::parse_with(black_box(&text), &settings.parse));
+                }
+            }),
+        );
         let growth = match previous {
             Some((n0, t0)) => format!(
                 "{:.1}× time for {:.1}× nodes",

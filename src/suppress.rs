@@ -185,8 +185,17 @@ pub fn apply(
     was_reported: impl Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
     let mut used = vec![false; dirs.len()];
-    let mut kept = Vec::with_capacity(diags.len());
-    for d in diags {
+    // Without `ignore` directives every finding stays: the list is kept as
+    // it is rather than moved finding by finding into a new one.
+    let ignores = dirs
+        .iter()
+        .any(|d| matches!(d.action, Ok(Action::Ignore { .. })));
+    let (mut kept, to_check) = if ignores {
+        (Vec::with_capacity(diags.len()), diags)
+    } else {
+        (diags, Vec::new())
+    };
+    for d in to_check {
         let mut suppressed = false;
         for (i, dir) in dirs.iter().enumerate() {
             if let Ok(Action::Ignore { rules, targets }) = &dir.action {

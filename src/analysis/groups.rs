@@ -2,7 +2,7 @@
 //! Owns every kind of evidence and the partition refinement that finds twins;
 //! knows nothing about entries or failure.
 
-use super::graph::{Link, LinkKind, Structure};
+use super::graph::{Link, LinkKind, Rows, Structure};
 use super::kinds::Kind;
 use crate::model::Diagram;
 use crate::vocab::{tokens, NodeText, Vocab, Words};
@@ -14,7 +14,7 @@ pub struct Groups {
     /// Group of each node.
     pub class_of: Vec<usize>,
     /// Members of each group, in node order.
-    pub members: Vec<Vec<usize>>,
+    pub members: Rows,
     /// Why each group of two or more holds together (empty for singletons).
     pub why: Vec<String>,
     /// For each node: why it is redundant by itself, if it is.
@@ -362,32 +362,25 @@ pub fn compute_with(
         })
         .collect();
     let nu = unit_members.len();
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); nu];
-    let mut succs: Vec<Vec<usize>> = vec![Vec::new(); nu];
-    for l in links {
-        if l.kind == LinkKind::Hard {
-            let (a, b) = (unit_of[l.from], unit_of[l.to]);
-            if a != b {
-                succs[a].push(b);
-                preds[b].push(a);
-            }
-        }
-    }
-    for list in preds.iter_mut().chain(succs.iter_mut()) {
-        list.sort_unstable();
-        list.dedup();
-    }
+    let unit_links = || {
+        links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Hard && unit_of[l.from] != unit_of[l.to])
+            .map(|l| (unit_of[l.from], unit_of[l.to]))
+    };
+    let succs = Rows::sorted_from_pairs(nu, unit_links);
+    let preds = Rows::sorted_from_pairs(nu, || unit_links().map(|(a, b)| (b, a)));
 
     // Evidence 5: twins by partition refinement, starting from (kind, stem).
     let mut class = vec![0usize; nu];
     let mut class_members: Vec<Vec<usize>> = Vec::new();
-    let mut by_key: crate::vocab::FnvMap<(Kind, String), usize> = Default::default();
+    let mut by_key: crate::vocab::FnvMap<(Kind, &str), usize> = Default::default();
     for u in 0..nu {
         // A unit joins a twin class when all its members share one (kind,
         // stem); merging explicit groups or redundant nodes into a larger
         // group never splits explicit evidence.
         let m = &unit_members[u];
-        let key_of = |v: usize| (kinds[v], stems[v].clone());
+        let key_of = |v: usize| (kinds[v], stems[v].as_str());
         let first = key_of(m[0]);
         let twin_key = (m.iter().all(|&v| eligible(v))
             && m[1..].iter().all(|&v| key_of(v) == first))
@@ -410,23 +403,23 @@ pub fn compute_with(
 
     // Renumber groups by first node, so output is deterministic.
     let mut group_of_class: Vec<usize> = vec![usize::MAX; class_members.len()];
-    let mut g = Groups {
-        class_of: vec![0; n],
-        members: Vec::new(),
-        why: Vec::new(),
-        self_redundant,
-    };
+    let mut class_of = vec![0; n];
+    let mut ng = 0;
     for (v, &u) in unit_of.iter().enumerate() {
         let c = class[u];
         if group_of_class[c] == usize::MAX {
-            g.members.push(Vec::new());
-            g.why.push(String::new());
-            group_of_class[c] = g.members.len() - 1;
+            group_of_class[c] = ng;
+            ng += 1;
         }
-        let gid = group_of_class[c];
-        g.class_of[v] = gid;
-        g.members[gid].push(v);
+        class_of[v] = group_of_class[c];
     }
+    let members = Rows::from_pairs(ng, || class_of.iter().enumerate().map(|(v, &g)| (g, v)));
+    let mut g = Groups {
+        class_of,
+        members,
+        why: vec![String::new(); ng],
+        self_redundant,
+    };
     for gid in 0..g.members.len() {
         if g.members[gid].len() < 2 {
             continue;

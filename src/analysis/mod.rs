@@ -21,7 +21,7 @@ pub use kinds::Kind;
 use crate::config::Settings;
 use crate::model::Diagram;
 use crate::vocab::NodeText;
-use graph::{Link, LinkKind, Structure};
+use graph::{Link, LinkKind, Rows, Structure};
 use groups::Groups;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -309,17 +309,15 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     // The quotient graph: one vertex per group, the union of its needs.
     let ng = a.groups.members.len();
     let cls = &a.groups.class_of;
-    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); ng];
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); ng];
-    for l in &a.links {
-        if l.kind == LinkKind::Hard && cls[l.from] != cls[l.to] {
-            succ[cls[l.from]].push(cls[l.to]);
-            pred[cls[l.to]].push(cls[l.from]);
-        }
-    }
-    for list in succ.iter_mut().chain(pred.iter_mut()) {
-        list.sort_unstable();
-        list.dedup();
+    let class_links = || {
+        a.links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Hard && cls[l.from] != cls[l.to])
+            .map(|l| (cls[l.from], cls[l.to]))
+    };
+    let mut has_pred = vec![false; ng];
+    for (_, b) in class_links() {
+        has_pred[b] = true;
     }
     // Entries: entry nodes; and when the diagram draws no consumer at all
     // (`API --> Queue`), the callers outside the diagram of each
@@ -348,10 +346,13 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             soft_in[l.to] = true;
         }
     }
+    // Virtual vertices standing for the outside callers, numbered after the
+    // groups: (vertex, the group it calls).
+    let mut callers: Vec<(usize, usize)> = Vec::new();
     for g in 0..ng {
         let first = a.groups.members[g][0];
         if virtual_mode
-            && pred[g].is_empty()
+            && !has_pred[g]
             && !is_entry_class[g]
             && a.groups.members[g]
                 .iter()
@@ -360,15 +361,21 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
                 .iter()
                 .any(|&v| a.structure.soft_target[v] || soft_in[v])
         {
-            // A virtual vertex standing for the outside callers.
-            let id = succ.len();
-            succ.push(vec![g]);
-            pred.push(Vec::new());
-            pred[g].push(id);
+            let id = ng + callers.len();
+            callers.push((id, g));
             entry_classes.push(id);
             a.entries.push(EntryRef::CallersOf(first));
         }
     }
+    // Each row sorted, without repeats; a virtual vertex's number is above
+    // every group's, so it comes last in its group's predecessors.
+    let nv = ng + callers.len();
+    let succ = Rows::sorted_from_pairs(nv, || class_links().chain(callers.iter().copied()));
+    let pred = Rows::sorted_from_pairs(nv, || {
+        class_links()
+            .chain(callers.iter().copied())
+            .map(|(x, y)| (y, x))
+    });
     // The hard links into each node, in link order: `into[into_start[v]..
     // into_start[v + 1]]` (one array for all nodes, counted then filled).
     let mut into_start = vec![0usize; n + 1];

@@ -11,15 +11,14 @@
 //! - "every entry fails with v" ⟺ v is reachable from every entry.
 //!
 //! Both are computed for all classes at once: condense the strongly connected
-//! components (Tarjan, via petgraph), then push entry bitsets down the
+//! components (Tarjan), then push entry bitsets down the
 //! condensation in topological order, 64 entries per pass, counting the bits
 //! that arrive. That is O((V + E) · ⌈k / 64⌉) for k entries, linear for the
 //! handful of entries a real diagram has; no per-node failure simulation.
 //! Blast-radius lists are built only for reported findings, by a capped
 //! backward search.
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
+use super::graph::Rows;
 
 /// Reachability of every class from the entries.
 #[derive(Clone, Debug, Default)]
@@ -32,33 +31,76 @@ pub struct Reach {
     pub entries: usize,
 }
 
-/// Reachability from `entries` (class ids) over `succ` (class adjacency).
-pub fn reach(succ: &[Vec<usize>], entries: &[usize]) -> Reach {
+/// The strongly connected components of `succ`: each vertex's component,
+/// numbered in reverse topological order (a component's successors have
+/// smaller numbers), and how many there are. Tarjan's algorithm with an
+/// explicit stack, so deep chains do not overflow the call stack.
+fn components(succ: &Rows) -> (Vec<usize>, usize) {
+    const UNSEEN: usize = usize::MAX;
     let n = succ.len();
-    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n, 0);
-    let idx: Vec<NodeIndex> = (0..n).map(|_| g.add_node(())).collect();
-    for (a, list) in succ.iter().enumerate() {
-        for &b in list {
-            g.add_edge(idx[a], idx[b], ());
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0usize; n];
+    let mut comp = vec![UNSEEN; n];
+    let mut stack: Vec<usize> = Vec::new();
+    // (vertex, position of the next successor to look at)
+    let mut frames: Vec<(usize, usize)> = Vec::new();
+    let (mut next_index, mut nc) = (0usize, 0usize);
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
         }
-    }
-    // tarjan_scc returns components in reverse topological order.
-    let sccs = tarjan_scc(&g);
-    let mut comp = vec![0usize; n];
-    for (ci, c) in sccs.iter().enumerate() {
-        for v in c {
-            comp[v.index()] = ci;
-        }
-    }
-    let nc = sccs.len();
-    let mut csucc: Vec<Vec<usize>> = vec![Vec::new(); nc];
-    for (a, list) in succ.iter().enumerate() {
-        for &b in list {
-            if comp[a] != comp[b] {
-                csucc[comp[a]].push(comp[b]);
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        frames.push((root, 0));
+        while let Some(frame) = frames.last_mut() {
+            let (v, i) = *frame;
+            if let Some(&w) = succ[v].get(i) {
+                frame.1 += 1;
+                if index[w] == UNSEEN {
+                    index[w] = next_index;
+                    low[w] = next_index;
+                    next_index += 1;
+                    stack.push(w);
+                    frames.push((w, 0));
+                } else if comp[w] == UNSEEN {
+                    // `w` is on the stack: in the component being built.
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            frames.pop();
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    comp[w] = nc;
+                    if w == v {
+                        break;
+                    }
+                }
+                nc += 1;
+            }
+            if let Some(&(p, _)) = frames.last() {
+                low[p] = low[p].min(low[v]);
             }
         }
     }
+    (comp, nc)
+}
+
+/// Reachability from `entries` (class ids) over `succ` (class adjacency).
+pub fn reach(succ: &Rows, entries: &[usize]) -> Reach {
+    let n = succ.len();
+    let (comp, nc) = components(succ);
+    let csucc = Rows::from_pairs(nc, || {
+        (0..n).flat_map(|a| {
+            let comp = &comp;
+            succ[a]
+                .iter()
+                .filter(move |&&b| comp[a] != comp[b])
+                .map(move |&b| (comp[a], comp[b]))
+        })
+    });
     let mut count_c = vec![0usize; nc];
     let mut first_c = vec![0u64; nc];
     let mut mask = vec![0u64; nc];
@@ -67,7 +109,7 @@ pub fn reach(succ: &[Vec<usize>], entries: &[usize]) -> Reach {
         for (bit, &e) in chunk.iter().enumerate() {
             mask[comp[e]] |= 1u64 << bit;
         }
-        // Topological order = reverse of Tarjan's order.
+        // Topological order = reverse of the components' numbering.
         for ci in (0..nc).rev() {
             let m = mask[ci];
             if m == 0 {
@@ -119,7 +161,7 @@ impl Searcher {
     /// short.
     pub fn failing_with(
         &mut self,
-        pred: &[Vec<usize>],
+        pred: &Rows,
         v: usize,
         budget: usize,
         skip: impl Fn(usize) -> bool,
@@ -158,7 +200,7 @@ mod tests {
     #[test]
     fn counts_entries_through_cycles() {
         // 0 -> 2, 1 -> 2, 2 <-> 3, 3 -> 4; entries 0 and 1.
-        let succ = vec![vec![2], vec![2], vec![3], vec![2, 4], vec![]];
+        let succ = Rows::from_lists(&[vec![2], vec![2], vec![3], vec![2, 4], vec![]]);
         let r = reach(&succ, &[0, 1]);
         assert_eq!(r.count, vec![1, 1, 2, 2, 2]);
         assert_eq!(r.first_mask[0], 0b01);
@@ -173,8 +215,22 @@ mod tests {
         succ.push(vec![]);
         succ.push(vec![]);
         let entries: Vec<usize> = (0..100).collect();
-        let r = reach(&succ, &entries);
+        let r = reach(&Rows::from_lists(&succ), &entries);
         assert_eq!(r.count[100], 100);
         assert_eq!(r.count[101], 1);
+    }
+
+    #[test]
+    fn a_long_chain_and_a_long_cycle_need_no_deep_recursion() {
+        let n = 200_000;
+        let chain: Vec<Vec<usize>> = (0..n)
+            .map(|v| if v + 1 < n { vec![v + 1] } else { vec![] })
+            .collect();
+        let r = reach(&Rows::from_lists(&chain), &[0]);
+        assert!(r.count.iter().all(|&c| c == 1));
+        let cycle: Vec<Vec<usize>> = (0..n).map(|v| vec![(v + 1) % n]).collect();
+        let (comp, nc) = components(&Rows::from_lists(&cycle));
+        assert_eq!(nc, 1);
+        assert!(comp.iter().all(|&c| c == 0));
     }
 }

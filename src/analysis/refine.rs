@@ -10,6 +10,7 @@
 //! now). So the order of the splits does not change the result, only the
 //! cost; the tests check it against a plain fixpoint on random graphs.
 
+use super::graph::Rows;
 use std::collections::VecDeque;
 
 /// Split classes until every class's members have the same set of
@@ -33,12 +34,7 @@ use std::collections::VecDeque;
 /// members, never the whole class: a long chain of look-alike stacks splits
 /// one stack at a time off a class of thousands, and reading (or sorting)
 /// the whole class at each split was quadratic. The work is O(m log n).
-pub fn refine(
-    class: &mut [usize],
-    members: &mut Vec<Vec<usize>>,
-    preds: &[Vec<usize>],
-    succs: &[Vec<usize>],
-) {
+pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, succs: &Rows) {
     let nu = class.len();
     let mut pos = vec![0usize; nu];
     for m in members.iter() {
@@ -179,8 +175,8 @@ impl Signatures {
     fn part_of(
         &mut self,
         class: &[usize],
-        preds: &[Vec<usize>],
-        succs: &[Vec<usize>],
+        preds: &Rows,
+        succs: &Rows,
         u: usize,
         c: usize,
     ) -> usize {
@@ -283,7 +279,12 @@ mod tests {
             members[c].push(u);
         }
         let mut class = start.to_vec();
-        refine(&mut class, &mut members, &preds, &succs);
+        refine(
+            &mut class,
+            &mut members,
+            &Rows::from_lists(&preds),
+            &Rows::from_lists(&succs),
+        );
         // `members` agrees with `class`.
         for (c, m) in members.iter().enumerate() {
             for &u in m {

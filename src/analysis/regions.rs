@@ -13,7 +13,7 @@ pub fn single_region(
     diagram: &Diagram,
     vocab: &crate::vocab::Vocab,
     a: &Analysis,
-    pred: &[Vec<usize>],
+    pred: &super::graph::Rows,
     entry_classes: &[usize],
     total_entries: usize,
 ) -> Option<SingleRegion> {

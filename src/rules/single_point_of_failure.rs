@@ -5,6 +5,7 @@ use crate::analysis::{Analysis, EntryRef, Kind, Names, Spof, BLAST_NAMES};
 use crate::diagnostic::{BlastRadius, Diagnostic, Label, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
+use std::fmt::Write as _;
 
 #[doc = include_str!("single_point_of_failure.md")]
 pub static META: RuleMeta = RuleMeta {
@@ -52,17 +53,18 @@ fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic 
         .iter()
         .map(|&v| names.get(v).to_string())
         .collect();
-    let who = who_fails(s, names);
-    let message = format!(
-        "\"{}\" ({}) is a single point of failure{}; what fails with it: {who}",
-        names.get(s.node),
-        s.kind.as_str(),
-        if s.every_entry {
-            ""
-        } else {
-            " for some entries"
-        },
-    );
+    let name = names.get(s.node);
+    let mut message = String::with_capacity(160 + name.len());
+    message.push('"');
+    message.push_str(name);
+    message.push_str("\" (");
+    message.push_str(s.kind.as_str());
+    message.push_str(") is a single point of failure");
+    if !s.every_entry {
+        message.push_str(" for some entries");
+    }
+    message.push_str("; what fails with it: ");
+    who_fails(s, names, &mut message);
     let severity = if s.every_entry {
         Severity::Error
     } else {
@@ -89,12 +91,12 @@ fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic 
     d
 }
 
-/// What fails with a single point of failure, for its message: entries
+/// What fails with a single point of failure, appended to its message: entries
 /// first, then components nearest first, each named once, at most
 /// [`BLAST_NAMES`] names and "and N more". Callers outside the diagram are
 /// named through the node they call: "its callers outside the diagram" for
 /// the finding's own node, "App (and its callers)" for another.
-fn who_fails(s: &Spof, names: &mut Names<'_>) -> String {
+fn who_fails(s: &Spof, names: &mut Names<'_>, who: &mut String) {
     let node_of = |e: &EntryRef| match *e {
         EntryRef::CallersOf(v) | EntryRef::Node(v) => v,
     };
@@ -140,17 +142,20 @@ fn who_fails(s: &Spof, names: &mut Names<'_>) -> String {
     let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
     // Names merged above are not "more": count only what was never listed.
     let rest = known_total.saturating_sub(listed) + (names.len() - shown);
-    let mut who = if names.is_empty() {
-        format!("{} entries", s.entries_failing)
-    } else {
-        names[..shown].join(", ")
-    };
+    if names.is_empty() {
+        let _ = write!(who, "{} entries", s.entries_failing);
+    }
+    for (i, name) in names[..shown].iter().enumerate() {
+        if i > 0 {
+            who.push_str(", ");
+        }
+        who.push_str(name);
+    }
     if s.components_more.is_none() {
         who.push_str(" and many more");
     } else if rest > 0 && !names.is_empty() {
-        who.push_str(&format!(" and {rest} more"));
+        let _ = write!(who, " and {rest} more");
     }
-    who
 }
 
 #[cfg(test)]
