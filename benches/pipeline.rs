@@ -76,6 +76,36 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// The linearity verdict: `worst` is 0 when fewer than two sizes ran.
+fn linearity_verdict(worst: f64) -> &'static str {
+    if worst == 0.0 {
+        "not measured (run more than one size)"
+    } else if worst < 1.2 {
+        "MET"
+    } else {
+        "NOT MET"
+    }
+}
+
+/// "12.3× time for 10.0× nodes" against the previous size, and the worst
+/// ratio of time growth to node growth so far (1.0 is exactly linear).
+fn growth(
+    previous: Option<(usize, Duration)>,
+    nodes: usize,
+    t: Duration,
+    worst: &mut f64,
+) -> String {
+    match previous {
+        Some((n0, t0)) => {
+            let time_ratio = t.as_secs_f64() / t0.as_secs_f64();
+            let node_ratio = nodes as f64 / n0 as f64;
+            *worst = worst.max(time_ratio / node_ratio);
+            format!("{time_ratio:.1}× time for {node_ratio:.1}× nodes")
+        }
+        None => "–".to_string(),
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; numbers name the sizes to run
     // (`cargo bench --bench pipeline -- 10000`, handy under a profiler).
@@ -148,16 +178,7 @@ fn main() {
         );
         let ((parse_wall, parse), (full_wall, full)) = (parse, full);
         let per_node = full.as_secs_f64() * 1e9 / nodes as f64;
-        let growth = match previous {
-            Some((n0, t0)) => {
-                let time_ratio = full.as_secs_f64() / t0.as_secs_f64();
-                let node_ratio = nodes as f64 / n0 as f64;
-                // How far from linear: 1.0 is exactly linear.
-                worst_step = worst_step.max(time_ratio / node_ratio);
-                format!("{time_ratio:.1}× time for {node_ratio:.1}× nodes")
-            }
-            None => "–".to_string(),
-        };
+        let growth = growth(previous, nodes, full, &mut worst_step);
         println!(
             "| {nodes} | {edges} | {} | {runs} | {:.2} ms ({:.2}) | {:.2} ms ({:.2}) | {per_node:.0} ns | {growth} |",
             text.len(),
@@ -172,7 +193,7 @@ fn main() {
     println!();
     println!(
         "Linearity: worst growth per size step / node ratio = {worst_step:.2} (1.00 is linear; target: close to 1) — {}",
-        if worst_step < 1.2 { "MET" } else { "NOT MET" }
+        linearity_verdict(worst_step)
     );
     println!(
         "100,000 nodes: {:.1} ms (target < {} ms) — {}",
@@ -239,15 +260,7 @@ fn analysis_section(settings: &Settings, quick: bool, only: &[usize]) {
                     }
                 }),
             );
-            let growth = match previous {
-                Some((n0, t0)) => {
-                    let time_ratio = full.as_secs_f64() / t0.as_secs_f64();
-                    let node_ratio = nodes as f64 / n0 as f64;
-                    worst = worst.max(time_ratio / node_ratio);
-                    format!("{time_ratio:.1}× time for {node_ratio:.1}× nodes")
-                }
-                None => "–".to_string(),
-            };
+            let growth = growth(previous, nodes, full, &mut worst);
             println!(
                 "| {name} | {nodes} | {} | {findings} | {runs} | {:.2} ms | {:.2} ms ({:.2}) | {:.0} ns | {growth} |",
                 diagram.edges.len(),
@@ -265,7 +278,7 @@ fn analysis_section(settings: &Settings, quick: bool, only: &[usize]) {
     println!();
     println!(
         "Linearity of analysis + rules: worst growth per size step / node ratio = {worst:.2} (1.00 is linear) — {}",
-        if worst < 1.2 { "MET" } else { "NOT MET" }
+        linearity_verdict(worst)
     );
     // Issue 3 asks for "well under a second"; the budget that leaves the
     // parser room within issue 5's half second is a quarter of one.
@@ -305,14 +318,7 @@ fn chain_section(settings: &Settings, quick: bool) {
                 }
             }),
         );
-        let growth = match previous {
-            Some((n0, t0)) => format!(
-                "{:.1}× time for {:.1}× nodes",
-                cpu.as_secs_f64() / t0.as_secs_f64(),
-                nodes as f64 / n0 as f64
-            ),
-            None => "–".to_string(),
-        };
+        let growth = growth(previous, nodes, cpu, &mut 0.0);
         println!(
             "| {nodes} | {} | {} | {runs} | {:.2} ms ({:.2}) | {:.0} ns | {growth} |",
             text.lines().count(),
