@@ -101,6 +101,10 @@ pub struct ArtefactWords {
     pub libraries: Vec<String>,
     /// Words that say a library-named box is deployed on its own.
     pub deployed: Vec<String>,
+    /// Last humps of class names that name code (`...Store`, `...Manager`).
+    pub code_roles: Vec<String>,
+    /// Head nouns of subgraph titles whose members are parts of one process.
+    pub code_containers: Vec<String>,
 }
 
 /// Redundancy evidence words.
@@ -141,6 +145,10 @@ pub struct SubgraphWords {
     pub alternatives: Vec<String>,
     /// Titles of periods of a plan (`Phase 2`, `Sprint 3`).
     pub periods: Vec<String>,
+    /// Words of titles that group several things (`Database Layer`).
+    pub grouping: Vec<String>,
+    /// Kind words that name a category, not a product (`storage`).
+    pub categories: Vec<String>,
 }
 
 /// The vocabulary file's layout (also the layout of a user extension).
@@ -553,25 +561,6 @@ fn tokens_unicode(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The roles of code classes: a class name of three or more humps ending in
-/// one (`RedisSessionStore`, `InMemorySessionStore`) names code.
-const CODE_ROLES: [&str; 14] = [
-    "store",
-    "manager",
-    "factory",
-    "client",
-    "handler",
-    "provider",
-    "repository",
-    "adapter",
-    "builder",
-    "saver",
-    "impl",
-    "helper",
-    "wrapper",
-    "interface",
-];
-
 /// The humps of a camel-case word (`RedisSessionStore` → `Redis`,
 /// `Session`, `Store`; `PostgreSQL` → `Postgre`, `SQL`). A word with no
 /// lower-case letter, or not made of letters and digits, is one hump.
@@ -857,6 +846,10 @@ pub struct Vocab {
     pub libraries: PhraseSet,
     /// Words of a deployed process (beat `libraries`).
     pub deployed: PhraseSet,
+    /// Code roles of class names.
+    pub code_roles: PhraseSet,
+    /// Head nouns of code-container subgraph titles.
+    pub code_containers: PhraseSet,
     /// Replica roles.
     pub roles: PhraseSet,
     /// Replica markers.
@@ -883,6 +876,10 @@ pub struct Vocab {
     pub alternatives: PhraseSet,
     /// Titles of periods.
     pub periods: PhraseSet,
+    /// Grouping words of subgraph titles.
+    pub grouping: PhraseSet,
+    /// Category words of subgraph titles.
+    pub categories: PhraseSet,
     /// The words of every set above, numbered.
     lexicon: std::sync::Arc<Lexicon>,
 }
@@ -940,6 +937,8 @@ impl Vocab {
             artefacts.nouns,
             artefacts.libraries,
             artefacts.deployed,
+            artefacts.code_roles,
+            artefacts.code_containers,
             redundancy.classes,
             redundancy.roles,
             redundancy.markers,
@@ -953,7 +952,9 @@ impl Vocab {
             subgraphs.locations,
             subgraphs.not_locations,
             subgraphs.alternatives,
-            subgraphs.periods
+            subgraphs.periods,
+            subgraphs.grouping,
+            subgraphs.categories
         );
         Ok(Vocab::compile(file))
     }
@@ -1022,7 +1023,7 @@ impl Vocab {
                 .enumerate()
                 .flat_map(|(i, k)| k.words.iter().map(move |w| (w.as_str(), i)))
         };
-        let lists: [&[String]; 23] = [
+        let lists: [&[String]; 27] = [
             &file.links.hard,
             &file.links.soft,
             &file.links.redundancy,
@@ -1033,6 +1034,8 @@ impl Vocab {
             &file.artefacts.prepositions,
             &file.artefacts.libraries,
             &file.artefacts.deployed,
+            &file.artefacts.code_roles,
+            &file.artefacts.code_containers,
             &file.redundancy.roles,
             &file.redundancy.markers,
             &file.redundancy.multiplicity,
@@ -1046,6 +1049,8 @@ impl Vocab {
             &file.subgraphs.not_locations,
             &file.subgraphs.alternatives,
             &file.subgraphs.periods,
+            &file.subgraphs.grouping,
+            &file.subgraphs.categories,
         ];
         // One lexicon for every set, so a token's ids, computed once, are
         // good in all of them.
@@ -1074,6 +1079,8 @@ impl Vocab {
             prepositions: set(&file.artefacts.prepositions),
             libraries: set(&file.artefacts.libraries),
             deployed: set(&file.artefacts.deployed),
+            code_roles: set(&file.artefacts.code_roles),
+            code_containers: set(&file.artefacts.code_containers),
             roles: set(&file.redundancy.roles),
             markers: set(&file.redundancy.markers),
             multiplicity: set(&file.redundancy.multiplicity),
@@ -1087,6 +1094,8 @@ impl Vocab {
             not_locations: set(&file.subgraphs.not_locations),
             alternatives: set(&file.subgraphs.alternatives),
             periods: set(&file.subgraphs.periods),
+            grouping: set(&file.subgraphs.grouping),
+            categories: set(&file.subgraphs.categories),
             lexicon,
             file,
         }
@@ -1285,7 +1294,10 @@ impl Vocab {
         let class = |line: &str| {
             line.split_whitespace().next().is_some_and(|w| {
                 let (humps, last) = last_camel_hump(w);
-                humps >= 3 && CODE_ROLES.contains(&last.to_lowercase().as_str())
+                humps >= 3
+                    && self
+                        .code_roles
+                        .is_exactly(std::slice::from_ref(&last.to_lowercase()))
             })
         };
         if is_plain(label) {
@@ -1308,29 +1320,9 @@ impl Vocab {
         }
         let head = clean_text(title);
         let head = head.split(['(', '[', ':', ',']).next().unwrap_or("");
-        tokens(head).last().is_some_and(|w| {
-            matches!(
-                w.as_str(),
-                "plugin"
-                    | "plugins"
-                    | "extension"
-                    | "extensions"
-                    | "feature"
-                    | "features"
-                    | "capabilities"
-                    | "middleware"
-                    | "middlewares"
-                    | "module"
-                    | "modules"
-                    | "library"
-                    | "libraries"
-                    | "sdk"
-                    | "interceptors"
-                    | "adapters"
-                    | "package"
-                    | "packages"
-            )
-        })
+        tokens(head)
+            .last()
+            .is_some_and(|w| self.code_containers.is_exactly(std::slice::from_ref(w)))
     }
 
     /// Whether a label's first line names a client library of a piece of

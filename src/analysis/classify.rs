@@ -232,27 +232,6 @@ pub fn is_process_subgraph(sg: &Subgraph, vocab: &Vocab) -> bool {
     vocab.process.matches(&tokens(&sg.title)) || vocab.process.matches(&id_tokens(&sg.id))
 }
 
-/// Words of titles that group several things (`Database Layer`, `Data
-/// Tier`, `Control Plane`): such a subgraph is not one product.
-const GROUPING_WORDS: [&str; 16] = [
-    "layer",
-    "tier",
-    "plane",
-    "stack",
-    "level",
-    "side",
-    "group",
-    "area",
-    "section",
-    "domain",
-    "boundary",
-    "infrastructure",
-    "services",
-    "systems",
-    "components",
-    "resources",
-];
-
 /// Whether a subgraph draws the parts of one product or process, so its
 /// members fail with it and are not components of their own: its title
 /// names code or features (`Kong Plugins`, `Auth Middleware`, `Session
@@ -271,7 +250,9 @@ pub fn is_part_container(sg: &Subgraph, vocab: &Vocab) -> bool {
     let name = sg.title.split(['(', '[']).next().unwrap_or("");
     let toks = tokens(name);
     if toks.is_empty()
-        || toks.iter().any(|w| GROUPING_WORDS.contains(&w.as_str()))
+        || toks
+            .iter()
+            .any(|w| vocab.grouping.is_exactly(std::slice::from_ref(w)))
         || vocab.multiplicity.matches(&toks)
         || vocab.pool_titles.matches(&toks)
         || super::groups::count_multiplicity(name, &toks, vocab).is_some()
@@ -296,39 +277,10 @@ pub fn is_part_container(sg: &Subgraph, vocab: &Vocab) -> bool {
     }
     kind.is_some()
         && covered.iter().filter(|c| !**c).count() <= 1
-        && toks.iter().any(|w| !CATEGORY_WORDS.contains(&w.as_str()))
+        && toks
+            .iter()
+            .any(|w| !vocab.categories.is_exactly(std::slice::from_ref(w)))
 }
-
-/// Kind words that name a category rather than a product: a subgraph
-/// titled `storage`, `Database` or `Secrets` sorts components, while
-/// `Keycloak` or `Kong API Gateway` is one product.
-const CATEGORY_WORDS: [&str; 25] = [
-    "ingress",
-    "database",
-    "databases",
-    "db",
-    "data",
-    "cache",
-    "caching",
-    "queue",
-    "queues",
-    "storage",
-    "store",
-    "stores",
-    "secrets",
-    "secret",
-    "gateway",
-    "api",
-    "load",
-    "balancer",
-    "lb",
-    "proxy",
-    "identity",
-    "auth",
-    "authentication",
-    "authorization",
-    "authz",
-];
 
 /// Whether a subgraph is a location (region, zone, data center, site), by
 /// title or id; security zones are not.
