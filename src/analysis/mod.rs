@@ -234,14 +234,13 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .iter()
         .map(|sg| classify::is_part_container(sg, vocab))
         .collect();
+    let in_a_part = graph::within(diagram, &part_container);
     let internal: Vec<bool> = (0..n)
         .map(|v| {
             structure.cluster_of[v].is_none()
-                && (vocab.is_in_process_code_with(&diagram.nodes[v].label, texts[v].label_words())
-                    || structure
-                        .ancestors(diagram, v)
-                        .iter()
-                        .any(|&s| part_container[s]))
+                && (structure.parent_of[v].is_some_and(|s| in_a_part[s])
+                    || vocab
+                        .is_in_process_code_with(&diagram.nodes[v].label, texts[v].label_words()))
         })
         .collect();
     // Files, URL paths and HTTP statuses are artefacts, not components.
