@@ -155,18 +155,9 @@ pub fn edge_meaning(
     (LinkKind::Hard, "link")
 }
 
-/// Build the subgraph structure and the expanded links of a diagram.
-pub fn build(diagram: &Diagram, settings: &Settings) -> (Structure, Vec<Link>) {
-    let texts: Vec<NodeText> = diagram.nodes.iter().map(NodeText::of).collect();
-    build_with(diagram, settings, &texts)
-}
-
-/// [`build`] given each node's words.
-pub fn build_with(
-    diagram: &Diagram,
-    settings: &Settings,
-    texts: &[NodeText],
-) -> (Structure, Vec<Link>) {
+/// Build the subgraph structure and the expanded links of a diagram, given
+/// each node's words.
+pub fn build(diagram: &Diagram, settings: &Settings, texts: &[NodeText]) -> (Structure, Vec<Link>) {
     let n = diagram.nodes.len();
     let ns = diagram.subgraphs.len();
     let by_id = first_index(diagram.nodes.iter().map(|node| node.id.as_str()));

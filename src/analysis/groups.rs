@@ -211,26 +211,9 @@ pub(crate) fn count_multiplicity<'a>(
     None
 }
 
-/// Compute the groups. `hard` and `evidence` are the analysed links;
-/// `asserted` the node ids declared redundant by suppression comments.
+/// Compute the groups, given each node's words. `links` are the analysed
+/// links; `asserted` the node ids declared redundant by suppression comments.
 pub fn compute(
-    diagram: &Diagram,
-    vocab: &Vocab,
-    structure: &Structure,
-    kinds: &[Kind],
-    links: &[Link],
-    asserted: &HashSet<String>,
-) -> Groups {
-    let texts: Vec<NodeText> = diagram
-        .nodes
-        .iter()
-        .map(|node| NodeText::in_vocab(node, vocab))
-        .collect();
-    compute_with(diagram, &texts, vocab, structure, kinds, links, asserted)
-}
-
-/// [`compute`] given each node's words.
-pub fn compute_with(
     diagram: &Diagram,
     texts: &[NodeText],
     vocab: &Vocab,

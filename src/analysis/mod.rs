@@ -193,7 +193,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .map(|(node, text)| kinds::kind_of_with(node, text, vocab))
         .collect();
     let kind: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
-    let (structure, mut links) = graph::build_with(diagram, settings, &texts);
+    let (structure, mut links) = graph::build(diagram, settings, &texts);
     // Responses drawn back to actors do not make them components (SPEC §3).
     for l in &mut links {
         if l.kind == LinkKind::Hard && kind[l.to] == Kind::Actor {
@@ -292,7 +292,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             Role::Component
         };
     }
-    a.groups = groups::compute_with(
+    a.groups = groups::compute(
         diagram,
         &texts,
         vocab,
