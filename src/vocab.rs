@@ -1356,12 +1356,8 @@ impl Vocab {
             })
     }
 
-    /// Whether a node is an observer or optional (links to it are soft).
-    pub fn is_soft_target(&self, node: &crate::model::Node) -> bool {
-        self.is_soft_target_with(&NodeText::of(node))
-    }
-
-    /// [`Vocab::is_soft_target`] given the node's words.
+    /// Whether a node is an observer or optional (links to it are soft),
+    /// given the node's words.
     pub fn is_soft_target_with(&self, text: &NodeText) -> bool {
         self.soft_targets.matches(text.label_words()) || self.soft_targets.matches(text.id_words())
     }
