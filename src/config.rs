@@ -369,6 +369,12 @@ impl Config {
         path.strip_prefix(&self.root).ok()
     }
 
+    /// Whether the settings this file gives depend on the checked file's
+    /// path (only `[[overrides]]` do), so they cannot be shared by all files.
+    pub fn settings_vary_by_path(&self) -> bool {
+        !self.overrides.is_empty()
+    }
+
     /// Whether `exclude` leaves `path` (absolute, normalised) out.
     pub fn excludes(&self, path: &Path) -> bool {
         self.relative(path).is_some_and(|rel| {

@@ -10,6 +10,7 @@ use crate::inputs::{expand, keep_read_buf, read_into, shown, take_read_buf, Inpu
 use crate::{check, markdown, pipeline, report, report_error, walk, Environment, Outcome, Streams};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A file queued for a worker: the input, its place in input order, and
 /// its configuration (resolved on the walking thread).
@@ -71,6 +72,38 @@ struct Shared<'a> {
     stdin: std::sync::OnceLock<io::Result<Vec<u8>>>,
     format: Format,
     style: report::Style,
+    /// Settings already made, by configuration, for the configurations
+    /// whose settings are the same for every file (no `[[overrides]]`):
+    /// made once per run instead of once per file.
+    settings: std::sync::Mutex<Vec<MadeSettings>>,
+}
+
+/// A configuration (`None`: none found) and the settings it gives every file.
+type MadeSettings = (Option<Arc<config::Config>>, Arc<config::Settings>);
+
+impl Shared<'_> {
+    /// The settings for `path` under `config`, shared when they cannot
+    /// depend on the path.
+    fn settings(&self, config: Option<&Arc<config::Config>>, path: &Path) -> Arc<config::Settings> {
+        let make = || Arc::new(self.resolver.settings(config.map(|c| &**c), path));
+        if config.is_some_and(|c| c.settings_vary_by_path()) {
+            return make();
+        }
+        let same = |c: &Option<Arc<config::Config>>| match (c, config) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        // A poisoned lock only means another worker panicked; the list
+        // itself is always whole.
+        let mut made = self.settings.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, s)) = made.iter().find(|(c, _)| same(c)) {
+            return s.clone();
+        }
+        let s = make();
+        made.push((config.cloned(), s.clone()));
+        s
+    }
 }
 
 /// Check one file on a worker: read it, check it, render its share of the
@@ -78,10 +111,10 @@ struct Shared<'a> {
 fn check_job(job: Job, shared: &Shared<'_>) -> Done {
     let Shared {
         env,
-        resolver,
         stdin,
         format,
         style,
+        ..
     } = shared;
     let Job {
         index,
@@ -94,8 +127,7 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
         summary: None,
         piece: None,
     };
-    let config = config.as_deref();
-    if let (false, Some(c)) = (input.explicit, config) {
+    if let (false, Some(c)) = (input.explicit, config.as_deref()) {
         if c.excludes(&config::normalize(&env.cwd, &input.name)) {
             return done;
         }
@@ -121,7 +153,7 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
             }
         }
     };
-    let settings = resolver.settings(config, &input.name);
+    let settings = shared.settings(config.as_ref(), &input.name);
     let mut report = check::check_bytes(
         &shown(&input.name),
         bytes,
@@ -220,6 +252,7 @@ pub(crate) fn run(
         stdin: std::sync::OnceLock::new(),
         format,
         style,
+        settings: std::sync::Mutex::new(Vec::new()),
     };
     let trouble = std::cell::Cell::new(false);
     let err = std::cell::RefCell::new(&mut *io.err);
