@@ -8,6 +8,11 @@
 //! right one lost is a recall change worth a sentence in the commit).
 //! `cargo test --test precision -- --nocapture` prints the per-repository
 //! table that `docs/precision.md` quotes.
+//!
+//! Recall is estimated from a judged sample of the components the rule does
+//! not report (`fixtures/corpus/recall_sample.tsv`): the share judged missed
+//! in each stratum, times the stratum's current size, estimates the misses.
+//! A sampled node the dump no longer has fails the test (redraw the sample).
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,10 +20,17 @@ use std::process::Command;
 
 const CORPUS: &str = "fixtures/corpus/real";
 const JUDGMENTS: &str = include_str!("../fixtures/corpus/judgments.tsv");
+const RECALL_SAMPLE: &str = include_str!("../fixtures/corpus/recall_sample.tsv");
 
 /// The least share of findings judged right that the corpus may show.
 /// Raise it when precision improves; never lower it to let a change land.
 const PRECISION_FLOOR: f64 = 0.90;
+
+/// The least estimated recall (right findings over right findings plus
+/// estimated misses). The estimate rests on a few misses in a small sample,
+/// so the floor is coarse: it catches a change that loses many right
+/// findings or moves many components out of analysed diagrams.
+const RECALL_FLOOR: f64 = 0.75;
 
 /// (file under the corpus, line, node id): what identifies a finding.
 type Key = (String, u64, String);
@@ -171,5 +183,250 @@ fn every_finding_on_the_real_corpus_is_judged_and_most_are_right() {
         "precision {:.1} % is below the floor {:.0} % ({right} right, {wrong} wrong)",
         100.0 * precision,
         100.0 * PRECISION_FLOOR
+    );
+}
+
+/// Node kinds a finding can name: the candidates for a miss.
+const REPORTABLE_KINDS: [&str; 9] = [
+    "database",
+    "load balancer",
+    "queue",
+    "gateway",
+    "secrets",
+    "cache",
+    "network",
+    "storage",
+    "server",
+];
+
+/// The sample's strata, each estimated on its own.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Stratum {
+    /// A reportable kind in a diagram the rule analyses.
+    Analysed,
+    /// A reportable kind in a diagram the rule decided is not an architecture.
+    NotAnalysed,
+    /// Unknown kind in an analysed diagram: never reported, by design.
+    UnknownKind,
+}
+
+impl Stratum {
+    fn name(self) -> &'static str {
+        match self {
+            Stratum::Analysed => "reportable kind, analysed diagram",
+            Stratum::NotAnalysed => "reportable kind, diagram not analysed",
+            Stratum::UnknownKind => "unknown kind, analysed diagram (out of scope)",
+        }
+    }
+}
+
+/// A node of `spoflint dump --analysis`, as far as recall needs it.
+struct DumpNode {
+    label: String,
+    /// The stratum it is a candidate of, if it is an unreported component.
+    stratum: Option<Stratum>,
+    reported: bool,
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every node of every analysed-or-not flowchart of the corpus, keyed by
+/// (file, the diagram's first line, node id).
+fn dump_nodes() -> BTreeMap<Key, DumpNode> {
+    let out = Command::new(env!("CARGO_BIN_EXE_spoflint"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["dump", "--analysis", CORPUS])
+        .output()
+        .expect("run spoflint dump");
+    assert!(out.status.success(), "spoflint dump failed: {out:?}");
+    let blocks: Value = serde_json::from_slice(&out.stdout).expect("JSON dump");
+    let prefix = format!("{CORPUS}/");
+    let mut nodes = BTreeMap::new();
+    for block in blocks.as_array().expect("list of blocks") {
+        let Some(analysis) = block.get("analysis") else {
+            continue;
+        };
+        let analysed = analysis["analysed"].as_bool().expect("analysed");
+        let reported: BTreeSet<&str> = analysis["single_points_of_failure"]
+            .as_array()
+            .expect("single_points_of_failure")
+            .iter()
+            .filter_map(|s| s["node"].as_str())
+            .collect();
+        let file = block["file"].as_str().expect("file");
+        let file = file.strip_prefix(&prefix).unwrap_or(file);
+        let line = block["line"].as_u64().expect("line");
+        for n in analysis["nodes"].as_array().expect("nodes") {
+            let id = n["id"].as_str().expect("node id");
+            let kind = n["kind"].as_str().unwrap_or("");
+            let is_reported = reported.contains(id);
+            let stratum = if n["role"] != "component" || is_reported {
+                None
+            } else if REPORTABLE_KINDS.contains(&kind) {
+                Some(if analysed {
+                    Stratum::Analysed
+                } else {
+                    Stratum::NotAnalysed
+                })
+            } else if kind == "component" && analysed {
+                Some(Stratum::UnknownKind)
+            } else {
+                None
+            };
+            let node = DumpNode {
+                label: squeeze(n["label"].as_str().unwrap_or("")),
+                stratum,
+                reported: is_reported,
+            };
+            nodes.insert((file.to_string(), line, id.to_string()), node);
+        }
+    }
+    nodes
+}
+
+struct SampleRow {
+    key: Key,
+    missed: bool,
+    label: String,
+    stratum: Stratum,
+}
+
+fn recall_sample() -> Vec<SampleRow> {
+    let mut rows = Vec::new();
+    for (n, line) in RECALL_SAMPLE.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(
+            cols.len() >= 7,
+            "recall_sample.tsv:{}: expected verdict, file, line, node, label, kind, analysed",
+            n + 1
+        );
+        let missed = match cols[0] {
+            "missed" => true,
+            "fine" => false,
+            other => panic!("recall_sample.tsv:{}: verdict {other:?}", n + 1),
+        };
+        let stratum = match (cols[5], cols[6]) {
+            ("component", "yes") => Stratum::UnknownKind,
+            (kind, "yes") if REPORTABLE_KINDS.contains(&kind) => Stratum::Analysed,
+            (kind, "no") if REPORTABLE_KINDS.contains(&kind) => Stratum::NotAnalysed,
+            other => panic!("recall_sample.tsv:{}: kind, analysed {other:?}", n + 1),
+        };
+        rows.push(SampleRow {
+            key: (
+                cols[1].to_string(),
+                cols[2].parse().expect("line number"),
+                cols[3].to_string(),
+            ),
+            missed,
+            label: cols[4].to_string(),
+            stratum,
+        });
+    }
+    rows
+}
+
+/// Wilson score interval (95 %) for a share of `k` in `n`.
+fn wilson(k: usize, n: usize) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let (k, n, z) = (k as f64, n as f64, 1.96_f64);
+    let p = k / n;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+#[test]
+#[allow(clippy::print_stdout)] // the table is the measurement `docs/precision.md` quotes
+fn recall_estimated_from_a_judged_sample_of_unreported_components() {
+    let nodes = dump_nodes();
+    let sample = recall_sample();
+    let judged = judgments();
+    let right = findings()
+        .keys()
+        .filter(|k| judged.get(*k).is_some_and(|v| v.right))
+        .count();
+
+    let mut stale = Vec::new();
+    // Per stratum: (sampled and still a candidate, of those judged missed).
+    let mut tally: BTreeMap<Stratum, (usize, usize)> = BTreeMap::new();
+    for row in &sample {
+        let (f, l, id) = &row.key;
+        let Some(node) = nodes.get(&row.key).filter(|n| n.label == row.label) else {
+            stale.push(format!("{f}\t{l}\t{id}\t{}", row.label));
+            continue;
+        };
+        if node.stratum == Some(row.stratum) {
+            let t = tally.entry(row.stratum).or_default();
+            t.0 += 1;
+            t.1 += usize::from(row.missed);
+        } else {
+            let now = if node.reported {
+                "now reported"
+            } else {
+                "left its stratum"
+            };
+            let verdict = if row.missed { "missed" } else { "fine" };
+            println!("  {now}: {verdict}\t{f}:{l}\t{id}\t{}", row.label);
+        }
+    }
+    let mut population: BTreeMap<Stratum, usize> = BTreeMap::new();
+    for stratum in nodes.values().filter_map(|n| n.stratum) {
+        *population.entry(stratum).or_default() += 1;
+    }
+
+    println!("| stratum | candidates | sampled | missed | fine | estimated misses (95 % range) |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let (mut est, mut low, mut high) = (0.0, 0.0, 0.0);
+    for stratum in [
+        Stratum::Analysed,
+        Stratum::NotAnalysed,
+        Stratum::UnknownKind,
+    ] {
+        let (n, m) = tally.get(&stratum).copied().unwrap_or_default();
+        let size = population.get(&stratum).copied().unwrap_or_default() as f64;
+        let share = m as f64 / n.max(1) as f64;
+        let (lo, hi) = wilson(m, n);
+        println!(
+            "| {} | {size} | {n} | {m} | {} | {:.0} ({:.0}–{:.0}) |",
+            stratum.name(),
+            n - m,
+            share * size,
+            lo * size,
+            hi * size
+        );
+        if stratum != Stratum::UnknownKind {
+            est += share * size;
+            low += lo * size;
+            high += hi * size;
+        }
+    }
+    let recall = |misses: f64| right as f64 / (right as f64 + misses).max(1.0);
+    println!(
+        "\nRight findings: {right}; estimated misses of a reportable kind: {est:.0} ({low:.0}–{high:.0}); \
+         estimated recall {:.0} % ({:.0}–{:.0} %)",
+        100.0 * recall(est),
+        100.0 * recall(high),
+        100.0 * recall(low)
+    );
+
+    assert!(
+        stale.is_empty(),
+        "{} sampled node(s) of fixtures/corpus/recall_sample.tsv are not in the dump \
+         (or have another label): redraw the sample (docs/precision.md, Recall):\n{}",
+        stale.len(),
+        stale.join("\n")
+    );
+    assert!(
+        recall(est) >= RECALL_FLOOR,
+        "estimated recall {:.1} % is below the floor {:.0} %",
+        100.0 * recall(est),
+        100.0 * RECALL_FLOOR
     );
 }
