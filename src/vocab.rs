@@ -4,6 +4,7 @@
 //! phrase matching; decides nothing about a diagram by itself.
 
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -801,20 +802,44 @@ pub fn clean_text(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// [`clean_text`], borrowed when it would be a copy of `text` (no tag or
+/// entity, whitespace already collapsed: nearly every label), so tests that
+/// only read the cleaned text of every node allocate nothing.
+pub fn clean_text_cow(text: &str) -> Cow<'_, str> {
+    if !text.contains(['<', '#', '&']) && is_collapsed(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(clean_text(text))
+    }
+}
+
+/// Whether `text` has no leading, trailing or repeated whitespace and no
+/// whitespace but plain spaces (or is empty).
+fn is_collapsed(text: &str) -> bool {
+    let mut previous_space = true;
+    text.is_empty()
+        || text.chars().all(|c| {
+            let ok = !c.is_whitespace() || (c == ' ' && !previous_space);
+            previous_space = c.is_whitespace();
+            ok
+        }) && !previous_space
+}
+
 /// `text` with leading and trailing whitespace removed and every inner run
 /// of whitespace made one space, copied once when there is nothing to do.
 fn collapse_whitespace(text: &str) -> String {
-    let mut previous_space = true;
-    let collapsed = text.chars().all(|c| {
-        let ok = !c.is_whitespace() || (c == ' ' && !previous_space);
-        previous_space = c.is_whitespace();
-        ok
-    }) && !previous_space;
-    if collapsed || text.is_empty() {
+    if is_collapsed(text) {
         text.to_string()
     } else {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
+}
+
+/// Whether `text` contains `needle` (ASCII) ignoring ASCII case: what
+/// `text.to_ascii_lowercase().contains(needle)` says, without the copy.
+pub fn contains_ascii_ci(text: &str, needle: &str) -> bool {
+    let (t, n) = (text.as_bytes(), needle.as_bytes());
+    n.is_empty() || t.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// The compiled vocabulary.

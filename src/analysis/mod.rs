@@ -503,7 +503,17 @@ impl<'a> Names<'a> {
     /// [`display_name`] of node `v`.
     pub fn get(&mut self, v: usize) -> &std::sync::Arc<str> {
         let diagram = self.diagram;
-        self.cache[v].get_or_insert_with(|| display_name(diagram, v).into())
+        self.cache[v].get_or_insert_with(|| {
+            // [`display_name`], copied once (into the shared name) rather
+            // than cleaned into a `String` first.
+            let node = &diagram.nodes[v];
+            let s = crate::vocab::clean_text_cow(&node.label);
+            if s.is_empty() {
+                node.id.as_str().into()
+            } else {
+                (*s).into()
+            }
+        })
     }
 
     /// Make sure the names of `nodes` are computed, so [`Names::known`] can
