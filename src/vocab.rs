@@ -444,6 +444,19 @@ impl PhraseSet {
         out
     }
 
+    /// Every phrase occurrence in `toks` with its tag, in `find_tagged`'s
+    /// order but with any repeats (allocates nothing).
+    pub fn each_tagged<'a>(
+        &'a self,
+        toks: impl Into<Words<'a>>,
+    ) -> impl Iterator<Item = (Match, usize)> + 'a {
+        let toks = toks.into();
+        (0..toks.len()).flat_map(move |start| {
+            self.phrases_at(toks, start)
+                .map(move |(len, tag)| (Match { start, len }, tag))
+        })
+    }
+
     /// The first phrase occurrence in `toks`, as `find_all` orders them
     /// (allocates nothing).
     pub fn first<'a>(&self, toks: impl Into<Words<'a>>) -> Option<Match> {
