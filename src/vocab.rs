@@ -624,10 +624,16 @@ pub fn last_camel_hump(word: &str) -> (usize, &str) {
 
 /// Tokens of an id: camelCase and `snake_case` split (`OrderDB` → `order db`).
 pub fn id_tokens(id: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    id_tokens_into(id, &mut out);
+    out
+}
+
+/// [`id_tokens`], appended to `out`.
+fn id_tokens_into(id: &str, out: &mut Vec<String>) {
     // Plain ASCII ids (nearly all) are split in one pass over the bytes.
     if id.is_ascii() && !id.contains(['<', '#', '&']) {
         let b = id.as_bytes();
-        let mut out = Vec::new();
         let mut cur = String::new();
         for (i, &c) in b.iter().enumerate() {
             let camel_break = i > 0
@@ -645,9 +651,9 @@ pub fn id_tokens(id: &str) -> Vec<String> {
         if !cur.is_empty() {
             out.push(cur);
         }
-        return out;
+        return;
     }
-    id_tokens_unicode(id)
+    out.extend(id_tokens_unicode(id));
 }
 
 /// [`id_tokens`] for any id.
@@ -673,31 +679,32 @@ fn id_tokens_unicode(id: &str) -> Vec<String> {
 /// `String`s, the largest per-node cost on docs of many small diagrams.
 #[derive(Clone, Debug, Default)]
 pub struct NodeText {
-    /// [`tokens`] of the label.
-    pub label: Vec<String>,
-    /// [`id_tokens`] of the id.
-    pub id: Vec<String>,
+    /// [`tokens`] of the label, then [`id_tokens`] of the id, in one list
+    /// (one allocation per node rather than two).
+    toks: Vec<String>,
+    /// How many of `toks` are the label's.
+    split: usize,
     /// Whether the label is plain ASCII with no tag or entity (`<`, `#`,
     /// `&`): then cleaning it only collapses whitespace, and the tokens of
     /// any piece of it cut at a separator are a prefix of `label`, so
     /// the tests below need not tokenize again.
     pub plain: bool,
-    /// [`WordIds`] of `label` in a vocabulary's lexicon, if computed
+    /// [`WordIds`] of `toks` in a vocabulary's lexicon, if computed
     /// ([`NodeText::in_vocab`]); empty otherwise.
-    label_ids: Vec<WordIds>,
-    /// [`WordIds`] of `id`, likewise.
-    id_ids: Vec<WordIds>,
+    ids: Vec<WordIds>,
 }
 
 impl NodeText {
     /// The words of `node` (their ids are looked up again by each test).
     pub fn of(node: &crate::model::Node) -> Self {
+        let mut toks = tokens(&node.label);
+        let split = toks.len();
+        id_tokens_into(&node.id, &mut toks);
         NodeText {
-            label: tokens(&node.label),
-            id: id_tokens(&node.id),
+            toks,
+            split,
             plain: is_plain(&node.label),
-            label_ids: Vec::new(),
-            id_ids: Vec::new(),
+            ids: Vec::new(),
         }
     }
 
@@ -706,19 +713,28 @@ impl NodeText {
     /// matched against them).
     pub fn in_vocab(node: &crate::model::Node, vocab: &Vocab) -> Self {
         let mut text = NodeText::of(node);
-        text.label_ids = vocab.lexicon.ids_of(&text.label);
-        text.id_ids = vocab.lexicon.ids_of(&text.id);
+        text.ids = vocab.lexicon.ids_of(&text.toks);
         text
+    }
+
+    /// [`tokens`] of the label.
+    pub fn label(&self) -> &[String] {
+        &self.toks[..self.split]
+    }
+
+    /// [`id_tokens`] of the id.
+    pub fn id(&self) -> &[String] {
+        &self.toks[self.split..]
     }
 
     /// The label's tokens, with their ids if computed.
     pub fn label_words(&self) -> Words<'_> {
-        Words::with_ids(&self.label, &self.label_ids)
+        Words::with_ids(self.label(), self.ids.get(..self.split).unwrap_or(&[]))
     }
 
     /// The id's tokens, with their ids if computed.
     pub fn id_words(&self) -> Words<'_> {
-        Words::with_ids(&self.id, &self.id_ids)
+        Words::with_ids(self.id(), self.ids.get(self.split..).unwrap_or(&[]))
     }
 }
 

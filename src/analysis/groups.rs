@@ -159,7 +159,7 @@ fn self_redundancy_of(
     asserted: &HashSet<String>,
 ) -> Option<String> {
     let node = &diagram.nodes[v];
-    let toks = &text.label;
+    let toks = text.label();
     let words = text.label_words();
     if asserted.contains(&node.id) {
         return Some("declared redundant by a `spoflint: redundant` comment".into());
