@@ -34,13 +34,22 @@ pub struct Label {
     pub message: String,
 }
 
-/// What fails with a single point of failure.
+/// What fails with a single point of failure. Names are shared: a big
+/// diagram has a finding per node and neighbouring findings name the same
+/// nodes, so each name is built once and counted, not copied per finding.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct BlastRadius {
     /// Entries (users, clients, ...) that fail, by label.
-    pub entries: Vec<String>,
+    #[serde(serialize_with = "names")]
+    pub entries: Vec<Arc<str>>,
     /// Components that fail, by label.
-    pub components: Vec<String>,
+    #[serde(serialize_with = "names")]
+    pub components: Vec<Arc<str>>,
+}
+
+/// Shared names serialized as the strings they are.
+fn names<S: serde::Serializer>(names: &[Arc<str>], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(names.iter().map(|n| &**n))
 }
 
 /// One diagnostic, in file coordinates.

@@ -4,6 +4,7 @@
 //! phrase matching; decides nothing about a diagram by itself.
 
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -443,6 +444,19 @@ impl PhraseSet {
         out
     }
 
+    /// Every phrase occurrence in `toks` with its tag, in `find_tagged`'s
+    /// order but with any repeats (allocates nothing).
+    pub fn each_tagged<'a>(
+        &'a self,
+        toks: impl Into<Words<'a>>,
+    ) -> impl Iterator<Item = (Match, usize)> + 'a {
+        let toks = toks.into();
+        (0..toks.len()).flat_map(move |start| {
+            self.phrases_at(toks, start)
+                .map(move |(len, tag)| (Match { start, len }, tag))
+        })
+    }
+
     /// The first phrase occurrence in `toks`, as `find_all` orders them
     /// (allocates nothing).
     pub fn first<'a>(&self, toks: impl Into<Words<'a>>) -> Option<Match> {
@@ -610,10 +624,16 @@ pub fn last_camel_hump(word: &str) -> (usize, &str) {
 
 /// Tokens of an id: camelCase and `snake_case` split (`OrderDB` → `order db`).
 pub fn id_tokens(id: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    id_tokens_into(id, &mut out);
+    out
+}
+
+/// [`id_tokens`], appended to `out`.
+fn id_tokens_into(id: &str, out: &mut Vec<String>) {
     // Plain ASCII ids (nearly all) are split in one pass over the bytes.
     if id.is_ascii() && !id.contains(['<', '#', '&']) {
         let b = id.as_bytes();
-        let mut out = Vec::new();
         let mut cur = String::new();
         for (i, &c) in b.iter().enumerate() {
             let camel_break = i > 0
@@ -631,9 +651,9 @@ pub fn id_tokens(id: &str) -> Vec<String> {
         if !cur.is_empty() {
             out.push(cur);
         }
-        return out;
+        return;
     }
-    id_tokens_unicode(id)
+    out.extend(id_tokens_unicode(id));
 }
 
 /// [`id_tokens`] for any id.
@@ -659,31 +679,32 @@ fn id_tokens_unicode(id: &str) -> Vec<String> {
 /// `String`s, the largest per-node cost on docs of many small diagrams.
 #[derive(Clone, Debug, Default)]
 pub struct NodeText {
-    /// [`tokens`] of the label.
-    pub label: Vec<String>,
-    /// [`id_tokens`] of the id.
-    pub id: Vec<String>,
+    /// [`tokens`] of the label, then [`id_tokens`] of the id, in one list
+    /// (one allocation per node rather than two).
+    toks: Vec<String>,
+    /// How many of `toks` are the label's.
+    split: usize,
     /// Whether the label is plain ASCII with no tag or entity (`<`, `#`,
     /// `&`): then cleaning it only collapses whitespace, and the tokens of
     /// any piece of it cut at a separator are a prefix of `label`, so
     /// the tests below need not tokenize again.
     pub plain: bool,
-    /// [`WordIds`] of `label` in a vocabulary's lexicon, if computed
+    /// [`WordIds`] of `toks` in a vocabulary's lexicon, if computed
     /// ([`NodeText::in_vocab`]); empty otherwise.
-    label_ids: Vec<WordIds>,
-    /// [`WordIds`] of `id`, likewise.
-    id_ids: Vec<WordIds>,
+    ids: Vec<WordIds>,
 }
 
 impl NodeText {
     /// The words of `node` (their ids are looked up again by each test).
     pub fn of(node: &crate::model::Node) -> Self {
+        let mut toks = tokens(&node.label);
+        let split = toks.len();
+        id_tokens_into(&node.id, &mut toks);
         NodeText {
-            label: tokens(&node.label),
-            id: id_tokens(&node.id),
+            toks,
+            split,
             plain: is_plain(&node.label),
-            label_ids: Vec::new(),
-            id_ids: Vec::new(),
+            ids: Vec::new(),
         }
     }
 
@@ -692,19 +713,28 @@ impl NodeText {
     /// matched against them).
     pub fn in_vocab(node: &crate::model::Node, vocab: &Vocab) -> Self {
         let mut text = NodeText::of(node);
-        text.label_ids = vocab.lexicon.ids_of(&text.label);
-        text.id_ids = vocab.lexicon.ids_of(&text.id);
+        text.ids = vocab.lexicon.ids_of(&text.toks);
         text
+    }
+
+    /// [`tokens`] of the label.
+    pub fn label(&self) -> &[String] {
+        &self.toks[..self.split]
+    }
+
+    /// [`id_tokens`] of the id.
+    pub fn id(&self) -> &[String] {
+        &self.toks[self.split..]
     }
 
     /// The label's tokens, with their ids if computed.
     pub fn label_words(&self) -> Words<'_> {
-        Words::with_ids(&self.label, &self.label_ids)
+        Words::with_ids(self.label(), self.ids.get(..self.split).unwrap_or(&[]))
     }
 
     /// The id's tokens, with their ids if computed.
     pub fn id_words(&self) -> Words<'_> {
-        Words::with_ids(&self.id, &self.id_ids)
+        Words::with_ids(self.id(), self.ids.get(self.split..).unwrap_or(&[]))
     }
 }
 
@@ -801,20 +831,44 @@ pub fn clean_text(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// [`clean_text`], borrowed when it would be a copy of `text` (no tag or
+/// entity, whitespace already collapsed: nearly every label), so tests that
+/// only read the cleaned text of every node allocate nothing.
+pub fn clean_text_cow(text: &str) -> Cow<'_, str> {
+    if !text.contains(['<', '#', '&']) && is_collapsed(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(clean_text(text))
+    }
+}
+
+/// Whether `text` has no leading, trailing or repeated whitespace and no
+/// whitespace but plain spaces (or is empty).
+fn is_collapsed(text: &str) -> bool {
+    let mut previous_space = true;
+    text.is_empty()
+        || text.chars().all(|c| {
+            let ok = !c.is_whitespace() || (c == ' ' && !previous_space);
+            previous_space = c.is_whitespace();
+            ok
+        }) && !previous_space
+}
+
 /// `text` with leading and trailing whitespace removed and every inner run
 /// of whitespace made one space, copied once when there is nothing to do.
 fn collapse_whitespace(text: &str) -> String {
-    let mut previous_space = true;
-    let collapsed = text.chars().all(|c| {
-        let ok = !c.is_whitespace() || (c == ' ' && !previous_space);
-        previous_space = c.is_whitespace();
-        ok
-    }) && !previous_space;
-    if collapsed || text.is_empty() {
+    if is_collapsed(text) {
         text.to_string()
     } else {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
+}
+
+/// Whether `text` contains `needle` (ASCII) ignoring ASCII case: what
+/// `text.to_ascii_lowercase().contains(needle)` says, without the copy.
+pub fn contains_ascii_ci(text: &str, needle: &str) -> bool {
+    let (t, n) = (text.as_bytes(), needle.as_bytes());
+    n.is_empty() || t.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// The compiled vocabulary.

@@ -36,7 +36,9 @@ pub fn decide(
                 .shape
                 .as_deref()
                 .is_some_and(|s| matches!(s, "diamond" | "diam" | "decision" | "question"))
-                || crate::vocab::clean_text(&n.label).trim_end().ends_with('?'))
+                || crate::vocab::clean_text_cow(&n.label)
+                    .trim_end()
+                    .ends_with('?'))
     });
     if let Some((_, n)) = decision {
         return (
@@ -50,10 +52,8 @@ pub fn decide(
     // A diagram that addresses localhost draws one machine (a developer's
     // setup, a tutorial's containers, a pod and its sidecars), not a
     // system whose redundancy matters.
-    let local = |t: &str| {
-        let t = t.to_ascii_lowercase();
-        t.contains("localhost") || t.contains("127.0.0.1")
-    };
+    let local =
+        |t: &str| crate::vocab::contains_ascii_ci(t, "localhost") || t.contains("127.0.0.1");
     if diagram.edges.iter().any(|e| local(&e.label))
         || diagram.nodes.iter().any(|n| local(&n.label))
     {
@@ -203,7 +203,7 @@ fn names_a_quarter_or_year(title: &[String]) -> bool {
 /// Whether a link label starts with a step number: `1. creates`,
 /// `2) reads`, `8a. Remounts`, `(3) replies`, `Step 4: ...`.
 pub fn is_numbered_step(label: &str) -> bool {
-    let t = crate::vocab::clean_text(label);
+    let t = crate::vocab::clean_text_cow(label);
     let t = t.trim().trim_matches('"').trim_start_matches('(');
     // Circled and parenthesised numbers: ① ⑴ ⒈ ❶ ➀ ➊.
     if t.chars()

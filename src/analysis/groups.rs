@@ -58,11 +58,24 @@ impl UnionFind {
 /// digits dropped; single letters dropped when `letters` is true. Returns
 /// the remaining words and whether any phrase was removed.
 fn strip(words: Words<'_>, set: &crate::vocab::PhraseSet, letters: bool) -> (String, bool) {
+    let mut out = String::new();
+    let any = strip_into(words, set, letters, &mut out);
+    (out, any)
+}
+
+/// [`strip`], appending the remaining words to `out` (which may hold other
+/// text before them): one buffer serves every node of a diagram.
+fn strip_into(
+    words: Words<'_>,
+    set: &crate::vocab::PhraseSet,
+    letters: bool,
+    buf: &mut String,
+) -> bool {
     // Tokens `start..covered` are inside a phrase found so far (phrases
     // are met by start, so one bound marks them all).
     let mut covered = 0;
     let mut any = false;
-    let mut out = String::new();
+    let base = buf.len();
     for (i, t) in words.toks().iter().enumerate() {
         for len in set.lengths_at(words, i) {
             any = true;
@@ -75,12 +88,38 @@ fn strip(words: Words<'_>, set: &crate::vocab::PhraseSet, letters: bool) -> (Str
         if t.is_empty() || (letters && t.chars().count() == 1) {
             continue;
         }
-        if !out.is_empty() {
-            out.push(' ');
+        if buf.len() > base {
+            buf.push(' ');
         }
-        out.push_str(t);
+        buf.push_str(t);
     }
-    (out, any)
+    any
+}
+
+/// One string per node in one buffer: node `v`'s is
+/// `text[ends[v - 1]..ends[v]]`. A big diagram stems every label; a
+/// `String` each was an allocation per node, read back scattered.
+struct Strings {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    /// The strings `write` appends for each of `n` nodes.
+    fn build(n: usize, mut write: impl FnMut(usize, &mut String)) -> Self {
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(n);
+        for v in 0..n {
+            write(v, &mut text);
+            ends.push(text.len());
+        }
+        Strings { text, ends }
+    }
+
+    fn get(&self, v: usize) -> &str {
+        let start = if v == 0 { 0 } else { self.ends[v - 1] };
+        &self.text[start..self.ends[v]]
+    }
 }
 
 /// The label stem twins are compared by (SPEC §2, evidence 5): replica
@@ -120,7 +159,7 @@ fn self_redundancy_of(
     asserted: &HashSet<String>,
 ) -> Option<String> {
     let node = &diagram.nodes[v];
-    let toks = &text.label;
+    let toks = text.label();
     let words = text.label_words();
     if asserted.contains(&node.id) {
         return Some("declared redundant by a `spoflint: redundant` comment".into());
@@ -241,7 +280,10 @@ pub fn compute(
     let eligible = |v: usize| structure.cluster_of[v].is_none();
     // Each label is stemmed once.
     let toks: Vec<Words<'_>> = texts.iter().map(NodeText::label_words).collect();
-    let stems: Vec<String> = toks.iter().map(|&t| twin_stem_of(t, vocab)).collect();
+    let stems = Strings::build(n, |v, buf| {
+        let letters = vocab.machines.matches(toks[v]);
+        strip_into(toks[v], &vocab.markers, letters, buf);
+    });
 
     // Evidence 2a: replication links.
     for l in links {
@@ -254,25 +296,29 @@ pub fn compute(
     // so nothing is grouped (or hashed) when no label has one.
     let may_join = |v: usize| eligible(v) && !matches!(kinds[v], Kind::Actor | Kind::External);
     let any_role = (0..n).any(|v| may_join(v) && vocab.roles.matches(toks[v]));
-    let roles: Vec<Option<(String, bool)>> = (0..n)
-        .map(|v| {
-            if !any_role || !may_join(v) {
-                return None;
-            }
-            Some(strip(toks[v], &vocab.roles, false)).filter(|(key, _)| !key.is_empty())
-        })
+    // Each node's key (its label without role words; empty when it may not
+    // join) and whether a role word was removed.
+    let mut has_role = vec![false; if any_role { n } else { 0 }];
+    let role_key = Strings::build(if any_role { n } else { 0 }, |v, buf| {
+        if may_join(v) {
+            has_role[v] = strip_into(toks[v], &vocab.roles, false, buf);
+        }
+    });
+    let role_of = |v: usize| {
+        if !any_role {
+            return None;
+        }
+        Some((role_key.get(v), has_role[v])).filter(|(key, _)| !key.is_empty())
+    };
+    let role_keys: std::collections::HashSet<(Kind, &str)> = (0..n)
+        .filter_map(|v| role_of(v).filter(|r| r.1).map(|r| (kinds[v], r.0)))
         .collect();
-    let role_keys: std::collections::HashSet<(Kind, &str)> = roles
-        .iter()
-        .enumerate()
-        .filter_map(|(v, r)| r.as_ref().filter(|r| r.1).map(|r| (kinds[v], r.0.as_str())))
-        .collect();
-    let mut by_role: crate::vocab::FnvMap<(Kind, String), (Vec<usize>, bool)> = Default::default();
+    let mut by_role: crate::vocab::FnvMap<(Kind, &str), (Vec<usize>, bool)> = Default::default();
     for (v, &k) in kinds.iter().enumerate() {
-        let Some((key, has_role)) = roles[v].clone() else {
+        let Some((key, has_role)) = role_of(v) else {
             continue;
         };
-        if !role_keys.contains(&(k, key.as_str())) {
+        if !role_keys.contains(&(k, key)) {
             continue;
         }
         let e = by_role.entry((k, key)).or_default();
@@ -299,12 +345,12 @@ pub fn compute(
         if !is_pool {
             continue;
         }
-        let mut by_stem: HashMap<(Kind, String), Vec<usize>> = HashMap::new();
+        let mut by_stem: HashMap<(Kind, &str), Vec<usize>> = HashMap::new();
         for &v in &structure.leaves[s] {
             if matches!(kinds[v], Kind::Actor | Kind::External) {
                 continue;
             }
-            let stem = stems[v].clone();
+            let stem = stems.get(v);
             if !stem.is_empty() {
                 by_stem.entry((kinds[v], stem)).or_default().push(v);
             }
@@ -363,7 +409,7 @@ pub fn compute(
         // stem); merging explicit groups or redundant nodes into a larger
         // group never splits explicit evidence.
         let m = &unit_members[u];
-        let key_of = |v: usize| (kinds[v], stems[v].as_str());
+        let key_of = |v: usize| (kinds[v], stems.get(v));
         let first = key_of(m[0]);
         let twin_key = (m.iter().all(|&v| eligible(v))
             && m[1..].iter().all(|&v| key_of(v) == first))

@@ -185,7 +185,9 @@ pub fn kind_of_with(node: &Node, text: &NodeText, vocab: &Vocab) -> KindOf {
     let mut best: Option<(usize, usize, Evidence)> = None;
     let mut consider = |toks: Words<'_>, source: Source| {
         let class = matches!(source, Source::Class(_));
-        for (m, prio) in vocab.kind_index.find_tagged(toks) {
+        // Repeats of a match change nothing below (a tie must beat the
+        // best strictly), so they need not be removed.
+        for (m, prio) in vocab.kind_index.each_tagged(toks) {
             // A class counts only when its whole name is a kind word
             // (`external`, `database`): docs name style classes
             // `authStyle`, which say nothing about the node. A class

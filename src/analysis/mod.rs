@@ -483,11 +483,12 @@ pub fn display_name(diagram: &Diagram, v: usize) -> String {
 /// Display names of a diagram's nodes, each computed once when first asked:
 /// a finding names up to 20 nodes and neighbouring findings name the same
 /// ones, so building messages for many findings would clean the same labels
-/// again and again.
+/// again and again. Names are shared (`Arc<str>`): a finding's blast radius
+/// holds them without copying each one.
 #[derive(Debug)]
 pub struct Names<'a> {
     diagram: &'a Diagram,
-    cache: Vec<Option<Box<str>>>,
+    cache: Vec<Option<std::sync::Arc<str>>>,
 }
 
 impl<'a> Names<'a> {
@@ -500,9 +501,19 @@ impl<'a> Names<'a> {
     }
 
     /// [`display_name`] of node `v`.
-    pub fn get(&mut self, v: usize) -> &str {
+    pub fn get(&mut self, v: usize) -> &std::sync::Arc<str> {
         let diagram = self.diagram;
-        self.cache[v].get_or_insert_with(|| display_name(diagram, v).into_boxed_str())
+        self.cache[v].get_or_insert_with(|| {
+            // [`display_name`], copied once (into the shared name) rather
+            // than cleaned into a `String` first.
+            let node = &diagram.nodes[v];
+            let s = crate::vocab::clean_text_cow(&node.label);
+            if s.is_empty() {
+                node.id.as_str().into()
+            } else {
+                (*s).into()
+            }
+        })
     }
 
     /// Make sure the names of `nodes` are computed, so [`Names::known`] can
@@ -521,10 +532,10 @@ impl<'a> Names<'a> {
     }
 
     /// [`entry_name`] of entry `e`.
-    pub fn entry(&mut self, e: EntryRef) -> String {
+    pub fn entry(&mut self, e: EntryRef) -> std::sync::Arc<str> {
         match e {
-            EntryRef::Node(v) => self.get(v).to_string(),
-            EntryRef::CallersOf(v) => format!("callers of {}", self.get(v)),
+            EntryRef::Node(v) => self.get(v).clone(),
+            EntryRef::CallersOf(v) => format!("callers of {}", self.get(v)).into(),
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::diagnostic::{BlastRadius, Diagnostic, Label, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 #[doc = include_str!("single_point_of_failure.md")]
 pub static META: RuleMeta = RuleMeta {
@@ -31,9 +32,17 @@ pub fn help(kind: Kind, id: &str) -> String {
             "run another instance behind a load balancer"
         }
     };
-    format!(
-        "{fix}; if it is redundant already, draw it so or say `%% spoflint: redundant {id} -- why`"
-    )
+    // Built by hand: one per finding, and `format!` costs more than the copies.
+    let tail = [
+        "; if it is redundant already, draw it so or say `%% spoflint: redundant ",
+        " -- why`",
+    ];
+    let mut help = String::with_capacity(fix.len() + tail[0].len() + id.len() + tail[1].len());
+    help.push_str(fix);
+    help.push_str(tail[0]);
+    help.push_str(id);
+    help.push_str(tail[1]);
+    help
 }
 
 /// One finding per single point of failure.
@@ -47,12 +56,8 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
 
 fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic {
     let node = &diagram.nodes[s.node];
-    let entries: Vec<String> = s.entries.iter().map(|&e| names.entry(e)).collect();
-    let components: Vec<String> = s
-        .components
-        .iter()
-        .map(|&v| names.get(v).to_string())
-        .collect();
+    let entries: Vec<Arc<str>> = s.entries.iter().map(|&e| names.entry(e)).collect();
+    let components: Vec<Arc<str>> = s.components.iter().map(|&v| names.get(v).clone()).collect();
     let name = names.get(s.node);
     let mut message = String::with_capacity(160 + name.len());
     message.push('"');
@@ -203,8 +208,8 @@ mod tests {
         assert!(db.labels[0].message.contains("Server"));
         assert!(db.help.as_deref().unwrap().contains("standby"));
         let br = db.blast_radius.as_ref().unwrap();
-        assert_eq!(br.entries, ["Users"]);
-        assert_eq!(br.components, ["Server"]);
+        assert_eq!(br.entries, ["Users".into()]);
+        assert_eq!(br.components, ["Server".into()]);
         assert_eq!(db.code, "SPOF001");
     }
 
@@ -305,7 +310,7 @@ mod tests {
         let db = d.iter().find(|f| f.node.as_deref() == Some("DB")).unwrap();
         assert_eq!(
             db.blast_radius.as_ref().unwrap().components,
-            ["Cache", "Web Server"]
+            ["Cache".into(), "Web Server".into()]
         );
     }
 
@@ -457,7 +462,10 @@ mod tests {
         let src = "flowchart LR\n  Users --> X[Checkout] --> DB[(Database)]\n";
         assert_eq!(spofs(src), ["DB:error"]);
         let d = run(src);
-        assert_eq!(d[0].blast_radius.as_ref().unwrap().components, ["Checkout"]);
+        assert_eq!(
+            d[0].blast_radius.as_ref().unwrap().components,
+            ["Checkout".into()]
+        );
     }
 
     #[test]
