@@ -454,6 +454,9 @@ impl<'a> Parser<'a> {
     /// (subgraph bodies are pushed on an explicit stack).
     fn document(&mut self) -> PResult<()> {
         let mut stack: Vec<Frame> = Vec::new();
+        // Members outside every subgraph: Mermaid lists them too, but no
+        // subgraph takes them, so only the current statement's are kept (a
+        // list of every mention of a big diagram cost more than building it).
         let mut top: Vec<Member> = Vec::new();
         loop {
             let t = self.peek();
@@ -467,7 +470,10 @@ impl<'a> Parser<'a> {
                 () => {
                     match stack.last_mut() {
                         Some(f) => &mut f.list,
-                        None => &mut top,
+                        None => {
+                            top.clear();
+                            &mut top
+                        }
                     }
                 };
             }
