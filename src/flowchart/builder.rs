@@ -55,7 +55,32 @@ pub(crate) enum Member {
     /// A node or subgraph id (or a phantom string).
     Id(Sym),
     /// A `direction` statement.
-    Dir(&'static str),
+    Dir(Direction),
+}
+
+/// The value of a `direction` statement in a subgraph. A byte, not a
+/// `&'static str`, so that a [`Member`] is 8 bytes: a big diagram's
+/// subgraphs list every mention of every vertex.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Direction {
+    Tb,
+    Bt,
+    Rl,
+    Lr,
+    Td,
+}
+
+impl Direction {
+    /// The name Mermaid stores.
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::Tb => "TB",
+            Direction::Bt => "BT",
+            Direction::Rl => "RL",
+            Direction::Lr => "LR",
+            Direction::Td => "TD",
+        }
+    }
 }
 
 fn sanitize_label_type(t: Option<&str>) -> &'static str {
@@ -592,7 +617,7 @@ impl<'a> Builder<'a> {
         let mut nodes = Vec::new();
         for m in list {
             match m {
-                Member::Dir(d) => dir = Some(d.to_string()),
+                Member::Dir(d) => dir = Some(d.as_str().to_string()),
                 Member::Id(s) => {
                     let info = self.info(s);
                     if info.blank || info.seen == stamp {

@@ -4,7 +4,7 @@
 //! error messages; the semantics live in `builder.rs`. Each function's doc
 //! comment starts with the `grammar/flowchart.ebnf` production it parses.
 
-use super::builder::{js_trim_cow, Builder, LinkInfo, Member, Sym, TextObj};
+use super::builder::{js_trim_cow, Builder, Direction, LinkInfo, Member, Sym, TextObj};
 use super::lexer::{Tok, Token, Tokens};
 use super::preprocess::{js_space_prefix, js_trim, Mapped};
 use crate::model::{Diagram, EdgeType, Stroke};
@@ -518,11 +518,11 @@ impl<'a> Parser<'a> {
                 | Tok::DirectionLr
                 | Tok::DirectionTd => {
                     let v = match t.kind {
-                        Tok::DirectionTb => "TB",
-                        Tok::DirectionBt => "BT",
-                        Tok::DirectionRl => "RL",
-                        Tok::DirectionLr => "LR",
-                        _ => "TD",
+                        Tok::DirectionTb => Direction::Tb,
+                        Tok::DirectionBt => Direction::Bt,
+                        Tok::DirectionRl => Direction::Rl,
+                        Tok::DirectionLr => Direction::Lr,
+                        _ => Direction::Td,
                     };
                     list!().push(Member::Dir(v));
                     self.bump();
