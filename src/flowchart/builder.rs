@@ -14,7 +14,7 @@ use super::shapes::is_valid_shape;
 use super::yaml::{self, Value};
 use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
-use crate::vocab::{FnvMap, FnvSet};
+use crate::vocab::FnvSet;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -55,7 +55,32 @@ pub(crate) enum Member {
     /// A node or subgraph id (or a phantom string).
     Id(Sym),
     /// A `direction` statement.
-    Dir(&'static str),
+    Dir(Direction),
+}
+
+/// The value of a `direction` statement in a subgraph. A byte, not a
+/// `&'static str`, so that a [`Member`] is 8 bytes: a big diagram's
+/// subgraphs list every mention of every vertex.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Direction {
+    Tb,
+    Bt,
+    Rl,
+    Lr,
+    Td,
+}
+
+impl Direction {
+    /// The name Mermaid stores.
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::Tb => "TB",
+            Direction::Bt => "BT",
+            Direction::Rl => "RL",
+            Direction::Lr => "LR",
+            Direction::Td => "TD",
+        }
+    }
 }
 
 fn sanitize_label_type(t: Option<&str>) -> &'static str {
@@ -171,9 +196,11 @@ struct SymInfo {
 #[derive(Default)]
 pub(crate) struct Builder<'a> {
     pub d: Diagram,
-    // FNV, not SipHash: ids come from the user's own docs, and hashing
-    // every mention with SipHash was the parser's largest single cost.
-    syms: FnvMap<Cow<'a, str>, Sym>,
+    /// The symbols by the [`id_hash`] of their text. The table holds only
+    /// the 4-byte symbols (their text is in `names`): with the text in the
+    /// table too, its buckets were 32 bytes, and inserting the ids of a big
+    /// diagram touched eight times the memory.
+    syms: hashbrown::HashTable<Sym>,
     /// Symbols by the low bits of their hash, last seen first (see `intern`).
     recent: Vec<Sym>,
     /// The text of each symbol.
@@ -208,7 +235,7 @@ impl<'a> Builder<'a> {
         let mut b = Builder::default();
         b.d.nodes.reserve(lines);
         b.d.edges.reserve(lines);
-        b.syms.reserve(lines);
+        b.syms.reserve(lines, |_| 0);
         b.names.reserve(lines);
         b.info.reserve(lines);
         b.pair_counts.reserve(lines);
@@ -217,11 +244,9 @@ impl<'a> Builder<'a> {
 
     /// The symbol of `id`, made on first sight.
     pub fn intern(&mut self, id: Cow<'a, str>) -> Sym {
-        use std::collections::hash_map::Entry;
-        use std::hash::{BuildHasher, BuildHasherDefault};
         // Most mentions are of an id met a few lines before: a small
-        // direct-mapped cache answers them without touching the big map.
-        let h = BuildHasherDefault::<crate::vocab::Fnv>::default().hash_one(id.as_ref());
+        // direct-mapped cache answers them without touching the big table.
+        let h = id_hash(&id);
         let slot = (h as usize) & (RECENT - 1);
         if self.recent.is_empty() {
             self.recent = vec![NONE; RECENT];
@@ -230,21 +255,26 @@ impl<'a> Builder<'a> {
         if r != NONE && self.names[r as usize] == id {
             return r;
         }
-        let next = self.names.len() as Sym;
-        let s = match self.syms.entry(id) {
-            Entry::Occupied(o) => *o.get(),
-            Entry::Vacant(v) => {
-                let id = v.key();
+        let names = &self.names;
+        let entry = self.syms.entry(
+            h,
+            |&s| names[s as usize] == id,
+            |&s| id_hash(&names[s as usize]),
+        );
+        let s = match entry {
+            hashbrown::hash_table::Entry::Occupied(o) => *o.get(),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let next = self.names.len() as Sym;
+                v.insert(next);
                 self.info.push(SymInfo {
                     node: NONE,
                     sub: NONE,
                     in_subgraph: false,
                     seen: 0,
-                    blank: js_trim(id).is_empty(),
+                    blank: js_trim(&id).is_empty(),
                     auto_like: id.starts_with("L_"),
                 });
-                self.names.push(id.clone());
-                v.insert(next);
+                self.names.push(id);
                 next
             }
         };
@@ -254,7 +284,10 @@ impl<'a> Builder<'a> {
 
     /// The symbol of `id`, if it has been seen.
     fn lookup(&self, id: &str) -> Option<Sym> {
-        self.syms.get(id).copied()
+        let names = &self.names;
+        self.syms
+            .find(id_hash(id), |&s| names[s as usize] == id)
+            .copied()
     }
 
     fn name(&self, s: Sym) -> &str {
@@ -592,7 +625,7 @@ impl<'a> Builder<'a> {
         let mut nodes = Vec::new();
         for m in list {
             match m {
-                Member::Dir(d) => dir = Some(d.to_string()),
+                Member::Dir(d) => dir = Some(d.as_str().to_string()),
                 Member::Id(s) => {
                     let info = self.info(s);
                     if info.blank || info.seen == stamp {
@@ -651,6 +684,14 @@ impl<'a> Builder<'a> {
     pub fn edge_count(&self) -> usize {
         self.d.edges.len()
     }
+}
+
+/// The hash of an id in [`Builder::intern`]'s table: FNV, not SipHash, as
+/// ids come from the user's own docs, and hashing every mention with
+/// SipHash was the parser's largest single cost.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<crate::vocab::Fnv>::default().hash_one(id)
 }
 
 /// [`js_trim`] that keeps a borrowed text borrowed.

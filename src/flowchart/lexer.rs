@@ -102,23 +102,34 @@ pub(crate) enum Tok {
     LexError,
 }
 
-/// One token: its kind and its byte range in the cleaned text; `value`
-/// replaces the matched text where Mermaid rewrites `yytext`.
-#[derive(Clone, Debug)]
+/// One token: its kind and its byte range in the cleaned text. Where
+/// Mermaid rewrites `yytext` (rarely: node data strings), `value` indexes
+/// the rewritten text in the lexer's list (see [`Tokens::text`]). A small
+/// `Copy` record, not one holding an `Option<String>`: every token moves
+/// through the lookahead, and moving 48 bytes with drop glue (and the rule
+/// results that carried the same `Option<String>`) was a share of the
+/// lexer's instructions.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Token {
     pub kind: Tok,
+    /// Index into the rewritten texts, or [`NO_VALUE`].
+    value: u32,
     pub start: usize,
     pub end: usize,
-    pub value: Option<String>,
 }
 
+/// [`Token::value`] of a token whose text is its range.
+const NO_VALUE: u32 = u32::MAX;
+
 impl Token {
-    /// The token's text (`yytext`).
-    pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
-        match &self.value {
-            Some(v) => v.as_str(),
-            None => src.get(self.start..self.end).unwrap_or(""),
-        }
+    /// Whether the lexer rewrote the token's text.
+    pub fn has_value(&self) -> bool {
+        self.value != NO_VALUE
+    }
+
+    /// The token's text when the lexer did not rewrite it.
+    fn raw<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.start..self.end).unwrap_or("")
     }
 }
 
@@ -378,10 +389,16 @@ impl<'a> Tokens<'a> {
         self.prev_end
     }
 
+    /// The text of `t` (`yytext`): the rewritten text if the lexer made
+    /// one, else its range of the cleaned text.
+    pub fn text(&self, t: &Token) -> &str {
+        self.lexer.text(t)
+    }
+
     /// Consume the current token and return it.
     pub fn bump(&mut self) -> Token {
         let Some(next) = self.next.take() else {
-            return self.cur.clone();
+            return self.cur;
         };
         let t = std::mem::replace(&mut self.cur, next);
         self.prev_end = t.end;
@@ -409,6 +426,10 @@ pub(crate) struct Lexer<'a> {
     direction_ahead: usize,
     /// The same for `@`, which the `LINK_ID` rule needs.
     at_ahead: usize,
+    /// Texts of tokens Mermaid rewrites (see [`Token::value`]).
+    values: Vec<String>,
+    /// The rewritten text of the token the current rule matched.
+    pending: Option<String>,
 }
 
 impl<'a> Lexer<'a> {
@@ -425,6 +446,18 @@ impl<'a> Lexer<'a> {
             direction_ahead: memchr::memmem::find(src.as_bytes(), b"direction")
                 .unwrap_or(usize::MAX),
             at_ahead: memchr::memchr(b'@', src.as_bytes()).unwrap_or(usize::MAX),
+            values: Vec::new(),
+            pending: None,
+        }
+    }
+
+    /// See [`Tokens::text`]. Rewritten texts are kept for the whole parse
+    /// (the parser may read a token after the next has been lexed); they
+    /// are only node data strings, so few.
+    fn text(&self, t: &Token) -> &str {
+        match self.values.get(t.value as usize) {
+            Some(v) => v,
+            None => t.raw(self.src),
         }
     }
 
@@ -466,15 +499,22 @@ impl<'a> Lexer<'a> {
                 self.done = true;
             }
             match self.rule() {
-                Some((len, kind, value)) => {
+                Some((len, kind)) => {
                     let start = self.pos;
                     self.pos += len;
+                    let value = match self.pending.take() {
+                        Some(v) => {
+                            self.values.push(v);
+                            (self.values.len() - 1) as u32
+                        }
+                        None => NO_VALUE,
+                    };
                     if let Some(kind) = kind {
                         return Token {
                             kind,
+                            value,
                             start,
                             end: self.pos,
-                            value,
                         };
                     }
                     if len == 0 && self.done {
@@ -499,20 +539,20 @@ impl<'a> Lexer<'a> {
     fn tok(&self, kind: Tok, start: usize, end: usize) -> Token {
         Token {
             kind,
+            value: NO_VALUE,
             start,
             end,
-            value: None,
         }
     }
 
     /// The rules of the current state, in Mermaid's order. Returns the match
     /// length and the token (None: no token, keep lexing).
-    fn rule(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
+    fn rule(&mut self) -> Option<(usize, Option<Tok>)> {
         let i = &self.src[self.pos..];
         let st = self.state();
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
-                return Some(($len, $tok, None))
+                return Some(($len, $tok))
             };
         }
         // State-specific rules that come before the shared ones.
@@ -556,8 +596,8 @@ impl<'a> Lexer<'a> {
                 }
                 let n = i.find('"').unwrap_or(i.len());
                 if n > 0 {
-                    let v = replace_breaks(&i[..n]);
-                    return Some((n, Some(Tok::ShapeData), Some(v)));
+                    self.pending = Some(replace_breaks(&i[..n]));
+                    return Some((n, Some(Tok::ShapeData)));
                 }
             }
             State::CallbackName => {
@@ -693,11 +733,11 @@ impl<'a> Lexer<'a> {
     }
 
     /// Rules 79..117 as they apply in non-initial states.
-    fn shared_rules(&mut self, st: State) -> Option<(usize, Option<Tok>, Option<String>)> {
+    fn shared_rules(&mut self, st: State) -> Option<(usize, Option<Tok>)> {
         let i = &self.src[self.pos..];
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
-                return Some(($len, Some($tok), None))
+                return Some(($len, Some($tok)))
             };
         }
         // Fast path for label text: a first byte that is ASCII, not a space,
@@ -937,10 +977,10 @@ impl<'a> Lexer<'a> {
 
     /// Rules 0–44: accessibility, node data, `call`, keywords, header,
     /// `subgraph`/`end` and link targets.
-    fn keyword_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
+    fn keyword_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>)> {
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
-                return Some(($len, $tok, None))
+                return Some(($len, $tok))
             };
         }
         // Rules with different first bytes never both match, so only the
@@ -973,7 +1013,8 @@ impl<'a> Lexer<'a> {
             }
             Some(b'@') if i.starts_with("@{") => {
                 self.push(State::ShapeData);
-                return Some((2, Some(Tok::ShapeData), Some(String::new())));
+                self.pending = Some(String::new());
+                return Some((2, Some(Tok::ShapeData)));
             }
             Some(b'c') => {
                 if let Some(r) = i.strip_prefix("call") {
@@ -1066,11 +1107,11 @@ impl<'a> Lexer<'a> {
         Tok::Graph
     }
 
-    fn initial_rules(&mut self) -> Option<(usize, Option<Tok>, Option<String>)> {
+    fn initial_rules(&mut self) -> Option<(usize, Option<Tok>)> {
         let i = &self.src[self.pos..];
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
-                return Some(($len, $tok, None))
+                return Some(($len, $tok))
             };
         }
         // Rules 0–44 start with one of these; skip them all otherwise (most
@@ -1132,10 +1173,10 @@ impl<'a> Lexer<'a> {
     }
 
     /// Rules 70–79: links and the openers of inline edge labels.
-    fn link_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
+    fn link_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>)> {
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
-                return Some(($len, $tok, None))
+                return Some(($len, $tok))
             };
         }
         if let Some(n) = normal_link(i) {
@@ -1166,10 +1207,10 @@ impl<'a> Lexer<'a> {
     }
 
     /// Rules 82–121: brackets, ids, punctuation, line breaks and spaces.
-    fn bracket_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>, Option<String>)> {
+    fn bracket_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>)> {
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
-                return Some(($len, $tok, None))
+                return Some(($len, $tok))
             };
         }
         macro_rules! push_ret {

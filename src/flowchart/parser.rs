@@ -4,7 +4,7 @@
 //! error messages; the semantics live in `builder.rs`. Each function's doc
 //! comment starts with the `grammar/flowchart.ebnf` production it parses.
 
-use super::builder::{js_trim_cow, Builder, LinkInfo, Member, Sym, TextObj};
+use super::builder::{js_trim_cow, Builder, Direction, LinkInfo, Member, Sym, TextObj};
 use super::lexer::{Tok, Token, Tokens};
 use super::preprocess::{js_space_prefix, js_trim, Mapped};
 use crate::model::{Diagram, EdgeType, Stroke};
@@ -295,7 +295,7 @@ impl<'a> Parser<'a> {
             Tok::Newline => "the end of the line".into(),
             Tok::Space => "a space".into(),
             Tok::Eof | Tok::End0 => "the end of the diagram".into(),
-            Tok::Str => format!("the string \"{}\"", t.text(self.src)),
+            Tok::Str => format!("the string \"{}\"", self.toks.text(t)),
             _ => {
                 let s = self.src.get(t.start..t.end).unwrap_or("").trim();
                 let s: String = s.chars().take(30).collect();
@@ -396,7 +396,7 @@ impl<'a> Parser<'a> {
             self.bump();
         }
         let g = self.expect(Tok::Graph, "expected \"flowchart\" or \"graph\"")?;
-        *header = g.text(self.src).to_string();
+        *header = self.toks.text(&g).to_string();
         *header_span = self.span_of(g.start, g.end);
         match self.kind() {
             Tok::NoDir => {
@@ -405,7 +405,7 @@ impl<'a> Parser<'a> {
             }
             Tok::Dir => {
                 let d = self.bump();
-                self.b.set_direction(d.text(self.src));
+                self.b.set_direction(self.toks.text(&d));
                 // first_sep = SEMI | NEWLINE | SPACE NEWLINE
                 match self.kind() {
                     Tok::Semi | Tok::Newline => {
@@ -424,7 +424,7 @@ impl<'a> Parser<'a> {
             }
             Tok::LexError => {
                 // Point at the word after the header, which is not a direction.
-                let t = self.peek().clone();
+                let t = *self.peek();
                 let rest = self.src.get(t.start..).unwrap_or("");
                 let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
                 let word_len = rest[ws..]
@@ -454,20 +454,21 @@ impl<'a> Parser<'a> {
     /// (subgraph bodies are pushed on an explicit stack).
     fn document(&mut self) -> PResult<()> {
         let mut stack: Vec<Frame> = Vec::new();
+        // Members outside every subgraph: Mermaid lists them too, but no
+        // subgraph takes them, so only the current statement's are kept (a
+        // list of every mention of a big diagram cost more than building it).
         let mut top: Vec<Member> = Vec::new();
         loop {
             let t = self.peek();
-            let t = Token {
-                kind: t.kind,
-                start: t.start,
-                end: t.end,
-                value: None,
-            };
+            let t = *t;
             macro_rules! list {
                 () => {
                     match stack.last_mut() {
                         Some(f) => &mut f.list,
-                        None => &mut top,
+                        None => {
+                            top.clear();
+                            &mut top
+                        }
                     }
                 };
             }
@@ -512,11 +513,11 @@ impl<'a> Parser<'a> {
                 | Tok::DirectionLr
                 | Tok::DirectionTd => {
                     let v = match t.kind {
-                        Tok::DirectionTb => "TB",
-                        Tok::DirectionBt => "BT",
-                        Tok::DirectionRl => "RL",
-                        Tok::DirectionLr => "LR",
-                        _ => "TD",
+                        Tok::DirectionTb => Direction::Tb,
+                        Tok::DirectionBt => Direction::Bt,
+                        Tok::DirectionRl => Direction::Rl,
+                        Tok::DirectionLr => Direction::Lr,
+                        _ => Direction::Td,
                     };
                     list!().push(Member::Dir(v));
                     self.bump();
@@ -659,9 +660,10 @@ impl<'a> Parser<'a> {
     /// The text of a token, borrowed from the cleaned text unless the lexer
     /// rewrote it.
     fn token_text(&self, t: Token) -> Cow<'a, str> {
-        match t.value {
-            Some(v) => Cow::Owned(v),
-            None => Cow::Borrowed(self.src.get(t.start..t.end).unwrap_or("")),
+        if t.has_value() {
+            Cow::Owned(self.toks.text(&t).to_string())
+        } else {
+            Cow::Borrowed(self.src.get(t.start..t.end).unwrap_or(""))
         }
     }
 
@@ -675,12 +677,12 @@ impl<'a> Parser<'a> {
         let mut text = self.token_text(first);
         while more(self.kind()) {
             let t = self.bump();
-            if matches!(text, Cow::Borrowed(_)) && t.value.is_none() && t.start == end {
+            if matches!(text, Cow::Borrowed(_)) && !t.has_value() && t.start == end {
                 end = t.end;
                 text = Cow::Borrowed(self.src.get(start..end).unwrap_or(""));
             } else {
                 end = t.end;
-                text.to_mut().push_str(t.text(self.src));
+                text.to_mut().push_str(self.toks.text(&t));
             }
         }
         (text, start, end)
@@ -702,7 +704,7 @@ impl<'a> Parser<'a> {
         let mut s = String::new();
         while is_alnum_token(self.kind()) {
             let t = self.bump();
-            s.push_str(t.text(self.src));
+            s.push_str(self.toks.text(&t));
         }
         Ok(s)
     }
@@ -832,7 +834,7 @@ impl<'a> Parser<'a> {
         let mut end = start;
         while self.kind() == Tok::ShapeData {
             let t = self.bump();
-            s.push_str(t.text(self.src));
+            s.push_str(self.toks.text(&t));
             end = t.end;
         }
         Pending {
@@ -970,12 +972,12 @@ impl<'a> Parser<'a> {
         let mut id = None;
         if self.kind() == Tok::LinkId {
             let t = self.bump();
-            id = Some(t.text(self.src).replacen('@', "", 1));
+            id = Some(self.toks.text(&t).replacen('@', "", 1));
         }
         match self.kind() {
             Tok::Link => {
                 let t = self.bump();
-                let (kind, stroke, length) = destruct_link(t.text(self.src), None);
+                let (kind, stroke, length) = destruct_link(self.toks.text(&t), None);
                 let mut text = None;
                 if self.kind() == Tok::Pipe {
                     self.bump();
@@ -1005,14 +1007,14 @@ impl<'a> Parser<'a> {
                 let (text, _, _) = self.gather(edge_text);
                 let obj = TextObj { text, kind };
                 if self.kind() != Tok::Link {
-                    let opener = st.text(self.src).trim();
+                    let opener = self.toks.text(&st).trim();
                     return self.fail(&format!(
                         "expected an arrow such as \"-->\" to end the edge label opened by \"{opener}\""
                     ));
                 }
                 let l = self.bump();
                 let (kind, stroke, length) =
-                    destruct_link(l.text(self.src), Some(st.text(self.src)));
+                    destruct_link(self.toks.text(&l), Some(self.toks.text(&st)));
                 Ok(LinkInfo {
                     kind,
                     stroke,
@@ -1120,7 +1122,7 @@ impl<'a> Parser<'a> {
         }
         let n = self.b.edge_count();
         for t in indices {
-            let v: usize = t.text(self.src).parse().unwrap_or(usize::MAX);
+            let v: usize = self.toks.text(&t).parse().unwrap_or(usize::MAX);
             if v >= n {
                 return self.semantic(
                     t.start,
@@ -1128,11 +1130,11 @@ impl<'a> Parser<'a> {
                     match n {
                         0 => format!(
                             "linkStyle index {} is out of range: the diagram has no edges yet",
-                            t.text(self.src)
+                            self.toks.text(&t)
                         ),
                         _ => format!(
                             "linkStyle index {} is out of range: edges so far are numbered 0 to {}",
-                            t.text(self.src),
+                            self.toks.text(&t),
                             n - 1
                         ),
                     },
@@ -1147,7 +1149,10 @@ impl<'a> Parser<'a> {
     ///    | STR [ SPACE ( STR [ SPACE LINK_TARGET ] | LINK_TARGET ) ]
     ///    | alpha_num [ SPACE STR ] )`
     fn click_statement(&mut self) -> PResult<()> {
-        let ids = self.bump().text(self.src).to_string();
+        let ids = {
+            let t = self.bump();
+            self.toks.text(&t).to_string()
+        };
         let tooltip_then_target = |p: &mut Parser| -> PResult<()> {
             if p.kind() == Tok::Space {
                 p.bump();
