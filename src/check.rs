@@ -8,6 +8,7 @@ use crate::diagnostic::FileReport;
 use crate::flowchart::{self, DiagramKind};
 use crate::markdown::{self, BlockOptions};
 use crate::rules;
+use crate::span::Span;
 use aho_corasick::AhoCorasick;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -249,7 +250,11 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
                 .push(rules::parse_error::diagnostic(&err));
         }
         if let Some(mut diagram) = parsed.diagram {
-            diagram.map_spans(|s| block.map.span(s));
+            match block.map.shift() {
+                Some(0) => {}
+                Some(k) => diagram.map_spans(|s| Span::new(s.start + k, s.end + k)),
+                None => diagram.map_spans(|s| block.map.span(s)),
+            }
             report.diagnostics.extend(rules::check_block(
                 &diagram,
                 settings,

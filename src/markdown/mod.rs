@@ -123,6 +123,18 @@ impl OffsetMap {
         out
     }
 
+    /// The constant distance from block offsets to file offsets when the
+    /// block is one contiguous range of the file (a `.mmd` file: 0; a fence
+    /// at the left margin): its spans then map by adding it, which
+    /// [`OffsetMap::span`] would do one binary search at a time.
+    pub fn shift(&self) -> Option<usize> {
+        match self.pieces.as_slice() {
+            [] => Some(0),
+            [(0, f)] => Some(*f),
+            _ => None,
+        }
+    }
+
     /// The file offset of block offset `off`.
     pub fn to_file(&self, off: usize) -> usize {
         let i = match self.pieces.binary_search_by_key(&off, |&(b, _)| b) {
@@ -262,6 +274,26 @@ mod tests {
         assert_eq!(m.to_file(1), 5);
         assert_eq!(m.to_file(2), 10);
         assert_eq!(m.to_file(3), 11);
+    }
+
+    #[test]
+    fn shift_is_given_only_when_spans_map_by_one_offset() {
+        assert_eq!(OffsetMap::default().shift(), Some(0));
+        let mut fence = OffsetMap::contiguous(40);
+        fence.push(7, 47); // still contiguous
+        assert_eq!(fence.shift(), Some(40));
+        for s in [Span::new(0, 5), Span::new(3, 3), Span::new(6, 9)] {
+            assert_eq!(fence.span(s), Span::new(s.start + 40, s.end + 40));
+        }
+        let mut quoted = OffsetMap::default();
+        quoted.push(0, 2);
+        quoted.push(2, 6);
+        assert_eq!(quoted.shift(), None);
+        // A block whose first byte is not at the start of its piece list's
+        // first entry has no single offset either.
+        let mut late = OffsetMap::default();
+        late.push(3, 10);
+        assert_eq!(late.shift(), None);
     }
 
     #[test]
