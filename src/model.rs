@@ -38,8 +38,9 @@ pub struct Node {
     /// label given, trimmed, one pair of outer quotes removed, entity codes as
     /// written, HTML kept as written (not sanitised).
     pub label: String,
-    /// `text`, `string` or `markdown`, as Mermaid's `labelType`.
-    pub label_type: String,
+    /// `text`, `string` or `markdown`, as Mermaid's `labelType` (one of
+    /// three words: no allocation per node).
+    pub label_type: &'static str,
     /// Mermaid's shape name: `None` for a bare id; the internal bracket name
     /// (`square`, `round`, `cylinder`, ...) for bracket forms; the `@{ shape }`
     /// name as written for node data.

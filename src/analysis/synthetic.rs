@@ -27,7 +27,7 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
     let node = |id: String, label: String, shape: Option<&str>, i: usize| Node {
         id,
         label,
-        label_type: "text".into(),
+        label_type: "text",
         shape: shape.map(str::to_string),
         defined_at: Span::new(i, i + 1),
         occurrences: vec![Span::new(i, i + 1)],
@@ -135,7 +135,7 @@ pub fn regional(components: usize, width: usize) -> Diagram {
         d.nodes.push(Node {
             id: format!("M{z}"),
             label: format!("Prometheus {z}"),
-            label_type: "text".into(),
+            label_type: "text",
             defined_at: Span::new(at, at + 1),
             occurrences: vec![Span::new(at, at + 1)],
             ..Node::default()

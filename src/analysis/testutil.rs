@@ -174,7 +174,7 @@ impl B {
                 self.d.nodes.push(Node {
                     id: id.into(),
                     label: id.into(),
-                    label_type: "text".into(),
+                    label_type: "text",
                     defined_at: span,
                     ..Node::default()
                 });

@@ -360,7 +360,7 @@ impl<'a> Builder<'a> {
         self.d.nodes.push(Node {
             label,
             id,
-            label_type: label_type.into(),
+            label_type,
             shape: None,
             classes: Vec::new(),
             // Room for a few mentions: most vertices are named more than once.
@@ -396,7 +396,7 @@ impl<'a> Builder<'a> {
             if !new {
                 clean_label_into(&mut n.label, &t.text);
                 if n.label_type != t.kind {
-                    n.label_type = t.kind.to_string();
+                    n.label_type = t.kind;
                 }
             }
             n.defined_at = span;
@@ -442,7 +442,7 @@ impl<'a> Builder<'a> {
         if let Some(l) = label.clone().filter(Value::truthy) {
             n.label = l.as_text().unwrap_or_default();
             let lt = get("labelType").and_then(|v| v.as_text());
-            n.label_type = sanitize_label_type(lt.as_deref()).to_string();
+            n.label_type = sanitize_label_type(lt.as_deref());
             n.defined_at = span;
         }
         let has_asset =
