@@ -438,7 +438,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         let components = &mut components_buf;
         components.clear();
         let mut total_nodes = 0usize;
-        for &c in comps {
+        for c in comps {
             for &m in &a.groups.members[c] {
                 if a.roles[m] == Role::Entry {
                     continue;
