@@ -878,7 +878,12 @@ fn collapse_whitespace(text: &str) -> String {
 /// `text.to_ascii_lowercase().contains(needle)` says, without the copy.
 pub fn contains_ascii_ci(text: &str, needle: &str) -> bool {
     let (t, n) = (text.as_bytes(), needle.as_bytes());
-    n.is_empty() || t.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    let Some(first) = n.first() else {
+        return true;
+    };
+    // The first byte is compared before the rest: most windows fail there.
+    t.windows(n.len())
+        .any(|w| w[0].eq_ignore_ascii_case(first) && w.eq_ignore_ascii_case(n))
 }
 
 /// The compiled vocabulary.
