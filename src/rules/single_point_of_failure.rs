@@ -56,9 +56,9 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Lists [`who_fails`] keeps from one finding to the next (emptied): a big
-/// diagram has a finding per node, and two small lists each were two
-/// allocations per finding.
+/// Buffers a finding's message is written with, kept from one finding to
+/// the next (emptied): a big diagram has a finding per node, and two small
+/// lists in [`who_fails`] were two allocations per finding.
 #[derive(Debug, Default)]
 struct Scratch {
     /// Room for the names listed (they borrow a finding's names, so the
@@ -66,6 +66,8 @@ struct Scratch {
     listed: Vec<Cow<'static, str>>,
     /// Nodes named as entries.
     named_nodes: Vec<usize>,
+    /// The message being written.
+    message: String,
 }
 
 /// The same list, empty, its room kept, for items of another lifetime:
@@ -86,7 +88,11 @@ fn diagnostic(
     let entries: Vec<Arc<str>> = s.entries.iter().map(|&e| names.entry(e)).collect();
     let components: Vec<Arc<str>> = s.components.iter().map(|&v| names.get(v).clone()).collect();
     let name = names.get(s.node);
-    let mut message = String::with_capacity(160 + name.len());
+    // Written in a buffer kept from finding to finding, then copied once at
+    // its final size: its length is known only at the end, and a guessed
+    // capacity was often short (a regrowth) or long (memory kept).
+    let mut message = std::mem::take(&mut scratch.message);
+    message.clear();
     message.push('"');
     message.push_str(name);
     message.push_str("\" (");
@@ -97,6 +103,9 @@ fn diagnostic(
     }
     message.push_str("; what fails with it: ");
     who_fails(s, names, scratch, &mut message);
+    let exact = String::from(message.as_str());
+    scratch.message = message;
+    let message = exact;
     let severity = if s.every_entry {
         Severity::Error
     } else {
