@@ -743,6 +743,16 @@ fn is_plain(text: &str) -> bool {
     text.is_ascii() && !text.contains(['<', '#', '&'])
 }
 
+/// The text before the first `<br` (all of it when there is none): a
+/// label's first line. One byte scan for `<` spares most labels the
+/// substring search.
+fn before_br(label: &str) -> &str {
+    if !label.contains('<') {
+        return label;
+    }
+    label.split("<br").next().unwrap_or("")
+}
+
 /// The tokens of `piece`, a plain text's prefix that ends at a separator,
 /// taken from the text's tokens `toks` (counted, not built again).
 fn first_words<'t>(toks: Words<'t>, piece: &str) -> Words<'t> {
@@ -868,7 +878,12 @@ fn collapse_whitespace(text: &str) -> String {
 /// `text.to_ascii_lowercase().contains(needle)` says, without the copy.
 pub fn contains_ascii_ci(text: &str, needle: &str) -> bool {
     let (t, n) = (text.as_bytes(), needle.as_bytes());
-    n.is_empty() || t.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    let Some(first) = n.first() else {
+        return true;
+    };
+    // The first byte is compared before the rest: most windows fail there.
+    t.windows(n.len())
+        .any(|w| w[0].eq_ignore_ascii_case(first) && w.eq_ignore_ascii_case(n))
 }
 
 /// The compiled vocabulary.
@@ -1179,7 +1194,13 @@ impl Vocab {
         let t = clean
             .trim()
             .trim_matches(|c| c == '"' || c == '\'' || c == '`');
-        if t.starts_with('/') || t.contains("://") || t.contains(" --") || t.starts_with("$ ") {
+        // (A substring search is tried only where its first byte occurs:
+        // most labels have no `:` or `-`, and one byte scan is cheaper.)
+        if t.starts_with('/')
+            || (t.contains(':') && t.contains("://"))
+            || (t.contains('-') && t.contains(" --"))
+            || t.starts_with("$ ")
+        {
             return true;
         }
         // A relative path (`deployments/overlays/prod/`, `src/app/main`).
@@ -1187,20 +1208,17 @@ impl Vocab {
             return true;
         }
         // Code: a decorator (`@pytest.mark.unit`) or a call (`get_graph()`).
-        let first = label.split("<br").next().unwrap_or("").trim();
-        if t.starts_with('@') || t.contains("()") || (first.ends_with('(') && !first.contains(' '))
+        let before_br = before_br(label);
+        let first = before_br.trim();
+        if t.starts_with('@')
+            || (t.contains('(') && t.contains("()"))
+            || (first.ends_with('(') && !first.contains(' '))
         {
             return true;
         }
         // The head is the name's: a multi-line label's first line names the
         // box, the lines after describe it ("Secret Manager<br/>API keys").
-        let first_line = label
-            .split("<br")
-            .next()
-            .unwrap_or("")
-            .split(['\n', '•'])
-            .next()
-            .unwrap_or("");
+        let first_line = before_br.split(['\n', '•']).next().unwrap_or("");
         let head_is_artefact = if is_plain(label) {
             // Cleaning a plain line only collapses its whitespace, and its
             // head's tokens are the label's first ones.
@@ -1336,13 +1354,7 @@ impl Vocab {
         if self.libraries.matches(all) && !self.deployed.matches(all) {
             return true;
         }
-        let first_line = label
-            .split("<br")
-            .next()
-            .unwrap_or("")
-            .split('\n')
-            .next()
-            .unwrap_or("");
+        let first_line = before_br(label).split('\n').next().unwrap_or("");
         // A class name of three or more humps ending in a code role
         // (`RedisSessionStore`, `InMemorySessionStore`).
         let class = |line: &str| {

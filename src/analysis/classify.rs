@@ -36,9 +36,12 @@ pub fn decide(
                 .shape
                 .as_deref()
                 .is_some_and(|s| matches!(s, "diamond" | "diam" | "decision" | "question"))
-                || crate::vocab::clean_text_cow(&n.label)
-                    .trim_end()
-                    .ends_with('?'))
+                // Cleaning makes a `?` only from an entity (`#63;`,
+                // `&quest;`): a label with neither holds no question.
+                || (n.label.contains(['?', '#', '&'])
+                    && crate::vocab::clean_text_cow(&n.label)
+                        .trim_end()
+                        .ends_with('?')))
     });
     if let Some((_, n)) = decision {
         return (

@@ -344,8 +344,9 @@ fn expand<'a>(st: &'a Structure, n: &'a usize, as_target: bool) -> &'a [usize] {
 }
 
 /// Index of the first occurrence of each id.
-fn first_index<'a>(ids: impl Iterator<Item = &'a str>) -> FnvMap<&'a str, usize> {
-    let mut map = FnvMap::default();
+fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> FnvMap<&'a str, usize> {
+    // Sized once: growing it rehashed every id several times on big diagrams.
+    let mut map = FnvMap::with_capacity_and_hasher(ids.len(), Default::default());
     for (i, id) in ids.enumerate() {
         map.entry(id).or_insert(i);
     }

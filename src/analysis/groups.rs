@@ -376,21 +376,21 @@ pub fn compute(
         .collect();
 
     // Units: the explicit blocks. Explicit evidence is never split below.
-    let mut unit_members: Vec<Vec<usize>> = Vec::new();
+    // Numbered by first node; their members in node order, in two flat
+    // arrays (a list per unit was an allocation per node).
+    let mut nu = 0;
     let mut unit_of_root: Vec<usize> = vec![usize::MAX; n];
     let unit_of: Vec<usize> = (0..n)
         .map(|v| {
             let r = uf.find(v);
             if unit_of_root[r] == usize::MAX {
-                unit_members.push(Vec::new());
-                unit_of_root[r] = unit_members.len() - 1;
+                unit_of_root[r] = nu;
+                nu += 1;
             }
-            let u = unit_of_root[r];
-            unit_members[u].push(v);
-            u
+            unit_of_root[r]
         })
         .collect();
-    let nu = unit_members.len();
+    let unit_members = Rows::from_pairs(nu, || unit_of.iter().enumerate().map(|(v, &u)| (u, v)));
     let unit_links = || {
         links
             .iter()

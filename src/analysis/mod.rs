@@ -402,6 +402,10 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         entry_vertex[e] = true;
     }
 
+    // A finding's components and links, gathered before they are copied
+    // into it at their final size.
+    let mut components_buf: Vec<usize> = Vec::with_capacity(BLAST_NAMES);
+    let mut needed_by_buf: Vec<usize> = Vec::with_capacity(BLAST_NAMES);
     for v in 0..n {
         let g = cls[v];
         // A finding names the component's kind and its usual fix, so nodes
@@ -419,7 +423,11 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             continue;
         }
         let failing = reach.count[g];
-        let mut entries = Vec::new();
+        // Each list allocated once at its final size (a big diagram has a
+        // finding per node, and growing three lists by pushes was several
+        // allocations each).
+        let named_entries = (reach.first_mask[g].count_ones() as usize).min(BLAST_NAMES);
+        let mut entries = Vec::with_capacity(named_entries);
         for (bit, e) in a.entries.iter().enumerate().take(64) {
             if reach.first_mask[g] & (1u64 << bit) != 0 && entries.len() < BLAST_NAMES {
                 entries.push(*e);
@@ -427,9 +435,10 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         }
         let (comps, cut) =
             searcher.failing_with(&pred, g, BLAST_SEARCH, |x| entry_vertex[x] || x >= ng);
-        let mut components: Vec<usize> = Vec::new();
+        let components = &mut components_buf;
+        components.clear();
         let mut total_nodes = 0usize;
-        for &c in comps {
+        for c in comps {
             for &m in &a.groups.members[c] {
                 if a.roles[m] == Role::Entry {
                     continue;
@@ -440,7 +449,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
                 }
             }
         }
-        let mut needed_by: Vec<usize> = Vec::new();
+        let needed_by = &mut needed_by_buf;
+        needed_by.clear();
         for &li in &into[into_start[v]..into_start[v + 1]] {
             let l = &a.links[li];
             if cls[l.from] != g && !needed_by.contains(&l.edge) && needed_by.len() < BLAST_NAMES {
@@ -453,9 +463,9 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             every_entry: failing == total,
             entries,
             entries_failing: failing,
-            components,
+            components: components.to_vec(),
             components_more: (!cut).then(|| total_nodes.saturating_sub(BLAST_NAMES)),
-            needed_by,
+            needed_by: needed_by.to_vec(),
         });
     }
     a.single_region = regions::single_region(diagram, vocab, &a, &pred, &entry_classes, total);

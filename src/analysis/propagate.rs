@@ -142,7 +142,6 @@ pub struct Searcher {
     stamp: u32,
     /// The search's queue; what it visited, in order, is `queue[1..]`.
     queue: Vec<usize>,
-    out: Vec<usize>,
 }
 
 impl Searcher {
@@ -152,44 +151,44 @@ impl Searcher {
             mark: vec![0; n],
             stamp: 0,
             queue: Vec::new(),
-            out: Vec::new(),
         }
     }
 
     /// Classes that fail with `v` (a path to `v`), nearest first, searching
-    /// at most `budget` classes; the flag says whether the search was cut
-    /// short.
-    pub fn failing_with(
-        &mut self,
+    /// at most `budget` classes and leaving out those `skip` names; the
+    /// flag says whether the search was cut short. (The search keeps only
+    /// its queue: the classes are read from it, skipped ones left out as
+    /// they are read, rather than copied into a second list.)
+    pub fn failing_with<'s>(
+        &'s mut self,
         pred: &Rows,
         v: usize,
         budget: usize,
-        skip: impl Fn(usize) -> bool,
-    ) -> (&[usize], bool) {
+        skip: impl Fn(usize) -> bool + 's,
+    ) -> (impl Iterator<Item = usize> + 's, bool) {
         self.stamp += 1;
         let stamp = self.stamp;
         self.mark[v] = stamp;
         self.queue.clear();
-        self.out.clear();
         self.queue.push(v);
         let mut head = 0;
-        while let Some(&x) = self.queue.get(head) {
+        let mut cut = false;
+        'search: while let Some(&x) = self.queue.get(head) {
             head += 1;
             for &p in &pred[x] {
                 if self.mark[p] != stamp {
                     self.mark[p] = stamp;
                     // The budget bounds the work, not only the output.
                     if self.queue.len() >= budget {
-                        return (&self.out, true);
-                    }
-                    if !skip(p) {
-                        self.out.push(p);
+                        cut = true;
+                        break 'search;
                     }
                     self.queue.push(p);
                 }
             }
         }
-        (&self.out, false)
+        let found = self.queue[1..].iter().copied().filter(move |&p| !skip(p));
+        (found, cut)
     }
 }
 

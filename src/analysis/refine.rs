@@ -59,11 +59,14 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
     }
     let mut sigs = Signatures::default();
     let mut touched: Vec<usize> = Vec::new();
+    // The dirty members of the class being checked (one buffer for all).
+    let mut dirt: Vec<usize> = Vec::new();
     while let Some(c) = queue.pop_front() {
         queued[c] = false;
         let len = members[c].len();
         let nd = std::mem::take(&mut ndirty[c]);
-        let dirt: Vec<usize> = members[c][len - nd..].to_vec();
+        dirt.clear();
+        dirt.extend_from_slice(&members[c][len - nd..]);
         for &u in &dirt {
             dirty[u] = false;
         }
@@ -110,13 +113,12 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
         for (i, &u) in members[c].iter().enumerate().skip(with_clean(largest)) {
             pos[u] = i;
         }
-        let moved: Vec<Vec<usize>> = parts
+        touched.clear();
+        let moved = parts
             .into_iter()
             .enumerate()
             .filter(|&(p, _)| p != largest)
-            .map(|(_, part)| part)
-            .collect();
-        touched.clear();
+            .map(|(_, part)| part);
         for part in moved {
             let id = members.len();
             ndirty.push(0);

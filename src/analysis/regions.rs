@@ -4,7 +4,7 @@
 
 use super::{classify, Analysis, Role, SingleRegion};
 use crate::model::Diagram;
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 /// The one location every located component sits in, if there is one and
 /// some entry fails with it. `pred` is the quotient graph (with the
@@ -27,45 +27,46 @@ pub fn single_region(
     }
     let mut common: Option<Vec<usize>> = None;
     let mut located: Vec<usize> = Vec::new();
+    // One node's locations, innermost first (one buffer for every node).
+    let mut locs: Vec<usize> = Vec::new();
     for v in 0..diagram.nodes.len() {
         if a.roles[v] != Role::Component || a.in_process[v] {
             continue;
         }
-        let locs: Vec<usize> = a
-            .structure
-            .ancestors(diagram, v)
-            .into_iter()
-            .filter(|&s| vocab_locations[s])
-            .collect();
+        locs.clear();
+        locs.extend(
+            super::graph::chain(diagram, a.structure.parent_of[v]).filter(|&s| vocab_locations[s]),
+        );
         if locs.is_empty() {
             continue;
         }
         located.push(v);
-        common = Some(match common {
-            None => locs,
-            Some(c) => c.into_iter().filter(|s| locs.contains(s)).collect(),
-        });
+        match &mut common {
+            None => common = Some(locs.clone()),
+            Some(c) => c.retain(|s| locs.contains(s)),
+        }
     }
     // Innermost location shared by every located component.
     let subgraph = *common?.first()?;
     // Who fails when the location fails: everything with a path to any
     // component inside it (one multi-source backward search).
-    let mut seen: HashSet<usize> = HashSet::new();
+    // (A flag per vertex, not a hash set: the search may visit them all.)
+    let mut seen = vec![false; pred.len()];
     let mut queue: VecDeque<usize> = VecDeque::new();
     for &v in &located {
         let g = a.groups.class_of[v];
-        if seen.insert(g) {
+        if !std::mem::replace(&mut seen[g], true) {
             queue.push_back(g);
         }
     }
     while let Some(x) = queue.pop_front() {
         for &p in &pred[x] {
-            if seen.insert(p) {
+            if !std::mem::replace(&mut seen[p], true) {
                 queue.push_back(p);
             }
         }
     }
-    let failing = entry_classes.iter().filter(|e| seen.contains(e)).count();
+    let failing = entry_classes.iter().filter(|&&e| seen[e]).count();
     if failing == 0 {
         return None;
     }

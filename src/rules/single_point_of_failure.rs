@@ -5,6 +5,7 @@ use crate::analysis::{Analysis, EntryRef, Kind, Names, Spof, BLAST_NAMES};
 use crate::diagnostic::{BlastRadius, Diagnostic, Label, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -48,18 +49,50 @@ pub fn help(kind: Kind, id: &str) -> String {
 /// One finding per single point of failure.
 pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
     let mut names = Names::new(diagram);
+    let mut scratch = Scratch::default();
     a.spofs
         .iter()
-        .map(|s| diagnostic(diagram, s, &mut names))
+        .map(|s| diagnostic(diagram, s, &mut names, &mut scratch))
         .collect()
 }
 
-fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic {
+/// Buffers a finding's message is written with, kept from one finding to
+/// the next (emptied): a big diagram has a finding per node, and two small
+/// lists in [`who_fails`] were two allocations per finding.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// Room for the names listed (they borrow a finding's names, so the
+    /// list is handed back empty, of any lifetime).
+    listed: Vec<Cow<'static, str>>,
+    /// Nodes named as entries.
+    named_nodes: Vec<usize>,
+    /// The message being written.
+    message: String,
+}
+
+/// The same list, empty, its room kept, for items of another lifetime:
+/// collecting an emptied vector into one of the same layout reuses its
+/// allocation.
+fn recycle<'b>(mut v: Vec<Cow<'_, str>>) -> Vec<Cow<'b, str>> {
+    v.clear();
+    v.into_iter().map(|_| Cow::Borrowed("")).collect()
+}
+
+fn diagnostic(
+    diagram: &Diagram,
+    s: &Spof,
+    names: &mut Names<'_>,
+    scratch: &mut Scratch,
+) -> Diagnostic {
     let node = &diagram.nodes[s.node];
     let entries: Vec<Arc<str>> = s.entries.iter().map(|&e| names.entry(e)).collect();
     let components: Vec<Arc<str>> = s.components.iter().map(|&v| names.get(v).clone()).collect();
     let name = names.get(s.node);
-    let mut message = String::with_capacity(160 + name.len());
+    // Written in a buffer kept from finding to finding, then copied once at
+    // its final size: its length is known only at the end, and a guessed
+    // capacity was often short (a regrowth) or long (memory kept).
+    let mut message = std::mem::take(&mut scratch.message);
+    message.clear();
     message.push('"');
     message.push_str(name);
     message.push_str("\" (");
@@ -69,7 +102,10 @@ fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic 
         message.push_str(" for some entries");
     }
     message.push_str("; what fails with it: ");
-    who_fails(s, names, &mut message);
+    who_fails(s, names, scratch, &mut message);
+    let exact = String::from(message.as_str());
+    scratch.message = message;
+    let message = exact;
     let severity = if s.every_entry {
         Severity::Error
     } else {
@@ -82,10 +118,15 @@ fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic 
         .needed_by
         .iter()
         .map(|&e| {
-            let from = diagram.edges[e].from;
+            let from = names.get(diagram.edges[e].from);
+            // Built by hand, like `help`: one or more per finding.
+            const NEEDS: &str = " needs it here";
+            let mut message = String::with_capacity(from.len() + NEEDS.len());
+            message.push_str(from);
+            message.push_str(NEEDS);
             Label {
                 span: diagram.edges[e].span,
-                message: format!("{} needs it here", names.get(from)),
+                message,
             }
         })
         .collect();
@@ -101,7 +142,7 @@ fn diagnostic(diagram: &Diagram, s: &Spof, names: &mut Names<'_>) -> Diagnostic 
 /// [`BLAST_NAMES`] names and "and N more". Callers outside the diagram are
 /// named through the node they call: "its callers outside the diagram" for
 /// the finding's own node, "App (and its callers)" for another.
-fn who_fails(s: &Spof, names: &mut Names<'_>, who: &mut String) {
+fn who_fails(s: &Spof, names: &mut Names<'_>, scratch: &mut Scratch, who: &mut String) {
     let node_of = |e: &EntryRef| match *e {
         EntryRef::CallersOf(v) | EntryRef::Node(v) => v,
     };
@@ -112,8 +153,9 @@ fn who_fails(s: &Spof, names: &mut Names<'_>, who: &mut String) {
             .chain(s.components.iter().copied()),
     );
     let names = &*names;
-    let mut listed_names: Vec<std::borrow::Cow<'_, str>> = Vec::new();
-    let mut named_nodes: Vec<usize> = Vec::new();
+    let mut listed_names: Vec<Cow<'_, str>> = recycle(std::mem::take(&mut scratch.listed));
+    let named_nodes = &mut scratch.named_nodes;
+    named_nodes.clear();
     let mut listed = 0usize;
     for &e in &s.entries {
         listed += 1;
@@ -142,7 +184,7 @@ fn who_fails(s: &Spof, names: &mut Names<'_>, who: &mut String) {
             listed_names.push(name.into());
         }
     }
-    let names = listed_names;
+    let names = &listed_names;
     let shown = names.len().min(BLAST_NAMES);
     let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
     // Names merged above are not "more": count only what was never listed.
@@ -161,6 +203,7 @@ fn who_fails(s: &Spof, names: &mut Names<'_>, who: &mut String) {
     } else if rest > 0 && !names.is_empty() {
         let _ = write!(who, " and {rest} more");
     }
+    scratch.listed = recycle(listed_names);
 }
 
 #[cfg(test)]
