@@ -107,6 +107,24 @@ impl Diagnostic {
     }
 }
 
+/// Sort diagnostics stably by `cmp`. A diagnostic is a large record: the
+/// indices are sorted and each diagnostic is moved once, where sorting the
+/// records themselves would move each of them about log n times (tens of
+/// milliseconds for the 100,000 findings of a 100,000-node diagram). Input
+/// already in order (the usual case for a small file) is left as it is.
+pub fn sort_diagnostics_by(
+    ds: &mut Vec<Diagnostic>,
+    cmp: impl Fn(&Diagnostic, &Diagnostic) -> std::cmp::Ordering,
+) {
+    if ds.windows(2).all(|w| cmp(&w[0], &w[1]).is_le()) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..ds.len()).collect();
+    order.sort_by(|&a, &b| cmp(&ds[a], &ds[b]));
+    let mut slots: Vec<Option<Diagnostic>> = std::mem::take(ds).into_iter().map(Some).collect();
+    ds.extend(order.into_iter().filter_map(|i| slots[i].take()));
+}
+
 /// Everything found in one file.
 #[derive(Clone, Debug)]
 pub struct FileReport {
@@ -123,4 +141,34 @@ pub struct FileReport {
     /// Something worth telling the user that is not a finding (binary file
     /// skipped, invalid UTF-8 replaced); does not change the exit code.
     pub note: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(start: usize, message: &str) -> Diagnostic {
+        Diagnostic::new(
+            "r",
+            "R000",
+            Severity::Error,
+            Span::new(start, start + 1),
+            message,
+        )
+    }
+
+    #[test]
+    fn sorting_is_stable_and_by_the_given_order() {
+        let mut ds = vec![at(5, "a"), at(1, "b"), at(5, "c"), at(0, "d"), at(1, "e")];
+        sort_diagnostics_by(&mut ds, |a, b| a.span.start.cmp(&b.span.start));
+        let got: Vec<(usize, &str)> = ds
+            .iter()
+            .map(|d| (d.span.start, d.message.as_str()))
+            .collect();
+        assert_eq!(got, [(0, "d"), (1, "b"), (1, "e"), (5, "a"), (5, "c")]);
+        // Already in order: unchanged.
+        sort_diagnostics_by(&mut ds, |a, b| a.span.start.cmp(&b.span.start));
+        assert_eq!(ds.len(), 5);
+        assert_eq!(ds[0].message, "d");
+    }
 }
