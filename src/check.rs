@@ -263,9 +263,7 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
         }
     }
     crate::suppress::apply_path_ignores(&mut report.diagnostics, path, &settings.per_path_ignores);
-    crate::diagnostic::sort_diagnostics_by(&mut report.diagnostics, |a, b| {
-        (a.span.start, a.rule).cmp(&(b.span.start, b.rule))
-    });
+    crate::diagnostic::sort_by_position(&mut report.diagnostics);
     if !report.diagnostics.is_empty() {
         report.source = Arc::from(&*text);
     }

@@ -268,14 +268,7 @@ pub fn sort(reports: &mut [FileReport]) {
 
 /// Sort one report's diagnostics by (offset, rule, end, message).
 pub fn sort_diagnostics(report: &mut FileReport) {
-    crate::diagnostic::sort_diagnostics_by(&mut report.diagnostics, |a, b| {
-        (a.span.start, a.rule, a.span.end, &a.message).cmp(&(
-            b.span.start,
-            b.rule,
-            b.span.end,
-            &b.message,
-        ))
-    });
+    crate::diagnostic::sort_by_position(&mut report.diagnostics);
 }
 
 #[cfg(test)]
