@@ -41,28 +41,49 @@ struct Verdict {
     why: String,
 }
 
-fn judgments() -> BTreeMap<Key, Verdict> {
-    let mut out = BTreeMap::new();
-    for (n, line) in JUDGMENTS.lines().enumerate() {
+/// The rows of a judged TSV file (comments and blank lines skipped) with
+/// their 1-based line numbers; each row has at least `columns` (named in
+/// `expected` for the message) and its finding's key in columns 2 to 4.
+fn tsv_rows<'a>(
+    text: &'a str,
+    file: &str,
+    columns: usize,
+    expected: &str,
+) -> Vec<(usize, Key, Vec<&'a str>)> {
+    let mut rows = Vec::new();
+    for (n, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();
         assert!(
-            cols.len() >= 5,
-            "judgments.tsv:{}: expected verdict, file, line, node, label",
+            cols.len() >= columns,
+            "{file}:{}: expected {expected}",
             n + 1
         );
+        let line_no = cols[2]
+            .parse()
+            .unwrap_or_else(|_| panic!("{file}:{}: line number {:?}", n + 1, cols[2]));
+        let key = (cols[1].to_string(), line_no, cols[3].to_string());
+        rows.push((n + 1, key, cols));
+    }
+    rows
+}
+
+fn judgments() -> BTreeMap<Key, Verdict> {
+    let mut out = BTreeMap::new();
+    let rows = tsv_rows(
+        JUDGMENTS,
+        "judgments.tsv",
+        5,
+        "verdict, file, line, node, label",
+    );
+    for (n, key, cols) in rows {
         let right = match cols[0] {
             "right" => true,
             "wrong" => false,
-            other => panic!("judgments.tsv:{}: verdict {other:?}", n + 1),
+            other => panic!("judgments.tsv:{n}: verdict {other:?}"),
         };
-        let key = (
-            cols[1].to_string(),
-            cols[2].parse().expect("line number"),
-            cols[3].to_string(),
-        );
         let verdict = Verdict {
             right,
             label: cols[4].to_string(),
@@ -70,8 +91,7 @@ fn judgments() -> BTreeMap<Key, Verdict> {
         };
         assert!(
             out.insert(key, verdict).is_none(),
-            "judgments.tsv:{}: duplicate row",
-            n + 1
+            "judgments.tsv:{n}: duplicate row"
         );
     }
     out
@@ -294,40 +314,33 @@ struct SampleRow {
 }
 
 fn recall_sample() -> Vec<SampleRow> {
-    let mut rows = Vec::new();
-    for (n, line) in RECALL_SAMPLE.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        assert!(
-            cols.len() >= 7,
-            "recall_sample.tsv:{}: expected verdict, file, line, node, label, kind, analysed",
-            n + 1
-        );
+    let rows = tsv_rows(
+        RECALL_SAMPLE,
+        "recall_sample.tsv",
+        7,
+        "verdict, file, line, node, label, kind, analysed",
+    );
+    let mut out = Vec::new();
+    for (n, key, cols) in rows {
         let missed = match cols[0] {
             "missed" => true,
             "fine" => false,
-            other => panic!("recall_sample.tsv:{}: verdict {other:?}", n + 1),
+            other => panic!("recall_sample.tsv:{n}: verdict {other:?}"),
         };
         let stratum = match (cols[5], cols[6]) {
             ("component", "yes") => Stratum::UnknownKind,
             (kind, "yes") if REPORTABLE_KINDS.contains(&kind) => Stratum::Analysed,
             (kind, "no") if REPORTABLE_KINDS.contains(&kind) => Stratum::NotAnalysed,
-            other => panic!("recall_sample.tsv:{}: kind, analysed {other:?}", n + 1),
+            other => panic!("recall_sample.tsv:{n}: kind, analysed {other:?}"),
         };
-        rows.push(SampleRow {
-            key: (
-                cols[1].to_string(),
-                cols[2].parse().expect("line number"),
-                cols[3].to_string(),
-            ),
+        out.push(SampleRow {
+            key,
             missed,
             label: cols[4].to_string(),
             stratum,
         });
     }
-    rows
+    out
 }
 
 /// Wilson score interval (95 %) for a share of `k` in `n`.
