@@ -228,14 +228,7 @@ fn analysis_section(settings: &Settings, quick: bool, only: &[usize]) {
             }
             let runs = if quick { 3 } else { runs };
             let diagram = if name == "bench flowchart" {
-                let text = gen::big_flowchart(target_nodes);
-                match flowchart::parse_with(&text, &settings.parse).diagram {
-                    Some(d) => d,
-                    None => {
-                        eprintln!("the generated {target_nodes}-node diagram does not parse");
-                        std::process::exit(1);
-                    }
-                }
+                gen::big_flowchart_parsed(target_nodes)
             } else {
                 synthetic::regional(target_nodes, 1_000.min(target_nodes / 4))
             };

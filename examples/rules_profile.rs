@@ -17,7 +17,6 @@
 mod gen;
 
 use spoflint::config::Settings;
-use spoflint::flowchart;
 use std::time::Instant;
 
 fn main() {
@@ -30,14 +29,7 @@ fn main() {
     let d = if which == "regional" {
         spoflint::analysis::synthetic::regional(n, 1_000.min(n / 4).max(10))
     } else {
-        let text = gen::big_flowchart(n);
-        match flowchart::parse_with(&text, &settings.parse).diagram {
-            Some(d) => d,
-            None => {
-                eprintln!("the generated {n}-node diagram does not parse");
-                std::process::exit(1);
-            }
-        }
+        gen::big_flowchart_parsed(n)
     };
     let mut best = f64::MAX;
     for _ in 0..runs {

@@ -97,15 +97,20 @@ fn judgments() -> BTreeMap<Key, Verdict> {
     out
 }
 
-/// Every `single-point-of-failure` finding on the corpus, with its message.
-fn findings() -> BTreeMap<Key, String> {
+/// What `spoflint ARGS` prints on standard output, read as JSON.
+fn spoflint_json(args: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_spoflint"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "--format", "json", "--exit-zero", "-q", CORPUS])
+        .args(args)
         .output()
         .expect("run spoflint");
-    assert!(out.status.success(), "spoflint failed: {out:?}");
-    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert!(out.status.success(), "spoflint {args:?} failed: {out:?}");
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+/// Every `single-point-of-failure` finding on the corpus, with its message.
+fn findings() -> BTreeMap<Key, String> {
+    let report = spoflint_json(&["check", "--format", "json", "--exit-zero", "-q", CORPUS]);
     let prefix = format!("{CORPUS}/");
     let mut found = BTreeMap::new();
     for d in report["diagnostics"].as_array().expect("diagnostics") {
@@ -255,13 +260,7 @@ fn squeeze(s: &str) -> String {
 /// Every node of every analysed-or-not flowchart of the corpus, keyed by
 /// (file, the diagram's first line, node id).
 fn dump_nodes() -> BTreeMap<Key, DumpNode> {
-    let out = Command::new(env!("CARGO_BIN_EXE_spoflint"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["dump", "--analysis", CORPUS])
-        .output()
-        .expect("run spoflint dump");
-    assert!(out.status.success(), "spoflint dump failed: {out:?}");
-    let blocks: Value = serde_json::from_slice(&out.stdout).expect("JSON dump");
+    let blocks = spoflint_json(&["dump", "--analysis", CORPUS]);
     let prefix = format!("{CORPUS}/");
     let mut nodes = BTreeMap::new();
     for block in blocks.as_array().expect("list of blocks") {

@@ -171,6 +171,23 @@ pub fn docs_tree(root: &Path, files: usize, seed: u64) -> std::io::Result<u64> {
     Ok(bytes)
 }
 
+/// [`big_flowchart`] parsed with Mermaid's edge limit lifted, for the
+/// benches and profilers that time the analysis alone. Exits with a message
+/// if the generator ever writes something that does not parse.
+#[allow(clippy::print_stderr)] // a bench's only way to say why it stopped
+pub fn big_flowchart_parsed(nodes: usize) -> spoflint::model::Diagram {
+    let options = spoflint::flowchart::ParseOptions {
+        max_edges: usize::MAX,
+    };
+    match spoflint::flowchart::parse_with(&big_flowchart(nodes), &options).diagram {
+        Some(d) => d,
+        None => {
+            eprintln!("the generated {nodes}-node diagram does not parse");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// A flowchart of about `nodes` nodes and three links per node: stacks of
 /// load balancer → replicated services → database, grouped into regions,
 /// with soft monitoring links. Returns the diagram text (no fence).
