@@ -152,8 +152,12 @@ thread_local! {
 const READ_CHUNK: usize = 64 * 1024;
 
 /// A buffer grown past this for a big file is dropped after it, so the
-/// threads do not each keep the biggest file's size for the rest of the run.
-const READ_KEEP: usize = 1024 * 1024;
+/// threads do not each keep a huge file's size for the rest of the run.
+/// Below it the buffer is kept: a docs tree's big files (generated API
+/// pages, changelogs of a few MB) are then read without fresh pages to
+/// fault in and zero each time, and a thread holds at most the largest
+/// such file it has read.
+const READ_KEEP: usize = 16 * 1024 * 1024;
 
 /// Read the file at `path` into `buf` (grown as needed) and return its
 /// length. Small files are read until end of file without asking their
