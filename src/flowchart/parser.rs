@@ -173,14 +173,18 @@ fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8
         _ => {}
     }
     let mut stroke = Stroke::Normal;
-    let mut length = line.chars().count() as i64 - 1;
+    // Characters of `line` (bytes but UTF-8 continuation bytes) and its
+    // dots, counted on bytes: a link is a few ASCII bytes, and the `char`
+    // iterators' set-up cost more than the count.
+    let chars = line.bytes().filter(|&b| b & 0xC0 != 0x80).count();
+    let mut length = chars as i64 - 1;
     if line.starts_with('=') {
         stroke = Stroke::Thick;
     }
     if line.starts_with('~') {
         stroke = Stroke::Invisible;
     }
-    let dots = line.matches('.').count();
+    let dots = line.bytes().filter(|&b| b == b'.').count();
     if dots > 0 {
         stroke = Stroke::Dotted;
         length = dots as i64;
@@ -208,10 +212,10 @@ fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8
         _ => {}
     }
     let mut sstroke = Stroke::Normal;
-    if st.contains('=') {
+    if st.as_bytes().contains(&b'=') {
         sstroke = Stroke::Thick;
     }
-    if st.contains('.') {
+    if st.as_bytes().contains(&b'.') {
         sstroke = Stroke::Dotted;
     }
     if sstroke != stroke {
@@ -286,7 +290,7 @@ impl<'a> Parser<'a> {
     fn trimmed_span(&self, start: usize, end: usize) -> Span {
         let raw = self.src.get(start..end).unwrap_or("");
         let lead = js_space_prefix(raw);
-        let body = js_trim(raw);
+        let body = js_trim(&raw[lead..]);
         self.map.span(start + lead, start + lead + body.len())
     }
 
