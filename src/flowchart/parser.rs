@@ -23,7 +23,9 @@ pub(crate) struct Fail {
     pub end_after: Option<(usize, usize)>,
 }
 
-type PResult<T> = Result<T, Fail>;
+/// Boxed: every grammar function returns a `PResult`, and with the
+/// 64-byte failure inline each successful return moved that much too.
+type PResult<T> = Result<T, Box<Fail>>;
 
 /// What came before a node, for the "expected a node id" message.
 #[derive(Clone, Copy)]
@@ -326,12 +328,12 @@ impl<'a> Parser<'a> {
         let at_end = matches!(t.kind, Tok::End0 | Tok::Eof)
             || self.map.offset(t.start).is_some_and(|o| o >= block_end);
         let end_after = at_end.then(|| self.end_position(t.start));
-        Err(Fail {
+        Err(Box::new(Fail {
             start,
             end,
             message,
             end_after,
-        })
+        }))
     }
 
     /// Where to report "unexpected end": the block offset just after the
@@ -362,12 +364,12 @@ impl<'a> Parser<'a> {
     }
 
     fn semantic<T>(&self, start: usize, end: usize, message: String) -> PResult<T> {
-        Err(Fail {
+        Err(Box::new(Fail {
             start,
             end,
             message,
             end_after: None,
-        })
+        }))
     }
 
     fn expect(&mut self, k: Tok, expected: &str) -> PResult<Token> {
@@ -390,7 +392,7 @@ impl<'a> Parser<'a> {
                 d.header_span = header_span;
                 (Some(d), None, header, header_span)
             }
-            Err(f) => (None, Some(f), header, header_span),
+            Err(f) => (None, Some(*f), header, header_span),
         }
     }
 
