@@ -267,7 +267,8 @@ fn thick_link(i: &str) -> Option<usize> {
 }
 
 fn run_link(i: &str, c: u8) -> Option<usize> {
-    let (r, _) = sp0(i).ok()?;
+    let lead = js_space_prefix(i);
+    let r = &i[lead..];
     let try_from = |r: &str| -> Option<usize> {
         let b = r.as_bytes();
         let n = b.iter().take_while(|&&x| x == c).count();
@@ -286,9 +287,8 @@ fn run_link(i: &str, c: u8) -> Option<usize> {
         .strip_prefix(['x', 'o', '<'])
         .and_then(|r2| try_from(r2).map(|n| n + 1));
     let n = with_marker.or_else(|| try_from(r))?;
-    let consumed = i.len() - r.len() + n;
-    let (rest, _) = sp0(&i[consumed..]).ok()?;
-    Some(i.len() - rest.len())
+    let consumed = lead + n;
+    Some(consumed + js_space_prefix(&i[consumed..]))
 }
 
 /// `\s*[xo<]?--\s*` (and `==`, `-.`): the opener of an inline edge label.
