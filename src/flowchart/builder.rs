@@ -402,7 +402,15 @@ impl<'a> Builder<'a> {
             n.defined_at = span;
         }
         if let Some(s) = shape {
-            n.shape = Some(s.to_string());
+            // Reuse the buffer: a vertex redrawn with its shape on every
+            // line that names it (`db1[(DB)]`) costs no allocation.
+            match &mut n.shape {
+                Some(old) => {
+                    old.clear();
+                    old.push_str(s);
+                }
+                None => n.shape = Some(s.to_string()),
+            }
             n.defined_at = span;
         }
     }
@@ -686,12 +694,48 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The hash of an id in [`Builder::intern`]'s table: FNV, not SipHash, as
-/// ids come from the user's own docs, and hashing every mention with
-/// SipHash was the parser's largest single cost.
+/// The hash of an id in [`Builder::intern`]'s table. Not SipHash: ids come
+/// from the user's own docs, and hashing every mention with SipHash was the
+/// parser's largest single cost. Eight bytes at a time (FNV's byte loop was
+/// most of `intern`), each word folded in with a 128-bit multiply whose two
+/// halves are kept, so every input bit reaches both the low bits (the
+/// bucket) and the high bits (the table's tag). Only lookups depend on it:
+/// symbols are numbered in order of first sight.
 fn id_hash(id: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<crate::vocab::Fnv>::default().hash_one(id)
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let fold = |a: u64| {
+        let m = u128::from(a) * u128::from(K);
+        (m as u64) ^ ((m >> 64) as u64)
+    };
+    let b = id.as_bytes();
+    let n = b.len();
+    let u64_at = |i: usize| {
+        let w = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+        u64::from_le_bytes(w.unwrap_or_default())
+    };
+    let u32_at = |i: usize| {
+        let w = b.get(i..i + 4).and_then(|w| <[u8; 4]>::try_from(w).ok());
+        u64::from(u32::from_le_bytes(w.unwrap_or_default()))
+    };
+    let mut h = n as u64;
+    // Whole words, then the last eight bytes (overlapping the one before);
+    // shorter ids as two overlapping halves, or their first, middle and
+    // last bytes (the length is in `h`, so the overlaps stay apart).
+    let last = if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            h = fold(h ^ u64_at(i));
+            i += 8;
+        }
+        u64_at(n - 8)
+    } else if n >= 4 {
+        u32_at(0) | (u32_at(n - 4) << 32)
+    } else if n > 0 {
+        u64::from(b[0]) | (u64::from(b[n / 2]) << 8) | (u64::from(b[n - 1]) << 16)
+    } else {
+        0
+    };
+    fold(h ^ last)
 }
 
 /// [`js_trim`] that keeps a borrowed text borrowed.

@@ -210,6 +210,27 @@ fn find_in_table(i: &str, table: &[bool; 256]) -> usize {
 /// word boundary in its rule).
 fn may_be_keyword(i: &str) -> bool {
     let b = i.as_bytes();
+    // The first two letters of every word below: most ids (`lb1`, `app`,
+    // `db2`) differ there, which saves scanning their word.
+    let two = (
+        b.first().copied().unwrap_or(0),
+        b.get(1).copied().unwrap_or(0),
+    );
+    if !matches!(
+        two,
+        (b'a', b'c')
+            | (b'c', b'a' | b'l')
+            | (b's', b't' | b'w' | b'u')
+            | (b'd', b'e')
+            | (b'l', b'i')
+            | (b'i', b'n')
+            | (b'h', b'r')
+            | (b'f', b'l')
+            | (b'g', b'r')
+            | (b'e', b'n')
+    ) {
+        return false;
+    }
     let w = b
         .iter()
         .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
@@ -246,7 +267,8 @@ fn thick_link(i: &str) -> Option<usize> {
 }
 
 fn run_link(i: &str, c: u8) -> Option<usize> {
-    let (r, _) = sp0(i).ok()?;
+    let lead = js_space_prefix(i);
+    let r = &i[lead..];
     let try_from = |r: &str| -> Option<usize> {
         let b = r.as_bytes();
         let n = b.iter().take_while(|&&x| x == c).count();
@@ -265,9 +287,8 @@ fn run_link(i: &str, c: u8) -> Option<usize> {
         .strip_prefix(['x', 'o', '<'])
         .and_then(|r2| try_from(r2).map(|n| n + 1));
     let n = with_marker.or_else(|| try_from(r))?;
-    let consumed = i.len() - r.len() + n;
-    let (rest, _) = sp0(&i[consumed..]).ok()?;
-    Some(i.len() - rest.len())
+    let consumed = lead + n;
+    Some(consumed + js_space_prefix(&i[consumed..]))
 }
 
 /// `\s*[xo<]?--\s*` (and `==`, `-.`): the opener of an inline edge label.
@@ -306,11 +327,24 @@ fn invisible_link(i: &str) -> Option<usize> {
     r.ok().map(|(rest, _)| i.len() - rest.len())
 }
 
+/// The bytes that are always `NODE_STRING` characters (`-` depends on the
+/// byte after it).
+static NODE_CHAR: [bool; 256] = {
+    let mut t = byte_table(b"!\"#$%&'*+.`?\\_/");
+    let mut c = 0;
+    while c < 256 {
+        if (c as u8).is_ascii_alphanumeric() {
+            t[c] = true;
+        }
+        c += 1;
+    }
+    t
+};
+
+#[inline]
 fn node_string_char(b: &[u8], k: usize) -> bool {
     match b[k] {
-        c if c.is_ascii_alphanumeric() => true,
-        b'!' | b'"' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'.' | b'`' | b'?'
-        | b'\\' | b'_' | b'/' => true,
+        c if NODE_CHAR[c as usize] => true,
         b'-' => b
             .get(k + 1)
             .is_some_and(|&n| n != b'>' && n != b'-' && n != b'.'),
@@ -749,6 +783,40 @@ impl<'a> Lexer<'a> {
                 ret!(find_in_table(i, &TEXT_STOP), Tok::Text);
             }
         }
+        // The closers of label text, with the rules below that can match
+        // their first byte, in their order (none of the rules between
+        // starts with one of these bytes).
+        if st == State::Text {
+            match i.as_bytes().first() {
+                Some(b']') => {
+                    self.pop();
+                    match i.as_bytes().get(1) {
+                        Some(b')') => ret!(2, Tok::StadiumEnd),
+                        Some(b']') => ret!(2, Tok::SubroutineEnd),
+                        _ => ret!(1, Tok::Sqe),
+                    }
+                }
+                Some(b')') => {
+                    self.pop();
+                    if i.starts_with(")]") {
+                        ret!(2, Tok::CylinderEnd);
+                    }
+                    if i.starts_with(")))") {
+                        ret!(3, Tok::DoubleCircleEnd);
+                    }
+                    ret!(1, Tok::Pe);
+                }
+                Some(b'}') => {
+                    self.pop();
+                    ret!(1, Tok::DiamondStop);
+                }
+                Some(b'|') => {
+                    self.pop();
+                    ret!(1, Tok::Pipe);
+                }
+                _ => {}
+            }
+        }
         if let Some(n) = invisible_link(i) {
             ret!(n, Tok::Link);
         }
@@ -976,7 +1044,9 @@ impl<'a> Lexer<'a> {
     }
 
     /// Rules 0–44: accessibility, node data, `call`, keywords, header,
-    /// `subgraph`/`end` and link targets.
+    /// `subgraph`/`end` and link targets. Out of line: few tokens get here,
+    /// and inlined it made every token's frame larger.
+    #[inline(never)]
     fn keyword_rules(&mut self, i: &str) -> Option<(usize, Option<Tok>)> {
         macro_rules! ret {
             ($len:expr, $tok:expr) => {
@@ -1162,7 +1232,10 @@ impl<'a> Lexer<'a> {
         }
         // Every link rule starts with optional whitespace and then one of
         // these characters; skip them all otherwise (a fast path only).
-        let first = i[js_space_prefix(i)..].bytes().next();
+        let first = match i.as_bytes().first() {
+            Some(&b) if b.is_ascii_graphic() => Some(b),
+            _ => i[js_space_prefix(i)..].bytes().next(),
+        };
         let may_link = matches!(first, Some(b'-' | b'=' | b'.' | b'~' | b'x' | b'o' | b'<'));
         if may_link {
             if let Some(r) = self.link_rules(i) {
@@ -1234,14 +1307,27 @@ impl<'a> Lexer<'a> {
                 let nl = i.bytes().take_while(|&c| c == b'\n').count();
                 ret!(nl, Some(Tok::Newline));
             }
-            Some(b' ' | b'\t') => {
-                let sp = i
-                    .chars()
-                    .take_while(|&c| js_space(c) && c != '\n' && c != '\r')
-                    .map(char::len_utf8)
-                    .sum::<usize>();
-                ret!(sp, Some(Tok::Space));
+            Some(b' ' | b'\t') => ret!(space_run(i), Some(Tok::Space)),
+            // The openers, each with the rules below that can match its
+            // first byte, in their order (the others all need another).
+            Some(b'[') => {
+                push_ret!("[[", State::Text, Tok::SubroutineStart);
+                if i.starts_with("[|") {
+                    ret!(2, Some(Tok::VertexWithPropsStart));
+                }
+                push_ret!("[(", State::Text, Tok::CylinderStart);
+                push_ret!("[/", State::TrapText, Tok::TrapStart);
+                push_ret!("[\\", State::TrapText, Tok::InvTrapStart);
+                push_ret!("[", State::Text, Tok::Sqs);
             }
+            Some(b'(') => {
+                push_ret!("(-", State::EllipseText, Tok::EllipseStart);
+                push_ret!("([", State::Text, Tok::StadiumStart);
+                push_ret!("(((", State::Text, Tok::DoubleCircleStart);
+                push_ret!("(", State::Text, Tok::Ps);
+            }
+            Some(b'{') => push_ret!("{", State::Text, Tok::DiamondStart),
+            Some(b'|') => push_ret!("|", State::Text, Tok::Pipe),
             _ => {}
         }
         push_ret!("(-", State::EllipseText, Tok::EllipseStart);
@@ -1294,11 +1380,7 @@ impl<'a> Lexer<'a> {
         if nl > 0 {
             ret!(nl, Some(Tok::Newline));
         }
-        let sp = i
-            .chars()
-            .take_while(|&c| js_space(c) && c != '\n' && c != '\r')
-            .map(char::len_utf8)
-            .sum::<usize>();
+        let sp = space_run(i);
         if sp > 0 {
             ret!(sp, Some(Tok::Space));
         }
@@ -1307,6 +1389,28 @@ impl<'a> Lexer<'a> {
         }
         None
     }
+}
+
+/// The length of the run of [`js_space`] but line breaks at the start of
+/// `i` (the `SPACE` rule). ASCII bytes are judged as bytes.
+fn space_run(i: &str) -> usize {
+    let b = i.as_bytes();
+    let mut k = 0;
+    while let Some(&c) = b.get(k) {
+        match c {
+            b' ' | b'\t' | 0x0B | 0x0C => k += 1,
+            0..=0x7F => return k,
+            _ => {
+                let rest = i[k..]
+                    .chars()
+                    .take_while(|&c| js_space(c) && c != '\n' && c != '\r')
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+                return k + rest;
+            }
+        }
+    }
+    k
 }
 
 /// `\n\s*` becomes `<br/>` inside quoted node data.
@@ -1328,6 +1432,45 @@ fn replace_breaks(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_char_table_is_the_node_string_class() {
+        // `[A-Za-z0-9!"#$%&'*+.`?\\_/]`; `-` is decided by its lookahead.
+        for c in 0..=255_u8 {
+            let want = c.is_ascii_alphanumeric() || b"!\"#$%&'*+.`?\\_/".contains(&c);
+            assert_eq!(NODE_CHAR[c as usize], want, "byte {c:#x}");
+        }
+        assert_eq!(node_string("a-b-->c"), Some(3));
+        assert_eq!(node_string("-x"), Some(2));
+        assert_eq!(node_string("-."), None);
+    }
+
+    #[test]
+    fn keyword_prefilter_lets_every_keyword_through() {
+        for w in [
+            "accTitle",
+            "accDescr",
+            "call",
+            "classDef",
+            "class",
+            "click",
+            "style",
+            "swimlane",
+            "subgraph",
+            "default",
+            "linkStyle",
+            "interpolate",
+            "href",
+            "flowchart",
+            "graph",
+            "end",
+        ] {
+            assert!(may_be_keyword(w), "{w}");
+            assert!(may_be_keyword(&format!("{w} x")), "{w}");
+        }
+        assert!(!may_be_keyword("lb1"));
+        assert!(!may_be_keyword("classes"));
+    }
 
     fn kinds(s: &str) -> Vec<Tok> {
         Lexer::new(s)

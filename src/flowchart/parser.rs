@@ -23,7 +23,9 @@ pub(crate) struct Fail {
     pub end_after: Option<(usize, usize)>,
 }
 
-type PResult<T> = Result<T, Fail>;
+/// Boxed: every grammar function returns a `PResult`, and with the
+/// 64-byte failure inline each successful return moved that much too.
+type PResult<T> = Result<T, Box<Fail>>;
 
 /// What came before a node, for the "expected a node id" message.
 #[derive(Clone, Copy)]
@@ -173,14 +175,18 @@ fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8
         _ => {}
     }
     let mut stroke = Stroke::Normal;
-    let mut length = line.chars().count() as i64 - 1;
+    // Characters of `line` (bytes but UTF-8 continuation bytes) and its
+    // dots, counted on bytes: a link is a few ASCII bytes, and the `char`
+    // iterators' set-up cost more than the count.
+    let chars = line.bytes().filter(|&b| b & 0xC0 != 0x80).count();
+    let mut length = chars as i64 - 1;
     if line.starts_with('=') {
         stroke = Stroke::Thick;
     }
     if line.starts_with('~') {
         stroke = Stroke::Invisible;
     }
-    let dots = line.matches('.').count();
+    let dots = line.bytes().filter(|&b| b == b'.').count();
     if dots > 0 {
         stroke = Stroke::Dotted;
         length = dots as i64;
@@ -208,10 +214,10 @@ fn destruct_link(end: &str, start: Option<&str>) -> (EdgeType, Stroke, Option<u8
         _ => {}
     }
     let mut sstroke = Stroke::Normal;
-    if st.contains('=') {
+    if st.as_bytes().contains(&b'=') {
         sstroke = Stroke::Thick;
     }
-    if st.contains('.') {
+    if st.as_bytes().contains(&b'.') {
         sstroke = Stroke::Dotted;
     }
     if sstroke != stroke {
@@ -286,7 +292,7 @@ impl<'a> Parser<'a> {
     fn trimmed_span(&self, start: usize, end: usize) -> Span {
         let raw = self.src.get(start..end).unwrap_or("");
         let lead = js_space_prefix(raw);
-        let body = js_trim(raw);
+        let body = js_trim(&raw[lead..]);
         self.map.span(start + lead, start + lead + body.len())
     }
 
@@ -322,12 +328,12 @@ impl<'a> Parser<'a> {
         let at_end = matches!(t.kind, Tok::End0 | Tok::Eof)
             || self.map.offset(t.start).is_some_and(|o| o >= block_end);
         let end_after = at_end.then(|| self.end_position(t.start));
-        Err(Fail {
+        Err(Box::new(Fail {
             start,
             end,
             message,
             end_after,
-        })
+        }))
     }
 
     /// Where to report "unexpected end": the block offset just after the
@@ -358,12 +364,12 @@ impl<'a> Parser<'a> {
     }
 
     fn semantic<T>(&self, start: usize, end: usize, message: String) -> PResult<T> {
-        Err(Fail {
+        Err(Box::new(Fail {
             start,
             end,
             message,
             end_after: None,
-        })
+        }))
     }
 
     fn expect(&mut self, k: Tok, expected: &str) -> PResult<Token> {
@@ -386,7 +392,7 @@ impl<'a> Parser<'a> {
                 d.header_span = header_span;
                 (Some(d), None, header, header_span)
             }
-            Err(f) => (None, Some(f), header, header_span),
+            Err(f) => (None, Some(*f), header, header_span),
         }
     }
 

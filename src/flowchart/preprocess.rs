@@ -24,10 +24,36 @@ pub(crate) fn js_space(c: char) -> bool {
     )
 }
 
+/// Whether the ASCII byte `c` is [`js_space`] (tab, line feed, vertical
+/// tab, form feed, carriage return or space), as one test of a bit mask.
+#[inline(always)]
+pub(crate) fn ascii_js_space(c: u8) -> bool {
+    c <= b' ' && (0x1_0000_3E00_u64 >> c) & 1 == 1
+}
+
 /// The length in bytes of the leading [`js_space`] run of `s`. ASCII bytes
 /// are judged as bytes; the lexer asks this for most tokens, and the generic
 /// `trim_start_matches` decoded every character first.
+#[inline]
 pub(crate) fn js_space_prefix(s: &str) -> usize {
+    // ASCII first, in a loop small enough to inline at every token; a
+    // non-ASCII byte hands over to the general loop.
+    let b = s.as_bytes();
+    let mut k = 0;
+    while let Some(&c) = b.get(k) {
+        if ascii_js_space(c) {
+            k += 1;
+        } else if c < 0x80 {
+            return k;
+        } else {
+            return k + js_space_prefix_general(&s[k..]);
+        }
+    }
+    k
+}
+
+/// [`js_space_prefix`] for text that may start with non-ASCII spaces.
+fn js_space_prefix_general(s: &str) -> usize {
     let b = s.as_bytes();
     let mut k = 0;
     while let Some(&c) = b.get(k) {
@@ -62,8 +88,39 @@ fn js_space_suffix(s: &str) -> usize {
 
 /// JavaScript's `String.prototype.trim`.
 pub(crate) fn js_trim(s: &str) -> &str {
+    // ASCII spaces are trimmed as bytes (ids, labels and links mostly
+    // have none, or a space or two around an arrow); only a non-ASCII byte
+    // at either end needs the general trim.
+    let b = s.as_bytes();
+    if let (Some(&a), Some(&z)) = (b.first(), b.last()) {
+        if a.is_ascii_graphic() && z.is_ascii_graphic() {
+            return s;
+        }
+    }
+    let (mut a, mut z) = (0, b.len());
+    while a < z && ascii_js_space(b[a]) {
+        a += 1;
+    }
+    while z > a && ascii_js_space(b[z - 1]) {
+        z -= 1;
+    }
+    if a == z || (b[a] < 0x80 && b[z - 1] < 0x80) {
+        return &s[a..z];
+    }
     let s = &s[js_space_prefix(s)..];
     &s[..s.len() - js_space_suffix(s)]
+}
+
+/// Whether `s` holds `needle`. The clean-up steps each first ask this of
+/// the whole block; a SIMD search does it at a fraction of a cycle a byte
+/// (core's `str::contains` searched a `char` byte by byte).
+fn holds(s: &str, needle: &str) -> bool {
+    memchr::memmem::find(s.as_bytes(), needle.as_bytes()).is_some()
+}
+
+/// [`holds`] for one ASCII byte.
+fn holds_byte(s: &str, b: u8) -> bool {
+    memchr::memchr(b, s.as_bytes()).is_some()
 }
 
 /// Text plus, for every byte, the offset in the block it came from.
@@ -185,6 +242,19 @@ impl Mapped {
 
     /// The block span of `start..end` in this text.
     pub fn span(&self, start: usize, end: usize) -> Span {
+        // Common case: both ends inside one run that copies the block byte
+        // for byte (a big diagram without rewrites is a single run), so one
+        // run lookup does for both.
+        if start < end && end <= self.text.len() {
+            let k = self.run_index(start);
+            let r = self.runs[k];
+            let run_end = self.runs.get(k + 1).map_or(self.text.len(), |n| n.at);
+            if r.step && end <= run_end {
+                let s = r.from + (start - r.at);
+                let e = (r.from + (end - 1 - r.at) + 1).min(self.end);
+                return Span::new(s, e.max(s));
+            }
+        }
         let last = self.text.len();
         // The appended line break maps to the block's end; never go past it.
         let limit = self.end;
@@ -233,7 +303,7 @@ pub(crate) fn preprocess(block: &str) -> Preprocessed {
         }
         None => t,
     };
-    if t.text.contains("%%{") {
+    if holds(&t.text, "%%{") {
         // Only the directives' text matters; a rough look is enough here.
         for (k, _) in t.text.match_indices("%%{") {
             let end = t.text[k..].find("}%%").map_or(t.text.len(), |e| k + e);
@@ -323,7 +393,7 @@ fn normalize_breaks(block: &str) -> Mapped {
 
 /// Inside `<tag ...>`, `attr="x"` becomes `attr='x'` (same length).
 fn quote_tag_attributes(mut t: Mapped) -> Mapped {
-    if !t.text.contains('<') {
+    if !holds_byte(&t.text, b'<') {
         return t;
     }
     let mut bytes = std::mem::take(&mut t.text).into_bytes();
@@ -537,7 +607,7 @@ fn front_matter_title(body: &str, indent: &str) -> (Option<String>, Option<Strin
 
 /// Remove `%%{ ... }%%` directives anywhere.
 fn remove_directives(t: Mapped) -> Mapped {
-    if !t.text.contains("%%{") {
+    if !holds(&t.text, "%%{") {
         return t;
     }
     let s = &t.text;
@@ -593,7 +663,7 @@ fn remove_directives(t: Mapped) -> Mapped {
 /// recording each comment.
 fn remove_comments(t: Mapped, comments: &mut Vec<Comment>, block: &str) -> Mapped {
     let s = &t.text;
-    if !s.contains("%%") {
+    if !holds(s, "%%") {
         return t;
     }
     let b = s.as_bytes();
@@ -644,7 +714,7 @@ fn trim_start(t: Mapped) -> Mapped {
 fn encode_entities(t: Mapped) -> Mapped {
     let t = drop_style_semicolon(t, "style");
     let t = drop_style_semicolon(t, "classDef");
-    if !t.text.contains('#') {
+    if !holds_byte(&t.text, b'#') {
         return t;
     }
     let s = &t.text;
@@ -698,7 +768,7 @@ pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
 /// `/word.*:\S*#.*;/g`: on a line with `word`, then a `:` whose following
 /// non-space run holds a `#`, then a `;`, the last `;` of the line goes.
 fn drop_style_semicolon(t: Mapped, word: &str) -> Mapped {
-    if !t.text.contains(word) {
+    if !holds(&t.text, word) {
         return t;
     }
     let s = &t.text;
@@ -739,7 +809,7 @@ fn drop_style_semicolon(t: Mapped, word: &str) -> Mapped {
 
 /// `}` + whitespace + line break becomes `}` + line break.
 fn squeeze_after_braces(t: Mapped) -> Mapped {
-    if !t.text.contains('}') {
+    if !holds_byte(&t.text, b'}') {
         return t;
     }
     let s = &t.text;
@@ -825,6 +895,13 @@ mod tests {
         );
         assert_eq!(js_trim("é"), "é");
         assert_eq!(js_trim(" \u{a0} "), "");
+    }
+
+    #[test]
+    fn ascii_js_space_agrees_with_js_space() {
+        for c in 0..=0x7F_u8 {
+            assert_eq!(ascii_js_space(c), js_space(c as char), "byte {c:#x}");
+        }
     }
 
     #[test]
