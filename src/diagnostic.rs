@@ -37,19 +37,63 @@ pub struct Label {
 /// What fails with a single point of failure. Names are shared: a big
 /// diagram has a finding per node and neighbouring findings name the same
 /// nodes, so each name is built once and counted, not copied per finding.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// Entries and components sit in one list (one allocation per finding, not
+/// two); they serialize as two.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BlastRadius {
-    /// Entries (users, clients, ...) that fail, by label.
-    #[serde(serialize_with = "names")]
-    pub entries: Vec<Arc<str>>,
-    /// Components that fail, by label.
-    #[serde(serialize_with = "names")]
-    pub components: Vec<Arc<str>>,
+    /// The entries' names, then the components'.
+    names: Box<[Arc<str>]>,
+    /// How many of `names` are entries.
+    entries: usize,
 }
 
-/// Shared names serialized as the strings they are.
-fn names<S: serde::Serializer>(names: &[Arc<str>], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(names.iter().map(|n| &**n))
+impl BlastRadius {
+    /// A blast radius of these entries and components, by label.
+    pub fn new(
+        entries: impl IntoIterator<Item = Arc<str>>,
+        components: impl IntoIterator<Item = Arc<str>>,
+    ) -> Self {
+        let mut names: Vec<Arc<str>> = entries.into_iter().collect();
+        let entries = names.len();
+        names.extend(components);
+        BlastRadius::from_names(names, entries)
+    }
+
+    /// A blast radius whose first `entries` names are entries and the rest
+    /// components (`entries` is capped at the number of names).
+    pub fn from_names(names: Vec<Arc<str>>, entries: usize) -> Self {
+        BlastRadius {
+            entries: entries.min(names.len()),
+            names: names.into_boxed_slice(),
+        }
+    }
+
+    /// Entries (users, clients, ...) that fail, by label.
+    pub fn entries(&self) -> &[Arc<str>] {
+        &self.names[..self.entries]
+    }
+
+    /// Components that fail, by label.
+    pub fn components(&self) -> &[Arc<str>] {
+        &self.names[self.entries..]
+    }
+}
+
+impl Serialize for BlastRadius {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// Shared names serialized as the strings they are.
+        struct Names<'a>(&'a [Arc<str>]);
+        impl Serialize for Names<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|n| &**n))
+            }
+        }
+        let mut st = s.serialize_struct("BlastRadius", 2)?;
+        st.serialize_field("entries", &Names(self.entries()))?;
+        st.serialize_field("components", &Names(self.components()))?;
+        st.end()
+    }
 }
 
 /// One diagnostic, in file coordinates.

@@ -41,10 +41,7 @@ fn reports() -> Vec<FileReport> {
         span: Span::new(db - 6, db - 5),
         message: "needed by A".into(),
     });
-    spof.blast_radius = Some(BlastRadius {
-        entries: vec!["A".into()],
-        components: vec!["B".into()],
-    });
+    spof.blast_radius = Some(BlastRadius::new(["A".into()], ["B".into()]));
     let parse = Diagnostic::new(
         "parse-error",
         "SPOF000",

@@ -299,10 +299,7 @@ pub(crate) mod testing {
             message: "needed by A".into(),
         });
         spof.node = Some("DB".into());
-        spof.blast_radius = Some(BlastRadius {
-            entries: vec!["A".into()],
-            components: vec!["A".into(), "B".into()],
-        });
+        spof.blast_radius = Some(BlastRadius::new(["A".into()], ["A".into(), "B".into()]));
         let parse = Diagnostic::new(
             "parse-error",
             "SPOF000",

@@ -52,7 +52,7 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
     let mut scratch = Scratch::default();
     a.spofs
         .iter()
-        .map(|s| diagnostic(diagram, s, &mut names, &mut scratch))
+        .map(|s| diagnostic(diagram, a, s, &mut names, &mut scratch))
         .collect()
 }
 
@@ -80,13 +80,19 @@ fn recycle<'b>(mut v: Vec<Cow<'_, str>>) -> Vec<Cow<'b, str>> {
 
 fn diagnostic(
     diagram: &Diagram,
+    a: &Analysis,
     s: &Spof,
     names: &mut Names<'_>,
     scratch: &mut Scratch,
 ) -> Diagnostic {
     let node = &diagram.nodes[s.node];
-    let entries: Vec<Arc<str>> = s.entries.iter().map(|&e| names.entry(e)).collect();
-    let components: Vec<Arc<str>> = s.components.iter().map(|&v| names.get(v).clone()).collect();
+    // One list at its final size: entries, then components.
+    let mut radius: Vec<Arc<str>> =
+        Vec::with_capacity(s.entry_bits.count_ones() as usize + s.components().len());
+    radius.extend(a.entries_of(s).map(|e| names.entry(e)));
+    let entries = radius.len();
+    radius.extend(s.components().iter().map(|&v| names.get(v).clone()));
+    let blast_radius = BlastRadius::from_names(radius, entries);
     let name = names.get(s.node);
     // Written in a buffer kept from finding to finding, then copied once at
     // its final size: its length is known only at the end, and a guessed
@@ -102,7 +108,7 @@ fn diagnostic(
         message.push_str(" for some entries");
     }
     message.push_str("; what fails with it: ");
-    who_fails(s, names, scratch, &mut message);
+    who_fails(a, s, names, scratch, &mut message);
     let exact = String::from(message.as_str());
     scratch.message = message;
     let message = exact;
@@ -115,7 +121,7 @@ fn diagnostic(
         .with_help(help(s.kind, &node.id));
     d.node = Some(node.id.clone());
     d.labels = s
-        .needed_by
+        .needed_by()
         .iter()
         .map(|&e| {
             let from = names.get(diagram.edges[e].from);
@@ -130,10 +136,7 @@ fn diagnostic(
             }
         })
         .collect();
-    d.blast_radius = Some(BlastRadius {
-        entries,
-        components,
-    });
+    d.blast_radius = Some(blast_radius);
     d
 }
 
@@ -142,22 +145,27 @@ fn diagnostic(
 /// [`BLAST_NAMES`] names and "and N more". Callers outside the diagram are
 /// named through the node they call: "its callers outside the diagram" for
 /// the finding's own node, "App (and its callers)" for another.
-fn who_fails(s: &Spof, names: &mut Names<'_>, scratch: &mut Scratch, who: &mut String) {
-    let node_of = |e: &EntryRef| match *e {
+fn who_fails(
+    a: &Analysis,
+    s: &Spof,
+    names: &mut Names<'_>,
+    scratch: &mut Scratch,
+    who: &mut String,
+) {
+    let node_of = |e: EntryRef| match e {
         EntryRef::CallersOf(v) | EntryRef::Node(v) => v,
     };
     names.prepare(
-        s.entries
-            .iter()
+        a.entries_of(s)
             .map(node_of)
-            .chain(s.components.iter().copied()),
+            .chain(s.components().iter().copied()),
     );
     let names = &*names;
     let mut listed_names: Vec<Cow<'_, str>> = recycle(std::mem::take(&mut scratch.listed));
     let named_nodes = &mut scratch.named_nodes;
     named_nodes.clear();
     let mut listed = 0usize;
-    for &e in &s.entries {
+    for e in a.entries_of(s) {
         listed += 1;
         let name = match e {
             EntryRef::CallersOf(v) if v == s.node => "its callers outside the diagram".into(),
@@ -174,7 +182,7 @@ fn who_fails(s: &Spof, names: &mut Names<'_>, scratch: &mut Scratch, who: &mut S
             listed_names.push(name);
         }
     }
-    for &v in &s.components {
+    for &v in s.components() {
         listed += 1;
         if named_nodes.contains(&v) {
             continue;
@@ -186,7 +194,7 @@ fn who_fails(s: &Spof, names: &mut Names<'_>, scratch: &mut Scratch, who: &mut S
     }
     let names = &listed_names;
     let shown = names.len().min(BLAST_NAMES);
-    let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
+    let known_total = s.entries_failing + s.components().len() + s.components_more.unwrap_or(0);
     // Names merged above are not "more": count only what was never listed.
     let rest = known_total.saturating_sub(listed) + (names.len() - shown);
     if names.is_empty() {
@@ -251,8 +259,8 @@ mod tests {
         assert!(db.labels[0].message.contains("Server"));
         assert!(db.help.as_deref().unwrap().contains("standby"));
         let br = db.blast_radius.as_ref().unwrap();
-        assert_eq!(br.entries, ["Users".into()]);
-        assert_eq!(br.components, ["Server".into()]);
+        assert_eq!(br.entries(), ["Users".into()]);
+        assert_eq!(br.components(), ["Server".into()]);
         assert_eq!(db.code, "SPOF001");
     }
 
@@ -352,7 +360,7 @@ mod tests {
         assert_eq!(ids, ["W", "C", "DB"]);
         let db = d.iter().find(|f| f.node.as_deref() == Some("DB")).unwrap();
         assert_eq!(
-            db.blast_radius.as_ref().unwrap().components,
+            db.blast_radius.as_ref().unwrap().components(),
             ["Cache".into(), "Web Server".into()]
         );
     }
@@ -506,7 +514,7 @@ mod tests {
         assert_eq!(spofs(src), ["DB:error"]);
         let d = run(src);
         assert_eq!(
-            d[0].blast_radius.as_ref().unwrap().components,
+            d[0].blast_radius.as_ref().unwrap().components(),
             ["Checkout".into()]
         );
     }
