@@ -26,12 +26,64 @@ impl Severity {
 }
 
 /// A secondary location with a short message (a link that needs the component, say).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     /// Where.
     pub span: Span,
     /// What it is.
-    pub message: String,
+    text: LabelText,
+}
+
+/// A label's message: text of its own, or a node's shared name followed by
+/// fixed words (`App needs it here`). A big diagram has a finding per node
+/// with a label or more each, and a copy of the name per label was an
+/// allocation per label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum LabelText {
+    Own(String),
+    Named(Arc<str>, &'static str),
+}
+
+impl Label {
+    /// A label with this message.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Label {
+            span,
+            text: LabelText::Own(message.into()),
+        }
+    }
+
+    /// A label whose message is `name` followed by `words` (which start
+    /// with their own space, if one is wanted).
+    pub fn named(span: Span, name: Arc<str>, words: &'static str) -> Self {
+        Label {
+            span,
+            text: LabelText::Named(name, words),
+        }
+    }
+
+    /// What it is.
+    pub fn message(&self) -> std::borrow::Cow<'_, str> {
+        match &self.text {
+            LabelText::Own(s) => s.as_str().into(),
+            LabelText::Named(name, words) => {
+                let mut s = String::with_capacity(name.len() + words.len());
+                s.push_str(name);
+                s.push_str(words);
+                s.into()
+            }
+        }
+    }
+}
+
+impl Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Label", 2)?;
+        st.serialize_field("span", &self.span)?;
+        st.serialize_field("message", &self.message())?;
+        st.end()
+    }
 }
 
 /// What fails with a single point of failure. Names are shared: a big

@@ -124,16 +124,9 @@ fn diagnostic(
         .needed_by()
         .iter()
         .map(|&e| {
-            let from = names.get(diagram.edges[e].from);
-            // Built by hand, like `help`: one or more per finding.
-            const NEEDS: &str = " needs it here";
-            let mut message = String::with_capacity(from.len() + NEEDS.len());
-            message.push_str(from);
-            message.push_str(NEEDS);
-            Label {
-                span: diagram.edges[e].span,
-                message,
-            }
+            // The shared name and fixed words: no text of its own to build.
+            let from = names.get(diagram.edges[e].from).clone();
+            Label::named(diagram.edges[e].span, from, " needs it here")
         })
         .collect();
     d.blast_radius = Some(blast_radius);
@@ -256,7 +249,7 @@ mod tests {
         assert_eq!(&src[db.span.start..db.span.end], "DB[(Database)]");
         assert_eq!(db.labels.len(), 1);
         assert_eq!(&src[db.labels[0].span.start..db.labels[0].span.end], "-->");
-        assert!(db.labels[0].message.contains("Server"));
+        assert!(db.labels[0].message().contains("Server"));
         assert!(db.help.as_deref().unwrap().contains("standby"));
         let br = db.blast_radius.as_ref().unwrap();
         assert_eq!(br.entries(), ["Users".into()]);
