@@ -148,6 +148,76 @@ impl Serialize for BlastRadius {
     }
 }
 
+/// How to fix a finding: text of its own, or fixed words around a node id
+/// shared with the finding's `node`. A big diagram has a finding per node,
+/// and the help sentence (about 150 bytes, the id in its middle) was a copy
+/// per finding; now only the id is shared and the words are static.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Help(HelpText);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum HelpText {
+    Own(String),
+    Around(&'static str, Arc<str>, &'static str),
+}
+
+impl Help {
+    /// `before`, then `id`, then `after`.
+    pub fn around(before: &'static str, id: Arc<str>, after: &'static str) -> Self {
+        Help(HelpText::Around(before, id, after))
+    }
+
+    /// The help text.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            HelpText::Own(s) => s.as_str().into(),
+            HelpText::Around(before, id, after) => {
+                let mut s = String::with_capacity(before.len() + id.len() + after.len());
+                s.push_str(before);
+                s.push_str(id);
+                s.push_str(after);
+                s.into()
+            }
+        }
+    }
+}
+
+impl From<String> for Help {
+    fn from(s: String) -> Self {
+        Help(HelpText::Own(s))
+    }
+}
+
+impl From<&str> for Help {
+    fn from(s: &str) -> Self {
+        Help(HelpText::Own(s.to_string()))
+    }
+}
+
+impl std::fmt::Display for Help {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            HelpText::Own(s) => f.write_str(s),
+            HelpText::Around(before, id, after) => {
+                f.write_str(before)?;
+                f.write_str(id)?;
+                f.write_str(after)
+            }
+        }
+    }
+}
+
+impl Serialize for Help {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
+/// A shared name, if any, serialized as the string it is.
+fn shared_name<S: serde::Serializer>(name: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+    name.as_deref().serialize(s)
+}
+
 /// One diagnostic, in file coordinates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -162,11 +232,12 @@ pub struct Diagnostic {
     /// One sentence: what and why.
     pub message: String,
     /// How to fix it.
-    pub help: Option<String>,
+    pub help: Option<Help>,
     /// Secondary locations.
     pub labels: Vec<Label>,
-    /// The node id the finding is about.
-    pub node: Option<String>,
+    /// The node id the finding is about (shared with its help).
+    #[serde(serialize_with = "shared_name")]
+    pub node: Option<Arc<str>>,
     /// The subgraph id the finding is about.
     pub subgraph: Option<String>,
     /// What fails with it.
@@ -197,7 +268,7 @@ impl Diagnostic {
     }
 
     /// With a help line.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Help>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -315,7 +386,7 @@ mod tests {
         );
         // Equal diagnostics keep their order.
         assert_eq!(ds[1].help, None);
-        assert_eq!(ds[2].help.as_deref(), Some("second b"));
+        assert_eq!(ds[2].help, Some("second b".into()));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! redundancy group and takes entries down with it.
 
 use crate::analysis::{Analysis, EntryRef, Kind, Names, Spof, BLAST_NAMES};
-use crate::diagnostic::{BlastRadius, Diagnostic, Label, Severity};
+use crate::diagnostic::{BlastRadius, Diagnostic, Help, Label, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
 use std::borrow::Cow;
@@ -18,32 +18,32 @@ pub static META: RuleMeta = RuleMeta {
     docs: include_str!("single_point_of_failure.md"),
 };
 
-/// How people usually remove a single point of failure of this kind.
-pub fn help(kind: Kind, id: &str) -> String {
+/// How people usually remove a single point of failure of this kind, and
+/// how to say it is redundant already: fixed words around the node's id.
+pub fn help(kind: Kind, id: Arc<str>) -> Help {
+    /// A fix, then the words before the id, as one static text.
+    macro_rules! fix {
+        ($fix:literal) => {
+            concat!(
+                $fix,
+                "; if it is redundant already, draw it so or say `%% spoflint: redundant "
+            )
+        };
+    }
     let fix = match kind {
-        Kind::Database => "add a replica or standby database with automatic failover",
-        Kind::Cache => "run the cache replicated with failover (a primary with replicas and a sentinel, or a cluster)",
-        Kind::Queue => "use a clustered queue: several brokers with replicated queues or partitions",
-        Kind::LoadBalancer => "add a second load balancer: an active/passive pair with a floating IP, or DNS failover across both",
-        Kind::Gateway => "run the gateway as several instances behind a load balancer, or use a managed, replicated one with DNS failover",
-        Kind::Network => "add a redundant path: a second device or link in an active/passive pair",
-        Kind::Secrets => "replicate the secrets / credentials store (an HA cluster or a managed, replicated service)",
-        Kind::Storage => "use replicated storage (replicated volumes or managed object storage)",
+        Kind::Database => fix!("add a replica or standby database with automatic failover"),
+        Kind::Cache => fix!("run the cache replicated with failover (a primary with replicas and a sentinel, or a cluster)"),
+        Kind::Queue => fix!("use a clustered queue: several brokers with replicated queues or partitions"),
+        Kind::LoadBalancer => fix!("add a second load balancer: an active/passive pair with a floating IP, or DNS failover across both"),
+        Kind::Gateway => fix!("run the gateway as several instances behind a load balancer, or use a managed, replicated one with DNS failover"),
+        Kind::Network => fix!("add a redundant path: a second device or link in an active/passive pair"),
+        Kind::Secrets => fix!("replicate the secrets / credentials store (an HA cluster or a managed, replicated service)"),
+        Kind::Storage => fix!("use replicated storage (replicated volumes or managed object storage)"),
         Kind::Server | Kind::Unknown | Kind::Actor | Kind::External => {
-            "run another instance behind a load balancer"
+            fix!("run another instance behind a load balancer")
         }
     };
-    // Built by hand: one per finding, and `format!` costs more than the copies.
-    let tail = [
-        "; if it is redundant already, draw it so or say `%% spoflint: redundant ",
-        " -- why`",
-    ];
-    let mut help = String::with_capacity(fix.len() + tail[0].len() + id.len() + tail[1].len());
-    help.push_str(fix);
-    help.push_str(tail[0]);
-    help.push_str(id);
-    help.push_str(tail[1]);
-    help
+    Help::around(fix, id, " -- why`")
 }
 
 /// One finding per single point of failure.
@@ -117,9 +117,11 @@ fn diagnostic(
     } else {
         Severity::Warning
     };
+    // The id once, shared by the finding's node and its help.
+    let id: Arc<str> = node.id.as_str().into();
     let mut d = Diagnostic::new(META.name, META.code, severity, node.defined_at, message)
-        .with_help(help(s.kind, &node.id));
-    d.node = Some(node.id.clone());
+        .with_help(help(s.kind, id.clone()));
+    d.node = Some(id);
     d.labels = s
         .needed_by()
         .iter()
@@ -250,7 +252,7 @@ mod tests {
         assert_eq!(db.labels.len(), 1);
         assert_eq!(&src[db.labels[0].span.start..db.labels[0].span.end], "-->");
         assert!(db.labels[0].message().contains("Server"));
-        assert!(db.help.as_deref().unwrap().contains("standby"));
+        assert!(db.help.as_ref().unwrap().text().contains("standby"));
         let br = db.blast_radius.as_ref().unwrap();
         assert_eq!(br.entries(), ["Users".into()]);
         assert_eq!(br.components(), ["Server".into()]);
@@ -259,12 +261,20 @@ mod tests {
 
     #[test]
     fn help_is_kind_specific() {
-        assert!(help(Kind::LoadBalancer, "LB").contains("floating IP"));
-        assert!(help(Kind::LoadBalancer, "LB").contains("DNS failover"));
-        assert!(help(Kind::Queue, "Q").contains("clustered queue"));
-        assert!(help(Kind::Secrets, "V").contains("replicate"));
-        assert!(help(Kind::Server, "S").contains("another instance behind a load balancer"));
-        assert!(help(Kind::Database, "D").contains("standby"));
+        assert!(help(Kind::LoadBalancer, "LB".into())
+            .text()
+            .contains("floating IP"));
+        assert!(help(Kind::LoadBalancer, "LB".into())
+            .text()
+            .contains("DNS failover"));
+        assert!(help(Kind::Queue, "Q".into())
+            .text()
+            .contains("clustered queue"));
+        assert!(help(Kind::Secrets, "V".into()).text().contains("replicate"));
+        assert!(help(Kind::Server, "S".into())
+            .text()
+            .contains("another instance behind a load balancer"));
+        assert!(help(Kind::Database, "D".into()).text().contains("standby"));
     }
 
     // ---- SPEC §1: links ----
