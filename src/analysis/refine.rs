@@ -61,6 +61,11 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
     let mut touched: Vec<usize> = Vec::new();
     // The dirty members of the class being checked (one buffer for all).
     let mut dirt: Vec<usize> = Vec::new();
+    // `parts[p]`: the dirty members of part `p` of the class being
+    // checked; part 0 also holds the `clean` members still at the head of
+    // its member list. The list itself is kept from class to class (the
+    // parts that move become classes of their own).
+    let mut parts: Vec<Vec<usize>> = Vec::new();
     while let Some(c) = queue.pop_front() {
         queued[c] = false;
         let len = members[c].len();
@@ -80,9 +85,10 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
         if clean > 0 {
             sigs.part_of(class, preds, succs, members[c][0], c);
         }
-        // `parts[p]`: the dirty members of part `p`; part 0 also holds the
-        // `clean` members still at the head of `members[c]`.
-        let mut parts: Vec<Vec<usize>> = vec![Vec::new(); usize::from(clean > 0)];
+        parts.clear();
+        if clean > 0 {
+            parts.push(Vec::new());
+        }
         for &u in &dirt {
             let p = sigs.part_of(class, preds, succs, u, c);
             if p == parts.len() {
@@ -115,7 +121,7 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
         }
         touched.clear();
         let moved = parts
-            .into_iter()
+            .drain(..)
             .enumerate()
             .filter(|&(p, _)| p != largest)
             .map(|(_, part)| part);
