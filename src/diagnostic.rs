@@ -26,30 +26,196 @@ impl Severity {
 }
 
 /// A secondary location with a short message (a link that needs the component, say).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     /// Where.
     pub span: Span,
     /// What it is.
-    pub message: String,
+    text: LabelText,
+}
+
+/// A label's message: text of its own, or a node's shared name followed by
+/// fixed words (`App needs it here`). A big diagram has a finding per node
+/// with a label or more each, and a copy of the name per label was an
+/// allocation per label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum LabelText {
+    Own(String),
+    Named(Arc<str>, &'static str),
+}
+
+impl Label {
+    /// A label with this message.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Label {
+            span,
+            text: LabelText::Own(message.into()),
+        }
+    }
+
+    /// A label whose message is `name` followed by `words` (which start
+    /// with their own space, if one is wanted).
+    pub fn named(span: Span, name: Arc<str>, words: &'static str) -> Self {
+        Label {
+            span,
+            text: LabelText::Named(name, words),
+        }
+    }
+
+    /// What it is.
+    pub fn message(&self) -> std::borrow::Cow<'_, str> {
+        match &self.text {
+            LabelText::Own(s) => s.as_str().into(),
+            LabelText::Named(name, words) => {
+                let mut s = String::with_capacity(name.len() + words.len());
+                s.push_str(name);
+                s.push_str(words);
+                s.into()
+            }
+        }
+    }
+}
+
+impl Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Label", 2)?;
+        st.serialize_field("span", &self.span)?;
+        st.serialize_field("message", &self.message())?;
+        st.end()
+    }
 }
 
 /// What fails with a single point of failure. Names are shared: a big
 /// diagram has a finding per node and neighbouring findings name the same
 /// nodes, so each name is built once and counted, not copied per finding.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// Entries and components sit in one list (one allocation per finding, not
+/// two); they serialize as two.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BlastRadius {
-    /// Entries (users, clients, ...) that fail, by label.
-    #[serde(serialize_with = "names")]
-    pub entries: Vec<Arc<str>>,
-    /// Components that fail, by label.
-    #[serde(serialize_with = "names")]
-    pub components: Vec<Arc<str>>,
+    /// The entries' names, then the components'.
+    names: Box<[Arc<str>]>,
+    /// How many of `names` are entries.
+    entries: usize,
 }
 
-/// Shared names serialized as the strings they are.
-fn names<S: serde::Serializer>(names: &[Arc<str>], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(names.iter().map(|n| &**n))
+impl BlastRadius {
+    /// A blast radius of these entries and components, by label.
+    pub fn new(
+        entries: impl IntoIterator<Item = Arc<str>>,
+        components: impl IntoIterator<Item = Arc<str>>,
+    ) -> Self {
+        let mut names: Vec<Arc<str>> = entries.into_iter().collect();
+        let entries = names.len();
+        names.extend(components);
+        BlastRadius::from_names(names, entries)
+    }
+
+    /// A blast radius whose first `entries` names are entries and the rest
+    /// components (`entries` is capped at the number of names).
+    pub fn from_names(names: Vec<Arc<str>>, entries: usize) -> Self {
+        BlastRadius {
+            entries: entries.min(names.len()),
+            names: names.into_boxed_slice(),
+        }
+    }
+
+    /// Entries (users, clients, ...) that fail, by label.
+    pub fn entries(&self) -> &[Arc<str>] {
+        &self.names[..self.entries]
+    }
+
+    /// Components that fail, by label.
+    pub fn components(&self) -> &[Arc<str>] {
+        &self.names[self.entries..]
+    }
+}
+
+impl Serialize for BlastRadius {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        /// Shared names serialized as the strings they are.
+        struct Names<'a>(&'a [Arc<str>]);
+        impl Serialize for Names<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|n| &**n))
+            }
+        }
+        let mut st = s.serialize_struct("BlastRadius", 2)?;
+        st.serialize_field("entries", &Names(self.entries()))?;
+        st.serialize_field("components", &Names(self.components()))?;
+        st.end()
+    }
+}
+
+/// How to fix a finding: text of its own, or fixed words around a node id
+/// shared with the finding's `node`. A big diagram has a finding per node,
+/// and the help sentence (about 150 bytes, the id in its middle) was a copy
+/// per finding; now only the id is shared and the words are static.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Help(HelpText);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum HelpText {
+    Own(String),
+    Around(&'static str, Arc<str>, &'static str),
+}
+
+impl Help {
+    /// `before`, then `id`, then `after`.
+    pub fn around(before: &'static str, id: Arc<str>, after: &'static str) -> Self {
+        Help(HelpText::Around(before, id, after))
+    }
+
+    /// The help text.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.0 {
+            HelpText::Own(s) => s.as_str().into(),
+            HelpText::Around(before, id, after) => {
+                let mut s = String::with_capacity(before.len() + id.len() + after.len());
+                s.push_str(before);
+                s.push_str(id);
+                s.push_str(after);
+                s.into()
+            }
+        }
+    }
+}
+
+impl From<String> for Help {
+    fn from(s: String) -> Self {
+        Help(HelpText::Own(s))
+    }
+}
+
+impl From<&str> for Help {
+    fn from(s: &str) -> Self {
+        Help(HelpText::Own(s.to_string()))
+    }
+}
+
+impl std::fmt::Display for Help {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            HelpText::Own(s) => f.write_str(s),
+            HelpText::Around(before, id, after) => {
+                f.write_str(before)?;
+                f.write_str(id)?;
+                f.write_str(after)
+            }
+        }
+    }
+}
+
+impl Serialize for Help {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
+/// A shared name, if any, serialized as the string it is.
+fn shared_name<S: serde::Serializer>(name: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+    name.as_deref().serialize(s)
 }
 
 /// One diagnostic, in file coordinates.
@@ -66,11 +232,12 @@ pub struct Diagnostic {
     /// One sentence: what and why.
     pub message: String,
     /// How to fix it.
-    pub help: Option<String>,
+    pub help: Option<Help>,
     /// Secondary locations.
     pub labels: Vec<Label>,
-    /// The node id the finding is about.
-    pub node: Option<String>,
+    /// The node id the finding is about (shared with its help).
+    #[serde(serialize_with = "shared_name")]
+    pub node: Option<Arc<str>>,
     /// The subgraph id the finding is about.
     pub subgraph: Option<String>,
     /// What fails with it.
@@ -101,7 +268,7 @@ impl Diagnostic {
     }
 
     /// With a help line.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Help>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -219,7 +386,7 @@ mod tests {
         );
         // Equal diagnostics keep their order.
         assert_eq!(ds[1].help, None);
-        assert_eq!(ds[2].help.as_deref(), Some("second b"));
+        assert_eq!(ds[2].help, Some("second b".into()));
     }
 
     #[test]

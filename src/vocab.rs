@@ -552,13 +552,29 @@ pub fn tokens(text: &str) -> Vec<String> {
     // Plain ASCII (nearly every label) is split and lowercased in one pass;
     // it gives what the general path gives.
     if is_plain(text) {
-        return text
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|s| !s.is_empty())
-            .map(str::to_ascii_lowercase)
-            .collect();
+        return plain_tokens(text).collect();
     }
     tokens_unicode(text)
+}
+
+/// [`tokens`] of a plain text (see [`is_plain`]).
+fn plain_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+/// How many runs of ASCII letters and digits `text` has: the number of its
+/// [`tokens`] when it is plain.
+fn ascii_runs(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let w = b.is_ascii_alphanumeric();
+        n += usize::from(w && !in_word);
+        in_word = w;
+    }
+    n
 }
 
 /// [`tokens`] for any text.
@@ -697,7 +713,20 @@ pub struct NodeText {
 impl NodeText {
     /// The words of `node` (their ids are looked up again by each test).
     pub fn of(node: &crate::model::Node) -> Self {
-        let mut toks = tokens(&node.label);
+        // One list at about its final size: the label's tokens, then room
+        // for the id's (at most one per run of letters and digits plus one
+        // per camel-case hump), so adding them does not grow it again.
+        let id = node.id.as_bytes();
+        let id_room = ascii_runs(&node.id) + id.iter().filter(|b| b.is_ascii_uppercase()).count();
+        let mut toks = if is_plain(&node.label) {
+            let mut toks = Vec::with_capacity(ascii_runs(&node.label) + id_room);
+            toks.extend(plain_tokens(&node.label));
+            toks
+        } else {
+            let mut toks = tokens_unicode(&node.label);
+            toks.reserve_exact(id_room);
+            toks
+        };
         let split = toks.len();
         id_tokens_into(&node.id, &mut toks);
         NodeText {
@@ -756,14 +785,7 @@ fn before_br(label: &str) -> &str {
 /// The tokens of `piece`, a plain text's prefix that ends at a separator,
 /// taken from the text's tokens `toks` (counted, not built again).
 fn first_words<'t>(toks: Words<'t>, piece: &str) -> Words<'t> {
-    let mut n = 0;
-    let mut in_word = false;
-    for &b in piece.as_bytes() {
-        let w = b.is_ascii_alphanumeric();
-        n += usize::from(w && !in_word);
-        in_word = w;
-    }
-    toks.to(n)
+    toks.to(ascii_runs(piece))
 }
 
 /// A label's head: the text before any parenthesis, bracket, colon or

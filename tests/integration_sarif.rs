@@ -37,14 +37,9 @@ fn reports() -> Vec<FileReport> {
         "`Main DB` is a single point of failure",
     )
     .with_help("add a replica");
-    spof.labels.push(Label {
-        span: Span::new(db - 6, db - 5),
-        message: "needed by A".into(),
-    });
-    spof.blast_radius = Some(BlastRadius {
-        entries: vec!["A".into()],
-        components: vec!["B".into()],
-    });
+    spof.labels
+        .push(Label::new(Span::new(db - 6, db - 5), "needed by A"));
+    spof.blast_radius = Some(BlastRadius::new(["A".into()], ["B".into()]));
     let parse = Diagnostic::new(
         "parse-error",
         "SPOF000",

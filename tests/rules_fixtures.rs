@@ -51,7 +51,7 @@ fn rule_fixtures_give_exactly_their_expected_findings() {
             .diagnostics
             .iter()
             .map(|d| {
-                let id = d.node.clone().or(d.subgraph.clone()).unwrap_or("-".into());
+                let id = d.node.as_deref().or(d.subgraph.as_deref()).unwrap_or("-");
                 format!("{} {} {}", d.rule, id, d.severity.as_str())
             })
             .collect();

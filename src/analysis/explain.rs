@@ -70,8 +70,8 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
                 "kind": s.kind.as_str(),
                 "every_entry": s.every_entry,
                 "entries_failing": s.entries_failing,
-                "entries": s.entries.iter().map(|&e| entry_name(diagram, e)).collect::<Vec<_>>(),
-                "components": s.components.iter().map(|&v| display_name(diagram, v)).collect::<Vec<_>>(),
+                "entries": a.entries_of(s).map(|e| entry_name(diagram, e)).collect::<Vec<_>>(),
+                "components": s.components().iter().map(|&v| display_name(diagram, v)).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -56,8 +56,10 @@ pub struct Overrides {
     pub analyse: Option<bool>,
 }
 
-/// One single point of failure.
-#[derive(Clone, Debug, Serialize)]
+/// One single point of failure. Small and with one list of its own: a big
+/// diagram has a finding per node, and three lists per finding were three
+/// allocations (and most of its bytes) each.
+#[derive(Clone, Debug)]
 pub struct Spof {
     /// The node.
     pub node: usize,
@@ -65,18 +67,31 @@ pub struct Spof {
     pub kind: Kind,
     /// Whether every entry fails with it (an error) or only some (a warning).
     pub every_entry: bool,
-    /// Entries that fail (at most [`BLAST_NAMES`], in node order; see
-    /// `entries_failing`). Virtual callers appear as `callers of X` in names.
-    pub entries: Vec<EntryRef>,
+    /// Entries that fail, as bits over the analysis's first 64 entries
+    /// (bit `i`: `Analysis::entries[i]`; at most [`BLAST_NAMES`] bits set;
+    /// see `entries_failing` and [`Analysis::entries_of`]).
+    pub entry_bits: u64,
     /// How many entries fail.
     pub entries_failing: usize,
-    /// Components that fail, nearest first (at most [`BLAST_NAMES`]).
-    pub components: Vec<usize>,
     /// How many more components fail beyond `components`; `None` when the
     /// capped search did not finish (many more).
     pub components_more: Option<usize>,
+    /// [`Spof::components`], then [`Spof::needed_by`].
+    lists: Box<[usize]>,
+    /// How many of `lists` are components.
+    components_len: usize,
+}
+
+impl Spof {
+    /// Components that fail, nearest first (at most [`BLAST_NAMES`]).
+    pub fn components(&self) -> &[usize] {
+        &self.lists[..self.components_len]
+    }
+
     /// Edges (indices into the diagram's edges) whose hard links need it.
-    pub needed_by: Vec<usize>,
+    pub fn needed_by(&self) -> &[usize] {
+        &self.lists[self.components_len..]
+    }
 }
 
 /// An entry: a node, or the callers outside the diagram of a component.
@@ -129,6 +144,20 @@ pub struct Analysis {
     pub spofs: Vec<Spof>,
     /// The single location, if the diagram has one.
     pub single_region: Option<SingleRegion>,
+}
+
+impl Analysis {
+    /// Entries that fail with `s` (at most [`BLAST_NAMES`], in node order).
+    /// Virtual callers appear as `callers of X` in names.
+    pub fn entries_of<'s>(&'s self, s: &Spof) -> impl Iterator<Item = EntryRef> + 's {
+        let bits = s.entry_bits;
+        self.entries
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(move |&(i, _)| bits & (1u64 << i) != 0)
+            .map(|(_, &e)| e)
+    }
 }
 
 /// The diagram as the analysis reads it: a vertex that stands for an empty
@@ -417,31 +446,33 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     // into it at their final size.
     let mut components_buf: Vec<usize> = Vec::with_capacity(BLAST_NAMES);
     let mut needed_by_buf: Vec<usize> = Vec::with_capacity(BLAST_NAMES);
-    for v in 0..n {
+    let reported = |v: usize| {
         let g = cls[v];
         // A finding names the component's kind and its usual fix, so nodes
         // of unknown kind are not reported (they still fail with what they
         // need); on real docs they are mostly steps of a flow.
-        if a.roles[v] != Role::Component
-            || !kind[v].is_infra()
-            || a.in_process[v]
-            || a.internal[v]
-            || a.groups.is_redundant(g)
-            || is_not_component_shape(diagram, v, vocab)
-            || artefact[v]
-            || reach.count[g] == 0
-        {
-            continue;
-        }
+        a.roles[v] == Role::Component
+            && kind[v].is_infra()
+            && !a.in_process[v]
+            && !a.internal[v]
+            && !a.groups.is_redundant(g)
+            && !is_not_component_shape(diagram, v, vocab)
+            && !artefact[v]
+            && reach.count[g] != 0
+    };
+    // Counted first, so the list is allocated once at its size (grown by
+    // doubling it was up to twice its size, and copied at each step).
+    let mut spofs: Vec<Spof> = Vec::with_capacity((0..n).filter(|&v| reported(v)).count());
+    for v in (0..n).filter(|&v| reported(v)) {
+        let g = cls[v];
         let failing = reach.count[g];
-        // Each list allocated once at its final size (a big diagram has a
-        // finding per node, and growing three lists by pushes was several
-        // allocations each).
-        let named_entries = (reach.first_mask[g].count_ones() as usize).min(BLAST_NAMES);
-        let mut entries = Vec::with_capacity(named_entries);
-        for (bit, e) in a.entries.iter().enumerate().take(64) {
-            if reach.first_mask[g] & (1u64 << bit) != 0 && entries.len() < BLAST_NAMES {
-                entries.push(*e);
+        // The first entries that fail, as bits (no list of their own).
+        let mut entry_bits = 0u64;
+        let mut named = 0;
+        for bit in 0..a.entries.len().min(64) {
+            if reach.first_mask[g] & (1u64 << bit) != 0 && named < BLAST_NAMES {
+                entry_bits |= 1u64 << bit;
+                named += 1;
             }
         }
         let (comps, cut) =
@@ -468,17 +499,22 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
                 needed_by.push(l.edge);
             }
         }
-        a.spofs.push(Spof {
+        // Both lists in one allocation, at its final size.
+        let mut lists = Vec::with_capacity(components.len() + needed_by.len());
+        lists.extend_from_slice(components);
+        lists.extend_from_slice(needed_by);
+        spofs.push(Spof {
             node: v,
             kind: kind[v],
             every_entry: failing == total,
-            entries,
+            entry_bits,
             entries_failing: failing,
-            components: components.to_vec(),
             components_more: (!cut).then(|| total_nodes.saturating_sub(BLAST_NAMES)),
-            needed_by: needed_by.to_vec(),
+            lists: lists.into_boxed_slice(),
+            components_len: components.len(),
         });
     }
+    a.spofs = spofs;
     a.single_region = regions::single_region(diagram, vocab, &a, &pred, &entry_classes, total);
     a
 }

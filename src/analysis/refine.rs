@@ -61,6 +61,11 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
     let mut touched: Vec<usize> = Vec::new();
     // The dirty members of the class being checked (one buffer for all).
     let mut dirt: Vec<usize> = Vec::new();
+    // `parts[p]`: the dirty members of part `p` of the class being
+    // checked; part 0 also holds the `clean` members still at the head of
+    // its member list. The list itself is kept from class to class (the
+    // parts that move become classes of their own).
+    let mut parts: Vec<Vec<usize>> = Vec::new();
     while let Some(c) = queue.pop_front() {
         queued[c] = false;
         let len = members[c].len();
@@ -80,9 +85,10 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
         if clean > 0 {
             sigs.part_of(class, preds, succs, members[c][0], c);
         }
-        // `parts[p]`: the dirty members of part `p`; part 0 also holds the
-        // `clean` members still at the head of `members[c]`.
-        let mut parts: Vec<Vec<usize>> = vec![Vec::new(); usize::from(clean > 0)];
+        parts.clear();
+        if clean > 0 {
+            parts.push(Vec::new());
+        }
         for &u in &dirt {
             let p = sigs.part_of(class, preds, succs, u, c);
             if p == parts.len() {
@@ -115,7 +121,7 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
         }
         touched.clear();
         let moved = parts
-            .into_iter()
+            .drain(..)
             .enumerate()
             .filter(|&(p, _)| p != largest)
             .map(|(_, part)| part);
@@ -161,16 +167,35 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
 /// Signatures of the units of one class being checked, numbered in order of
 /// first appearance. A signature is the sorted, deduplicated predecessor
 /// classes, a separator, then the successor classes, the class itself left
-/// out; the buffers are reused across classes.
+/// out. The signatures seen are kept one after another in one list and
+/// found through a table of their numbers, all reused across classes: a
+/// map owning each signature was an allocation per part of every class
+/// checked (most of the refinement's allocations on a big diagram).
 #[derive(Default)]
 struct Signatures {
-    index: crate::vocab::FnvMap<Vec<usize>, usize>,
+    /// The number of each signature seen, hashed by its classes.
+    index: hashbrown::HashTable<usize>,
+    /// The signatures seen: number `p`'s is `keys[ends[p - 1]..ends[p]]`.
+    keys: Vec<usize>,
+    /// Where each signature ends in `keys`.
+    ends: Vec<usize>,
+    /// The signature being read.
     buf: Vec<usize>,
+}
+
+/// The FNV hash of a signature.
+fn hash_of(sig: &[usize]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::vocab::Fnv::default();
+    sig.hash(&mut h);
+    h.finish()
 }
 
 impl Signatures {
     fn clear(&mut self) {
         self.index.clear();
+        self.keys.clear();
+        self.ends.clear();
     }
 
     /// The part number of unit `u` of class `c`.
@@ -182,19 +207,28 @@ impl Signatures {
         u: usize,
         c: usize,
     ) -> usize {
-        let buf = &mut self.buf;
+        let Signatures {
+            index,
+            keys,
+            ends,
+            buf,
+        } = self;
         buf.clear();
         push_classes(buf, class, &preds[u], c);
         buf.push(usize::MAX);
         push_classes(buf, class, &succs[u], c);
-        let next = self.index.len();
-        match self.index.get(buf.as_slice()) {
-            Some(&p) => p,
-            None => {
-                self.index.insert(buf.clone(), next);
-                next
-            }
+        let sig = |p: usize| &keys[if p == 0 { 0 } else { ends[p - 1] }..ends[p]];
+        let hash = hash_of(buf);
+        if let Some(&p) = index.find(hash, |&p| sig(p) == buf.as_slice()) {
+            return p;
         }
+        let next = ends.len();
+        index.insert_unique(hash, next, |&p| {
+            hash_of(&keys[if p == 0 { 0 } else { ends[p - 1] }..ends[p]])
+        });
+        keys.extend_from_slice(buf);
+        ends.push(keys.len());
+        next
     }
 }
 

@@ -383,7 +383,11 @@ pub fn findings_with(
         .map(|f| {
             (
                 f.rule.to_string(),
-                f.node.or(f.subgraph).unwrap_or_default(),
+                f.node
+                    .as_deref()
+                    .or(f.subgraph.as_deref())
+                    .unwrap_or_default()
+                    .to_string(),
                 f.severity.as_str().to_string(),
             )
         })
@@ -472,7 +476,7 @@ fn fixtures_hold_with_the_test_builder() {
                     crate::rules::check_block(&d, &crate::config::Settings::default(), &comments)
                         .iter()
                         .map(|x| {
-                            let id = x.node.clone().or(x.subgraph.clone()).unwrap_or("-".into());
+                            let id = x.node.as_deref().or(x.subgraph.as_deref()).unwrap_or("-");
                             format!("{} {} {}", x.rule, id, x.severity.as_str())
                         })
                         .collect();
@@ -560,7 +564,16 @@ fn example_docs_say_what_their_readme_says() {
             .flat_map(|(body, comments)| {
                 crate::rules::check_block(&diagram(&body), &settings, &comments)
             })
-            .map(|d| format!("{} {}", d.rule, d.node.or(d.subgraph).unwrap_or_default()))
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d.rule,
+                    d.node
+                        .as_deref()
+                        .or(d.subgraph.as_deref())
+                        .unwrap_or_default()
+                )
+            })
             .collect()
     };
     assert_eq!(

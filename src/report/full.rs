@@ -115,7 +115,7 @@ impl miette::Diagnostic for Shown<'_> {
             .d
             .labels
             .iter()
-            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span));
+            .map(|l| LabeledSpan::new_with_span(Some(l.message().into_owned()), l.span));
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }
 }

@@ -2,7 +2,7 @@
 //! 1-based positions, and (for `json`) a summary.
 
 use super::{locate_all, Located, Location, Summary};
-use crate::diagnostic::{BlastRadius, Diagnostic, FileReport};
+use crate::diagnostic::{BlastRadius, Diagnostic, FileReport, Help};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -19,7 +19,7 @@ struct JsonDiagnostic<'a> {
     code: &'static str,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<&'a str>,
+    help: Option<std::borrow::Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     node: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,7 +40,7 @@ impl<'a> JsonDiagnostic<'a> {
             rule: d.rule,
             code: d.code,
             message: &d.message,
-            help: d.help.as_deref(),
+            help: d.help.as_ref().map(Help::text),
             node: d.node.as_deref(),
             subgraph: d.subgraph.as_deref(),
             blast_radius: d.blast_radius.as_ref(),

@@ -294,15 +294,10 @@ pub(crate) mod testing {
             "`Main DB` is a single point of failure: 1 entry, 2 components depend on it",
         )
         .with_help("add a replica, e.g. `DB2[(Replica)]`, and link both");
-        spof.labels.push(Label {
-            span: Span::new(db - 6, db - 5),
-            message: "needed by A".into(),
-        });
+        spof.labels
+            .push(Label::new(Span::new(db - 6, db - 5), "needed by A"));
         spof.node = Some("DB".into());
-        spof.blast_radius = Some(BlastRadius {
-            entries: vec!["A".into()],
-            components: vec!["A".into(), "B".into()],
-        });
+        spof.blast_radius = Some(BlastRadius::new(["A".into()], ["A".into(), "B".into()]));
         let parse = Diagnostic::new(
             "parse-error",
             "SPOF000",

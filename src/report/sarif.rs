@@ -67,7 +67,7 @@ pub(super) fn sarif_located(
             let mut message = d.message.clone();
             if let Some(h) = &d.help {
                 message.push_str("\nhelp: ");
-                message.push_str(h);
+                message.push_str(&h.text());
             }
             let mut result = json!({
                 "ruleId": d.code,

@@ -2,7 +2,7 @@
 //! redundancy group and takes entries down with it.
 
 use crate::analysis::{Analysis, EntryRef, Kind, Names, Spof, BLAST_NAMES};
-use crate::diagnostic::{BlastRadius, Diagnostic, Label, Severity};
+use crate::diagnostic::{BlastRadius, Diagnostic, Help, Label, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
 use std::borrow::Cow;
@@ -18,32 +18,32 @@ pub static META: RuleMeta = RuleMeta {
     docs: include_str!("single_point_of_failure.md"),
 };
 
-/// How people usually remove a single point of failure of this kind.
-pub fn help(kind: Kind, id: &str) -> String {
+/// How people usually remove a single point of failure of this kind, and
+/// how to say it is redundant already: fixed words around the node's id.
+pub fn help(kind: Kind, id: Arc<str>) -> Help {
+    /// A fix, then the words before the id, as one static text.
+    macro_rules! fix {
+        ($fix:literal) => {
+            concat!(
+                $fix,
+                "; if it is redundant already, draw it so or say `%% spoflint: redundant "
+            )
+        };
+    }
     let fix = match kind {
-        Kind::Database => "add a replica or standby database with automatic failover",
-        Kind::Cache => "run the cache replicated with failover (a primary with replicas and a sentinel, or a cluster)",
-        Kind::Queue => "use a clustered queue: several brokers with replicated queues or partitions",
-        Kind::LoadBalancer => "add a second load balancer: an active/passive pair with a floating IP, or DNS failover across both",
-        Kind::Gateway => "run the gateway as several instances behind a load balancer, or use a managed, replicated one with DNS failover",
-        Kind::Network => "add a redundant path: a second device or link in an active/passive pair",
-        Kind::Secrets => "replicate the secrets / credentials store (an HA cluster or a managed, replicated service)",
-        Kind::Storage => "use replicated storage (replicated volumes or managed object storage)",
+        Kind::Database => fix!("add a replica or standby database with automatic failover"),
+        Kind::Cache => fix!("run the cache replicated with failover (a primary with replicas and a sentinel, or a cluster)"),
+        Kind::Queue => fix!("use a clustered queue: several brokers with replicated queues or partitions"),
+        Kind::LoadBalancer => fix!("add a second load balancer: an active/passive pair with a floating IP, or DNS failover across both"),
+        Kind::Gateway => fix!("run the gateway as several instances behind a load balancer, or use a managed, replicated one with DNS failover"),
+        Kind::Network => fix!("add a redundant path: a second device or link in an active/passive pair"),
+        Kind::Secrets => fix!("replicate the secrets / credentials store (an HA cluster or a managed, replicated service)"),
+        Kind::Storage => fix!("use replicated storage (replicated volumes or managed object storage)"),
         Kind::Server | Kind::Unknown | Kind::Actor | Kind::External => {
-            "run another instance behind a load balancer"
+            fix!("run another instance behind a load balancer")
         }
     };
-    // Built by hand: one per finding, and `format!` costs more than the copies.
-    let tail = [
-        "; if it is redundant already, draw it so or say `%% spoflint: redundant ",
-        " -- why`",
-    ];
-    let mut help = String::with_capacity(fix.len() + tail[0].len() + id.len() + tail[1].len());
-    help.push_str(fix);
-    help.push_str(tail[0]);
-    help.push_str(id);
-    help.push_str(tail[1]);
-    help
+    Help::around(fix, id, " -- why`")
 }
 
 /// One finding per single point of failure.
@@ -52,7 +52,7 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
     let mut scratch = Scratch::default();
     a.spofs
         .iter()
-        .map(|s| diagnostic(diagram, s, &mut names, &mut scratch))
+        .map(|s| diagnostic(diagram, a, s, &mut names, &mut scratch))
         .collect()
 }
 
@@ -80,13 +80,19 @@ fn recycle<'b>(mut v: Vec<Cow<'_, str>>) -> Vec<Cow<'b, str>> {
 
 fn diagnostic(
     diagram: &Diagram,
+    a: &Analysis,
     s: &Spof,
     names: &mut Names<'_>,
     scratch: &mut Scratch,
 ) -> Diagnostic {
     let node = &diagram.nodes[s.node];
-    let entries: Vec<Arc<str>> = s.entries.iter().map(|&e| names.entry(e)).collect();
-    let components: Vec<Arc<str>> = s.components.iter().map(|&v| names.get(v).clone()).collect();
+    // One list at its final size: entries, then components.
+    let mut radius: Vec<Arc<str>> =
+        Vec::with_capacity(s.entry_bits.count_ones() as usize + s.components().len());
+    radius.extend(a.entries_of(s).map(|e| names.entry(e)));
+    let entries = radius.len();
+    radius.extend(s.components().iter().map(|&v| names.get(v).clone()));
+    let blast_radius = BlastRadius::from_names(radius, entries);
     let name = names.get(s.node);
     // Written in a buffer kept from finding to finding, then copied once at
     // its final size: its length is known only at the end, and a guessed
@@ -102,7 +108,7 @@ fn diagnostic(
         message.push_str(" for some entries");
     }
     message.push_str("; what fails with it: ");
-    who_fails(s, names, scratch, &mut message);
+    who_fails(a, s, names, scratch, &mut message);
     let exact = String::from(message.as_str());
     scratch.message = message;
     let message = exact;
@@ -111,29 +117,21 @@ fn diagnostic(
     } else {
         Severity::Warning
     };
+    // The id once, shared by the finding's node and its help.
+    let id: Arc<str> = node.id.as_str().into();
     let mut d = Diagnostic::new(META.name, META.code, severity, node.defined_at, message)
-        .with_help(help(s.kind, &node.id));
-    d.node = Some(node.id.clone());
+        .with_help(help(s.kind, id.clone()));
+    d.node = Some(id);
     d.labels = s
-        .needed_by
+        .needed_by()
         .iter()
         .map(|&e| {
-            let from = names.get(diagram.edges[e].from);
-            // Built by hand, like `help`: one or more per finding.
-            const NEEDS: &str = " needs it here";
-            let mut message = String::with_capacity(from.len() + NEEDS.len());
-            message.push_str(from);
-            message.push_str(NEEDS);
-            Label {
-                span: diagram.edges[e].span,
-                message,
-            }
+            // The shared name and fixed words: no text of its own to build.
+            let from = names.get(diagram.edges[e].from).clone();
+            Label::named(diagram.edges[e].span, from, " needs it here")
         })
         .collect();
-    d.blast_radius = Some(BlastRadius {
-        entries,
-        components,
-    });
+    d.blast_radius = Some(blast_radius);
     d
 }
 
@@ -142,22 +140,27 @@ fn diagnostic(
 /// [`BLAST_NAMES`] names and "and N more". Callers outside the diagram are
 /// named through the node they call: "its callers outside the diagram" for
 /// the finding's own node, "App (and its callers)" for another.
-fn who_fails(s: &Spof, names: &mut Names<'_>, scratch: &mut Scratch, who: &mut String) {
-    let node_of = |e: &EntryRef| match *e {
+fn who_fails(
+    a: &Analysis,
+    s: &Spof,
+    names: &mut Names<'_>,
+    scratch: &mut Scratch,
+    who: &mut String,
+) {
+    let node_of = |e: EntryRef| match e {
         EntryRef::CallersOf(v) | EntryRef::Node(v) => v,
     };
     names.prepare(
-        s.entries
-            .iter()
+        a.entries_of(s)
             .map(node_of)
-            .chain(s.components.iter().copied()),
+            .chain(s.components().iter().copied()),
     );
     let names = &*names;
     let mut listed_names: Vec<Cow<'_, str>> = recycle(std::mem::take(&mut scratch.listed));
     let named_nodes = &mut scratch.named_nodes;
     named_nodes.clear();
     let mut listed = 0usize;
-    for &e in &s.entries {
+    for e in a.entries_of(s) {
         listed += 1;
         let name = match e {
             EntryRef::CallersOf(v) if v == s.node => "its callers outside the diagram".into(),
@@ -174,7 +177,7 @@ fn who_fails(s: &Spof, names: &mut Names<'_>, scratch: &mut Scratch, who: &mut S
             listed_names.push(name);
         }
     }
-    for &v in &s.components {
+    for &v in s.components() {
         listed += 1;
         if named_nodes.contains(&v) {
             continue;
@@ -186,7 +189,7 @@ fn who_fails(s: &Spof, names: &mut Names<'_>, scratch: &mut Scratch, who: &mut S
     }
     let names = &listed_names;
     let shown = names.len().min(BLAST_NAMES);
-    let known_total = s.entries_failing + s.components.len() + s.components_more.unwrap_or(0);
+    let known_total = s.entries_failing + s.components().len() + s.components_more.unwrap_or(0);
     // Names merged above are not "more": count only what was never listed.
     let rest = known_total.saturating_sub(listed) + (names.len() - shown);
     if names.is_empty() {
@@ -248,22 +251,30 @@ mod tests {
         assert_eq!(&src[db.span.start..db.span.end], "DB[(Database)]");
         assert_eq!(db.labels.len(), 1);
         assert_eq!(&src[db.labels[0].span.start..db.labels[0].span.end], "-->");
-        assert!(db.labels[0].message.contains("Server"));
-        assert!(db.help.as_deref().unwrap().contains("standby"));
+        assert!(db.labels[0].message().contains("Server"));
+        assert!(db.help.as_ref().unwrap().text().contains("standby"));
         let br = db.blast_radius.as_ref().unwrap();
-        assert_eq!(br.entries, ["Users".into()]);
-        assert_eq!(br.components, ["Server".into()]);
+        assert_eq!(br.entries(), ["Users".into()]);
+        assert_eq!(br.components(), ["Server".into()]);
         assert_eq!(db.code, "SPOF001");
     }
 
     #[test]
     fn help_is_kind_specific() {
-        assert!(help(Kind::LoadBalancer, "LB").contains("floating IP"));
-        assert!(help(Kind::LoadBalancer, "LB").contains("DNS failover"));
-        assert!(help(Kind::Queue, "Q").contains("clustered queue"));
-        assert!(help(Kind::Secrets, "V").contains("replicate"));
-        assert!(help(Kind::Server, "S").contains("another instance behind a load balancer"));
-        assert!(help(Kind::Database, "D").contains("standby"));
+        assert!(help(Kind::LoadBalancer, "LB".into())
+            .text()
+            .contains("floating IP"));
+        assert!(help(Kind::LoadBalancer, "LB".into())
+            .text()
+            .contains("DNS failover"));
+        assert!(help(Kind::Queue, "Q".into())
+            .text()
+            .contains("clustered queue"));
+        assert!(help(Kind::Secrets, "V".into()).text().contains("replicate"));
+        assert!(help(Kind::Server, "S".into())
+            .text()
+            .contains("another instance behind a load balancer"));
+        assert!(help(Kind::Database, "D".into()).text().contains("standby"));
     }
 
     // ---- SPEC §1: links ----
@@ -352,7 +363,7 @@ mod tests {
         assert_eq!(ids, ["W", "C", "DB"]);
         let db = d.iter().find(|f| f.node.as_deref() == Some("DB")).unwrap();
         assert_eq!(
-            db.blast_radius.as_ref().unwrap().components,
+            db.blast_radius.as_ref().unwrap().components(),
             ["Cache".into(), "Web Server".into()]
         );
     }
@@ -506,7 +517,7 @@ mod tests {
         assert_eq!(spofs(src), ["DB:error"]);
         let d = run(src);
         assert_eq!(
-            d[0].blast_radius.as_ref().unwrap().components,
+            d[0].blast_radius.as_ref().unwrap().components(),
             ["Checkout".into()]
         );
     }

@@ -75,7 +75,7 @@ mod tests {
         );
         assert_eq!(r.code, "SPOF002");
         assert!(r.message.contains("us-east-1"), "{}", r.message);
-        assert!(r.help.as_deref().unwrap().contains("second region"));
+        assert!(r.help.as_ref().unwrap().text().contains("second region"));
     }
 
     #[test]

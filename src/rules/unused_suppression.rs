@@ -42,7 +42,12 @@ mod tests {
             block.iter().map(|c| (c.to_string(), Span::at(0))).collect();
         crate::rules::check_block(&diagram(src), settings, &comments)
             .into_iter()
-            .map(|d| (d.rule.to_string(), d.node.unwrap_or_default()))
+            .map(|d| {
+                (
+                    d.rule.to_string(),
+                    d.node.as_deref().unwrap_or_default().to_string(),
+                )
+            })
             .collect()
     }
 
