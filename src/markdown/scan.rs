@@ -22,9 +22,9 @@
 //! Lone `\r` line endings become `\n` in that copy (pulldown-cmark does not
 //! end lines at a lone `\r`). Block text is always cut from the original.
 
-use super::{comments, hosts, lines, Block, BlockOptions, Host, OffsetMap};
+use super::{comments, hosts, lines, markers, Block, BlockOptions, Host, OffsetMap};
 use crate::span::Span;
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -58,33 +58,52 @@ struct Level<'t> {
 impl Scan<'_> {
     /// Scan one level: `text` with `map` to the file, `depth` containers deep.
     pub(super) fn level(&mut self, text: &str, map: &OffsetMap, depth: u8) {
+        let Some(last_opening) = markers::last_opening(text, self.opts) else {
+            return;
+        };
         let lv = Level {
             text,
             map,
             depth,
             inherited: &[],
         };
-        self.scan_level(lv);
+        self.scan_level(lv, last_opening);
     }
 
-    fn scan_level(&mut self, lv: Level<'_>) {
-        let Level {
-            text,
-            map: _,
-            depth,
-            ..
-        } = lv;
-        let norm = normalize(text);
-        // Code blocks and HTML comments of this level: host tags inside them
-        // are not looked for here (code is rescanned where it is Markdown).
+    /// Scan a level whose last line that may open a block ends at
+    /// `last_opening` ([`markers::last_opening`]).
+    fn scan_level(&mut self, lv: Level<'_>, last_opening: usize) {
+        let text = lv.text;
+        let mut skip = self.parse(lv, text);
+        skip.sort_by_key(|r| r.start);
+        for h in hosts::scan(text, &skip, last_opening) {
+            let body = &text[h.body.clone()];
+            let b = block(
+                lv,
+                h.host,
+                h.info.to_string(),
+                body,
+                OffsetMap::contiguous(h.body.start),
+                h.open,
+            );
+            self.out.push((lv.depth, b));
+        }
+    }
+
+    /// Run pulldown-cmark over `parsed`, the level's text: keep the Mermaid
+    /// fences, rescan the containers, and return the ranges host tags are
+    /// not looked for in (code blocks, HTML comments: code is rescanned
+    /// where it is Markdown).
+    fn parse(&mut self, lv: Level<'_>, parsed: &str) -> Vec<Range<usize>> {
+        let norm = normalize(parsed);
         let mut skip: Vec<Range<usize>> = Vec::new();
-        let mut code: Option<(Option<String>, Vec<Range<usize>>)> = None;
+        let mut code: Option<(Option<CowStr<'_>>, Vec<Range<usize>>)> = None;
         let mut html: Option<Vec<Range<usize>>> = None;
         for (event, range) in Parser::new_ext(&norm, Options::empty()).into_offset_iter() {
             match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let info = match kind {
-                        CodeBlockKind::Fenced(info) => Some(info.to_string()),
+                        CodeBlockKind::Fenced(info) => Some(info),
                         CodeBlockKind::Indented => None,
                     };
                     code = Some((info, Vec::new()));
@@ -97,7 +116,7 @@ impl Scan<'_> {
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((info, pieces)) = code.take() {
                         skip.push(range.clone());
-                        self.code_block(lv, info, &pieces, range.start);
+                        self.code_block(lv, info.as_deref(), &pieces, range);
                     }
                 }
                 Event::Start(Tag::HtmlBlock) => html = Some(Vec::new()),
@@ -108,7 +127,7 @@ impl Scan<'_> {
                 }
                 Event::End(TagEnd::HtmlBlock) => {
                     if let Some(pieces) = html.take() {
-                        if self.html_block(lv, &pieces, range.start) {
+                        if self.html_block(lv, &pieces, range.clone()) {
                             skip.push(range);
                         }
                     }
@@ -116,64 +135,75 @@ impl Scan<'_> {
                 _ => {}
             }
         }
-        skip.sort_by_key(|r| r.start);
-        for h in hosts::scan(text, &skip) {
-            let body = &text[h.body.clone()];
-            let b = block(
-                lv,
-                h.host,
-                h.info.to_string(),
-                body,
-                OffsetMap::contiguous(h.body.start),
-                h.open,
-            );
-            self.out.push((depth, b));
-        }
+        skip
     }
 
     /// A code block ended: keep it if it is Mermaid, rescan it if it is a
-    /// Markdown container.
+    /// Markdown container. `range` is the whole block in the level.
     fn code_block(
         &mut self,
         lv: Level<'_>,
-        info: Option<String>,
+        info: Option<&str>,
         pieces: &[Range<usize>],
-        start: usize,
+        range: Range<usize>,
     ) {
         let text = lv.text;
+        let start = range.start;
+        let word = info.map(first_word);
+        let mermaid = word.is_some_and(|word| {
+            self.opts
+                .info_strings
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(word))
+        });
+        let container = match word {
+            None => true,
+            Some(word) => word.eq_ignore_ascii_case("mdx-code-block"),
+        };
+        // A container is rescanned only if it may hold a block.
+        let wanted = mermaid || (container && self.may_open(text, range));
+        if !wanted {
+            return;
+        }
         let open = start..lines::line_end(text, start);
         let after_open = lines::Lines::from(text, lines::line_start(text, start))
             .next()
             .map_or(text.len(), |l| l.next);
         let (body, body_map) = gather(text, pieces, after_open);
-        let Some(info) = info else {
+        let Some(word) = word.filter(|_| mermaid) else {
             return self.nested(lv, &body, &body_map, start);
         };
-        let word = first_word(&info);
-        if self
-            .opts
-            .info_strings
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(word))
-        {
-            let b = if word.starts_with('{') {
-                // MyST hands the directive its body without the options.
-                let skip = myst_options_len(&body);
-                let map = OffsetMap::contiguous(skip).then(&body_map, body.len() - skip);
-                block(lv, Host::Myst, word.to_string(), &body[skip..], map, open)
-            } else {
-                block(lv, Host::Fence, word.to_string(), &body, body_map, open)
-            };
-            self.out.push((lv.depth, b));
-        } else if word.eq_ignore_ascii_case("mdx-code-block") {
-            self.nested(lv, &body, &body_map, start);
+        let b = if word.starts_with('{') {
+            // MyST hands the directive its body without the options.
+            let skip = myst_options_len(&body);
+            let map = OffsetMap::contiguous(skip).then(&body_map, body.len() - skip);
+            block(lv, Host::Myst, word.to_string(), &body[skip..], map, open)
+        } else {
+            block(lv, Host::Fence, word.to_string(), &body, body_map, open)
+        };
+        self.out.push((lv.depth, b));
+    }
+
+    /// Whether a line of `text[range]` may open a block: a container whose
+    /// text has none needs no rescan. The range is widened to character
+    /// boundaries (see [`gather`]).
+    fn may_open(&self, text: &str, range: Range<usize>) -> bool {
+        let mut start = range.start.min(text.len());
+        let mut end = range.end.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
         }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        markers::last_opening(&text[start..end], self.opts).is_some()
     }
 
     /// An HTML block ended: rescan it from its second line, unless it is a
     /// comment (then say so: `true`) or a raw-text element.
-    fn html_block(&mut self, lv: Level<'_>, pieces: &[Range<usize>], start: usize) -> bool {
+    fn html_block(&mut self, lv: Level<'_>, pieces: &[Range<usize>], range: Range<usize>) -> bool {
         let text = lv.text;
+        let start = range.start;
         let head = text[start..].trim_start();
         if head.starts_with("<!--") {
             return true;
@@ -184,7 +214,9 @@ impl Scan<'_> {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
-        if matches!(tag.as_str(), "pre" | "script" | "style" | "textarea") {
+        if matches!(tag.as_str(), "pre" | "script" | "style" | "textarea")
+            || !self.may_open(text, range)
+        {
             return false;
         }
         let second = lines::Lines::from(text, lines::line_start(text, start))
@@ -208,14 +240,18 @@ impl Scan<'_> {
         if lv.depth + 1 >= MAX_DEPTH || body.trim().is_empty() {
             return;
         }
+        let Some(last_opening) = markers::last_opening(body, self.opts) else {
+            return;
+        };
         let to_file = body_map.then(lv.map, body.len());
         let inherited = comments_for(lv, start);
-        self.scan_level(Level {
+        let inner = Level {
             text: body,
             map: &to_file,
             depth: lv.depth + 1,
             inherited: &inherited,
-        });
+        };
+        self.scan_level(inner, last_opening);
     }
 }
 
