@@ -72,9 +72,30 @@ impl Scan<'_> {
 
     /// Scan a level whose last line that may open a block ends at
     /// `last_opening` ([`markers::last_opening`]).
+    ///
+    /// pulldown-cmark reads the level only up to a line after that one where
+    /// the reading is known to stop mattering (see [`cut_after`]): when that
+    /// line turns out to be paragraph text with every code and HTML block
+    /// closed before it, no later line can change what came before (CommonMark
+    /// decides each line's block from the lines above it), and no later line
+    /// opens a block. Otherwise the level is read again, whole.
     fn scan_level(&mut self, lv: Level<'_>, last_opening: usize) {
         let text = lv.text;
-        let mut skip = self.parse(lv, text);
+        let found_before = self.out.len();
+        let skip = match cut_after(text, last_opening) {
+            Some(cut) => match self.parse(lv, &text[..cut.end], Some(cut.start)) {
+                Some(skip) => Some(skip),
+                None => {
+                    self.out.truncate(found_before);
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut skip = match skip {
+            Some(skip) => skip,
+            None => self.parse(lv, text, None).unwrap_or_default(),
+        };
         skip.sort_by_key(|r| r.start);
         for h in hosts::scan(text, &skip, last_opening) {
             let body = &text[h.body.clone()];
@@ -90,11 +111,23 @@ impl Scan<'_> {
         }
     }
 
-    /// Run pulldown-cmark over `parsed`, the level's text: keep the Mermaid
-    /// fences, rescan the containers, and return the ranges host tags are
-    /// not looked for in (code blocks, HTML comments: code is rescanned
-    /// where it is Markdown).
-    fn parse(&mut self, lv: Level<'_>, parsed: &str) -> Vec<Range<usize>> {
+    /// Run pulldown-cmark over `parsed`, the level's text or a prefix of it
+    /// ending with a line break: keep the Mermaid fences, rescan the
+    /// containers, and return the ranges host tags are not looked for in
+    /// (code blocks, HTML comments: code is rescanned where it is Markdown).
+    ///
+    /// For a prefix, `last_line` is where its last line starts, and `None`
+    /// comes back unless that line is paragraph text with every code and
+    /// HTML block closed before it; the blocks found so far must then be
+    /// dropped.
+    fn parse(
+        &mut self,
+        lv: Level<'_>,
+        parsed: &str,
+        last_line: Option<usize>,
+    ) -> Option<Vec<Range<usize>>> {
+        let open_at_end = |r: &Range<usize>| last_line.is_some_and(|s| r.end > s);
+        let mut last_line_is_text = false;
         let norm = normalize(parsed);
         let mut skip: Vec<Range<usize>> = Vec::new();
         let mut code: Option<(Option<CowStr<'_>>, Vec<Range<usize>>)> = None;
@@ -111,9 +144,14 @@ impl Scan<'_> {
                 Event::Text(_) => {
                     if let Some((_, pieces)) = code.as_mut() {
                         pieces.push(range);
+                    } else if last_line.is_some_and(|s| range.start >= s) {
+                        last_line_is_text = true;
                     }
                 }
                 Event::End(TagEnd::CodeBlock) => {
+                    if open_at_end(&range) {
+                        return None;
+                    }
                     if let Some((info, pieces)) = code.take() {
                         skip.push(range.clone());
                         self.code_block(lv, info.as_deref(), &pieces, range);
@@ -126,6 +164,9 @@ impl Scan<'_> {
                     }
                 }
                 Event::End(TagEnd::HtmlBlock) => {
+                    if open_at_end(&range) {
+                        return None;
+                    }
                     if let Some(pieces) = html.take() {
                         if self.html_block(lv, &pieces, range.clone()) {
                             skip.push(range);
@@ -135,7 +176,10 @@ impl Scan<'_> {
                 _ => {}
             }
         }
-        skip
+        if last_line.is_some() && !last_line_is_text {
+            return None;
+        }
+        Some(skip)
     }
 
     /// A code block ended: keep it if it is Mermaid, rescan it if it is a
@@ -253,6 +297,40 @@ impl Scan<'_> {
         };
         self.scan_level(inner, last_opening);
     }
+}
+
+/// Where pulldown-cmark may stop reading a level whose last line that may
+/// open a block ends at `last_opening`: a guess, checked by
+/// [`Scan::parse`], at the first later line that is paragraph text
+/// (starting with a letter, after a blank line, outside any fence as far as
+/// a plain line-by-line look can tell). Returns that line's start and where
+/// the next one starts; `None` when no such line is seen or it is the last.
+fn cut_after(text: &str, last_opening: usize) -> Option<Range<usize>> {
+    let mut fence: Option<(u8, usize)> = None;
+    let mut prev_blank = false;
+    for l in lines::Lines::from(text, lines::line_start(text, last_opening)) {
+        let line = &text[l.start..l.end];
+        let t = line.trim_start_matches([' ', '\t', '>']).as_bytes();
+        let c = t.first().copied().unwrap_or(b' ');
+        let run = t.iter().take_while(|&&b| b == c).count();
+        if matches!(c, b'`' | b'~') && run >= 3 {
+            match fence {
+                None if c == b'~' || !t[run..].contains(&b'`') => fence = Some((c, run)),
+                Some((fc, n)) if fc == c && run >= n && t[run..].trim_ascii().is_empty() => {
+                    fence = None
+                }
+                _ => {}
+            }
+        } else if fence.is_none()
+            && prev_blank
+            && l.start > last_opening
+            && line.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        {
+            return (l.next < text.len()).then_some(l.start..l.next);
+        }
+        prev_blank = line.trim().is_empty();
+    }
+    None
 }
 
 /// Build a block from level-relative pieces: map everything to the file.
@@ -506,6 +584,46 @@ mod tests {
                 assert_eq!(text.as_bytes()[b.map.to_file(i)], c);
             }
         }
+    }
+
+    #[test]
+    fn a_level_is_read_up_to_the_paragraph_after_its_last_block() {
+        let text = "```mermaid\nA\n```\n\nText\n\n```js\nx\n";
+        let cut = cut_after(text, 10).unwrap();
+        assert_eq!(&text[cut.clone()], "Text\n");
+        let opts = BlockOptions::default();
+        let mut scan = Scan {
+            opts: &opts,
+            out: Vec::new(),
+        };
+        let lv = Level {
+            text,
+            map: &OffsetMap::contiguous(0),
+            depth: 0,
+            inherited: &[],
+        };
+        assert!(scan.parse(lv, &text[..cut.end], Some(cut.start)).is_some());
+        assert_eq!(scan.out.len(), 1);
+        // A prefix ending inside a block, or on a line that is not
+        // paragraph text, is no reading of the level.
+        assert!(scan.parse(lv, &text[..13], Some(11)).is_none());
+        assert!(scan.parse(lv, &text[..cut.start], Some(17)).is_none());
+    }
+
+    #[test]
+    fn a_wrong_guess_at_the_cut_falls_back_to_the_whole_level() {
+        // "```{mermaid}" has an info string, so it does not close the
+        // fence: the guess takes "Text" for paragraph text, wrongly.
+        let text = "```mermaid\nA\n```{mermaid}\n\nB\n    ```\n\nText\nC\n```\n\nD\n";
+        let cut = cut_after(text, lines::line_end(text, 20)).unwrap();
+        assert_eq!(&text[cut], "Text\n");
+        let blocks = super::super::find_blocks(text, false, &BlockOptions::default());
+        assert_eq!(blocks.len(), 1);
+        assert!(
+            blocks[0].text.ends_with("Text\nC\n"),
+            "{:?}",
+            blocks[0].text
+        );
     }
 
     #[test]
