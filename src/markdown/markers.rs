@@ -101,7 +101,7 @@ impl Prefilter {
     /// Whether a marker occurs in `bytes`.
     fn is_match(&self, bytes: &[u8]) -> bool {
         match self {
-            Prefilter::Packed { .. } => self.packed_ends(bytes).next().is_some(),
+            Prefilter::Packed { .. } => self.packed_ends(bytes, 0..bytes.len()).next().is_some(),
             Prefilter::Automaton(ac) => ac.is_match(bytes),
             Prefilter::Everything => true,
         }
@@ -110,18 +110,65 @@ impl Prefilter {
     /// Where the last occurrence of a marker in `bytes` ends (the greatest
     /// end of any occurrence, overlapping ones included); `Some(len)` when
     /// everything matches.
+    ///
+    /// The text is searched in chunks from its end, growing from 1 KiB to
+    /// 64 KiB, so the cost follows the length of the text after the last
+    /// marker, not the length of the text.
     fn last_end(&self, bytes: &[u8]) -> Option<usize> {
+        let longest = match self {
+            Prefilter::Packed { markers, .. } => markers.iter().map(Vec::len).max(),
+            Prefilter::Automaton(ac) => Some(ac.max_pattern_len()),
+            Prefilter::Everything => return Some(bytes.len()),
+        }
+        .unwrap_or(0);
+        let mut hi = bytes.len();
+        let mut chunk = 1 << 10;
+        while hi > 0 {
+            let lo = hi.saturating_sub(chunk);
+            if let Some(end) = self.ends_starting_in(bytes, lo..hi).max() {
+                // An earlier occurrence of a longer marker may still end
+                // later: look at the starts one marker length back too.
+                let back = lo.saturating_sub(longest)..lo;
+                return Some(self.ends_starting_in(bytes, back).fold(end, usize::max));
+            }
+            hi = lo;
+            chunk = (chunk * 2).min(1 << 16);
+        }
+        None
+    }
+
+    /// The ends of the marker occurrences in `bytes` that start in `starts`.
+    fn ends_starting_in<'s>(
+        &'s self,
+        bytes: &'s [u8],
+        starts: std::ops::Range<usize>,
+    ) -> Box<dyn Iterator<Item = usize> + 's> {
         match self {
-            Prefilter::Packed { .. } => self.packed_ends(bytes).max(),
-            Prefilter::Automaton(ac) => ac.find_overlapping_iter(bytes).map(|m| m.end()).max(),
-            Prefilter::Everything => Some(bytes.len()),
+            Prefilter::Packed { .. } => Box::new(self.packed_ends(bytes, starts)),
+            Prefilter::Automaton(ac) => {
+                let end = (starts.end + ac.max_pattern_len()).min(bytes.len());
+                let input = aho_corasick::Input::new(bytes).span(starts.start..end);
+                Box::new(
+                    ac.find_overlapping_iter(input)
+                        .filter(move |m| m.start() < starts.end)
+                        .map(|m| m.end()),
+                )
+            }
+            Prefilter::Everything => Box::new(std::iter::once(bytes.len())),
         }
     }
 
-    /// The ends of the confirmed marker occurrences Teddy finds, in order of
-    /// their starts (empty for the other kinds).
-    fn packed_ends<'s>(&'s self, bytes: &'s [u8]) -> impl Iterator<Item = usize> + 's {
-        let mut at = 0;
+    /// The ends of the confirmed marker occurrences Teddy finds starting in
+    /// `starts`, in order of their starts (none for the other kinds).
+    fn packed_ends<'s>(
+        &'s self,
+        bytes: &'s [u8],
+        starts: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = usize> + 's {
+        let mut at = starts.start;
+        // Teddy looks at the prefixes only: a prefix starting before
+        // `starts.end` ends before this.
+        let end = (starts.end + PREFIX - 1).min(bytes.len());
         std::iter::from_fn(move || {
             let Prefilter::Packed {
                 searcher,
@@ -131,9 +178,12 @@ impl Prefilter {
             else {
                 return None;
             };
-            while let Some(m) = searcher.find_in(bytes, aho_corasick::Span::from(at..bytes.len())) {
-                let marker = &markers[owner[m.pattern().as_usize()]];
+            while let Some(m) = searcher.find_in(bytes, aho_corasick::Span::from(at..end)) {
                 let start = m.start();
+                if start >= starts.end {
+                    return None;
+                }
+                let marker = &markers[owner[m.pattern().as_usize()]];
                 // Prefixes may overlap themselves: look again one byte on.
                 at = start + 1;
                 if bytes
@@ -285,6 +335,61 @@ mod tests {
             assert_eq!(automaton.last_end(hay.as_bytes()), last, "{hay:?}");
         }
         assert!(Prefilter::new(&["mermaid".into(), String::new()]).is_match(b"anything"));
+    }
+
+    /// The search from the end in chunks sees occurrences across chunk
+    /// boundaries, and a longer marker ending after a shorter later one.
+    #[test]
+    fn last_end_is_found_across_chunks() {
+        let markers: Vec<String> = vec!["mermaid".into(), "x-graph-long".into()];
+        let packed = Prefilter::new(&markers);
+        let automaton = Prefilter::Automaton(
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&markers)
+                .unwrap(),
+        );
+        let mut seed = 11u64;
+        for round in 0..400 {
+            let len = 1 + (round * 97) % 9000;
+            let mut hay = vec![b'.'; len];
+            for _ in 0..(round % 4) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let m = markers[(seed >> 40) as usize % 2].to_ascii_uppercase();
+                // Near a chunk boundary (1, 3 or 7 KiB from the end) or anywhere.
+                let near = [1024, 3072, 7168][(seed >> 20) as usize % 3];
+                let at = if seed % 2 == 0 {
+                    len.saturating_sub(near + (seed >> 50) as usize % 16)
+                } else {
+                    (seed >> 33) as usize % len
+                };
+                if at + m.len() <= len {
+                    hay[at..at + m.len()].copy_from_slice(m.as_bytes());
+                }
+            }
+            let lower = hay.to_ascii_lowercase();
+            let want = markers
+                .iter()
+                .filter_map(|m| {
+                    let lower = String::from_utf8(lower.clone()).unwrap();
+                    lower.rfind(m.as_str()).map(|i| i + m.len())
+                })
+                .max();
+            assert_eq!(packed.last_end(&hay), want, "round {round}");
+            assert_eq!(automaton.last_end(&hay), want, "round {round}");
+        }
+    }
+
+    #[test]
+    fn an_earlier_longer_marker_can_end_last() {
+        // The first chunk searched (the last KiB) holds "mermaid" at
+        // 1024..1031; the longer marker starts one byte before it.
+        let markers: Vec<String> = vec!["mermaid".into(), "zmermaidxxxxx".into()];
+        let mut hay = vec![b'.'; 2048];
+        hay[1023..1036].copy_from_slice(b"zmermaidxxxxx");
+        assert_eq!(Prefilter::new(&markers).last_end(&hay), Some(1036));
     }
 
     #[test]
