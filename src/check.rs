@@ -9,9 +9,7 @@ use crate::flowchart::{self, DiagramKind};
 use crate::markdown::{self, BlockOptions};
 use crate::rules;
 use crate::span::Span;
-use aho_corasick::AhoCorasick;
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::sync::Arc;
 
 /// How many leading bytes are looked at for a NUL byte (as git and ripgrep do).
@@ -46,133 +44,6 @@ pub fn decode_in_place(bytes: &[u8]) -> (String, Option<usize>) {
     }
 }
 
-/// The words whose presence (ASCII case-insensitive) makes a Markdown file
-/// worth scanning: `mermaid`, which every host form (fences, Hugo, Liquid,
-/// `::: mermaid`, HTML classes, MDX `<Mermaid>`, MyST `{mermaid}`) spells
-/// out, and every configured fence info string that does not contain it.
-fn markers(opts: &BlockOptions) -> Vec<String> {
-    let mut out = vec!["mermaid".to_string()];
-    for s in &opts.info_strings {
-        if !s.to_ascii_lowercase().contains("mermaid") {
-            // An empty info string matches everywhere: conservative, and
-            // such a configuration never finds a block anyway.
-            out.push(s.clone());
-        }
-    }
-    out
-}
-
-/// A compiled set of markers. Teddy (SIMD, from aho-corasick's `packed`
-/// module) looks for every case variant of each marker's first four bytes
-/// and each hit is confirmed against the whole marker: several times faster
-/// than a case-insensitive automaton, whose prefilter stops at every `m`.
-enum Prefilter {
-    /// Teddy on case variants of the markers' prefixes; `owner[pattern]` is
-    /// the index of the marker a pattern is a prefix of.
-    Packed {
-        searcher: aho_corasick::packed::Searcher,
-        markers: Vec<Vec<u8>>,
-        owner: Vec<usize>,
-    },
-    /// Where Teddy is not available (no SIMD) or the markers are too many.
-    Automaton(AhoCorasick),
-    /// An empty marker matches everywhere; so does a set that cannot be built.
-    Everything,
-}
-
-/// Bytes of each marker prefix whose case variants Teddy looks for.
-const PREFIX: usize = 4;
-
-impl Prefilter {
-    fn new(markers: &[String]) -> Prefilter {
-        if markers.iter().any(String::is_empty) {
-            return Prefilter::Everything;
-        }
-        let mut builder = aho_corasick::packed::Config::new().builder();
-        let mut owner = Vec::new();
-        for (i, m) in markers.iter().enumerate() {
-            let prefix = &m.as_bytes()[..m.len().min(PREFIX)];
-            let mut variants = vec![Vec::new()];
-            for &c in prefix {
-                let cases = [c.to_ascii_lowercase(), c.to_ascii_uppercase()];
-                let cases = if cases[0] == cases[1] {
-                    &cases[..1]
-                } else {
-                    &cases[..]
-                };
-                variants = variants
-                    .into_iter()
-                    .flat_map(|v| {
-                        cases.iter().map(move |&c| {
-                            let mut v = v.clone();
-                            v.push(c);
-                            v
-                        })
-                    })
-                    .collect();
-            }
-            for v in variants {
-                builder.add(v);
-                owner.push(i);
-            }
-        }
-        if owner.len() <= 64 {
-            if let Some(searcher) = builder.build() {
-                return Prefilter::Packed {
-                    searcher,
-                    markers: markers.iter().map(|m| m.as_bytes().to_vec()).collect(),
-                    owner,
-                };
-            }
-        }
-        match AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(markers)
-        {
-            Ok(ac) => Prefilter::Automaton(ac),
-            // Only fails past limits far beyond a few short words; then
-            // every file is scanned, which is slower but never wrong.
-            Err(_) => Prefilter::Everything,
-        }
-    }
-
-    fn is_match(&self, bytes: &[u8]) -> bool {
-        match self {
-            Prefilter::Packed {
-                searcher,
-                markers,
-                owner,
-            } => {
-                let mut at = 0;
-                while let Some(m) =
-                    searcher.find_in(bytes, aho_corasick::Span::from(at..bytes.len()))
-                {
-                    let marker = &markers[owner[m.pattern().as_usize()]];
-                    let start = m.start();
-                    if bytes
-                        .get(start..start + marker.len())
-                        .is_some_and(|w| w.eq_ignore_ascii_case(marker))
-                    {
-                        return true;
-                    }
-                    // Prefixes may overlap themselves: look again one byte on.
-                    at = start + 1;
-                }
-                false
-            }
-            Prefilter::Automaton(ac) => ac.is_match(bytes),
-            Prefilter::Everything => true,
-        }
-    }
-}
-
-thread_local! {
-    /// The prefilter for the info strings last seen on this thread: settings
-    /// are per file but almost always the same, so it is built once per
-    /// thread, not once per file.
-    static PREFILTER: RefCell<Option<(Vec<String>, Prefilter)>> = const { RefCell::new(None) };
-}
-
 /// Whether `bytes` may hold a Mermaid block under `opts`: false only when
 /// none of the markers occurs in it, ASCII case-insensitively. A file that
 /// passes is scanned for real; one that does not has no block by
@@ -180,20 +51,7 @@ thread_local! {
 /// block). Character references in an info string (```` ```&#109;ermaid ````)
 /// are not looked for, as `fixtures/corpus/count_blocks.py` does not count them.
 pub fn may_hold_mermaid(bytes: &[u8], opts: &BlockOptions) -> bool {
-    PREFILTER.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        let fresh = match &*cell {
-            Some((strings, _)) => *strings != opts.info_strings,
-            None => true,
-        };
-        if fresh {
-            *cell = Some((opts.info_strings.clone(), Prefilter::new(&markers(opts))));
-        }
-        match &*cell {
-            Some((_, p)) => p.is_match(bytes),
-            None => true,
-        }
-    })
+    markdown::may_hold_marker(bytes, opts)
 }
 
 /// Check one file's bytes. `path` is how the user named it; `standalone` is
@@ -324,73 +182,6 @@ mod tests {
         let r = check_bytes("x.md", clean, false, &Settings::default());
         assert_eq!((r.diagrams, r.diagnostics.len()), (1, 0));
         assert!(r.source.is_empty());
-    }
-
-    #[test]
-    fn prefilter_finds_every_marker_in_any_case() {
-        let opts = BlockOptions::default();
-        assert!(may_hold_mermaid(b"x\n```MerMaid\n", &opts));
-        assert!(may_hold_mermaid(b"{{< mermaid >}}", &opts));
-        assert!(may_hold_mermaid(b"<Mermaid chart={`graph LR`} />", &opts));
-        assert!(!may_hold_mermaid(b"```graph LR\nA-->B\n```\n", &opts));
-        assert!(!may_hold_mermaid(b"", &opts));
-        let custom = BlockOptions {
-            info_strings: vec!["mermaid".into(), "Diagram".into()],
-        };
-        assert!(may_hold_mermaid(b"```DIAGRAM\ngraph LR\n```\n", &custom));
-        // The automaton follows the options it is given, not the last ones.
-        assert!(!may_hold_mermaid(b"```DIAGRAM\ngraph LR\n```\n", &opts));
-    }
-
-    /// The Teddy path and the automaton agree with a plain lowercase
-    /// search, case variants, overlaps and haystack ends included.
-    #[test]
-    fn prefilter_matches_a_plain_case_insensitive_search() {
-        let markers = markers(&BlockOptions {
-            info_strings: vec!["mermaid".into(), "MMD".into(), "x-graph".into()],
-        });
-        let packed = Prefilter::new(&markers);
-        assert!(matches!(packed, Prefilter::Packed { .. }) || cfg!(not(target_arch = "x86_64")));
-        let automaton = Prefilter::Automaton(
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&markers)
-                .unwrap(),
-        );
-        let pieces = [
-            "",
-            "x",
-            "merm",
-            "MerMaId",
-            "mermai",
-            "mermermaid",
-            "mm",
-            "mmd",
-            "MmD",
-            "x-grap",
-            "X-GRAPH",
-            "prose about merges and customers ",
-            "\u{e9}t\u{e9} ",
-            "0123456789abcdef0123456789abcdef",
-        ];
-        let mut seed = 7u64;
-        for _ in 0..3000 {
-            let mut hay = String::new();
-            for _ in 0..(seed % 6) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                hay.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-            let lower = hay.to_ascii_lowercase();
-            let want = markers
-                .iter()
-                .any(|m| lower.contains(&m.to_ascii_lowercase()));
-            assert_eq!(packed.is_match(hay.as_bytes()), want, "{hay:?}");
-            assert_eq!(automaton.is_match(hay.as_bytes()), want, "{hay:?}");
-        }
-        assert!(Prefilter::new(&["mermaid".into(), String::new()]).is_match(b"anything"));
     }
 
     #[test]

@@ -21,8 +21,10 @@ pub(super) struct HostBlock {
 }
 
 /// Find the host blocks of `text`, leaving out lines that start inside one
-/// of the sorted `skip` ranges (code blocks, HTML comments).
-pub(super) fn scan(text: &str, skip: &[Range<usize>]) -> Vec<HostBlock> {
+/// of the sorted `skip` ranges (code blocks, HTML comments). Tags are looked
+/// for on lines starting up to `last_opening` (every opening tag spells a
+/// marker, see [`super::markers`]); a block's body may run past it.
+pub(super) fn scan(text: &str, skip: &[Range<usize>], last_opening: usize) -> Vec<HostBlock> {
     let mut out = Vec::new();
     let mut k = 0;
     let mut pos = 0;
@@ -33,6 +35,9 @@ pub(super) fn scan(text: &str, skip: &[Range<usize>]) -> Vec<HostBlock> {
         let Some(line) = Lines::from(text, pos).next() else {
             break;
         };
+        if line.start > last_opening {
+            break;
+        }
         pos = line.next;
         while k < skip.len() && skip[k].end <= line.start {
             k += 1;
@@ -368,7 +373,7 @@ mod tests {
     use super::*;
 
     fn bodies(text: &str) -> Vec<(&'static str, &str)> {
-        scan(text, &[])
+        scan(text, &[], text.len())
             .into_iter()
             .map(|b| (b.info, &text[b.body]))
             .collect()

@@ -57,21 +57,16 @@ impl Iterator for Lines<'_> {
     }
 }
 
-/// Where the line containing `pos` starts.
+/// Where the line containing `pos` starts. (memchr: leading comments are
+/// looked for line by line backwards from every block.)
 pub(super) fn line_start(text: &str, pos: usize) -> usize {
-    text.as_bytes()[..pos.min(text.len())]
-        .iter()
-        .rposition(|&c| c == b'\n' || c == b'\r')
-        .map_or(0, |i| i + 1)
+    memchr::memrchr2(b'\n', b'\r', &text.as_bytes()[..pos.min(text.len())]).map_or(0, |i| i + 1)
 }
 
 /// Where the line containing `pos` ends (before its line break).
 pub(super) fn line_end(text: &str, pos: usize) -> usize {
     let pos = pos.min(text.len());
-    text.as_bytes()[pos..]
-        .iter()
-        .position(|&c| c == b'\n' || c == b'\r')
-        .map_or(text.len(), |i| pos + i)
+    memchr::memchr2(b'\n', b'\r', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i)
 }
 
 /// Length of the YAML front matter at the top of `text` (0 if none): a

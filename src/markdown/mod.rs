@@ -9,6 +9,10 @@
 //!
 //! - `lines`: line splitting and the per-file preliminaries (BOM, YAML
 //!   front matter);
+//! - `markers`: the words without which no block opens (`mermaid`, the
+//!   configured info strings): whether a file holds one (the pipeline's
+//!   prefilter) and how far into a level blocks may still open, so that
+//!   nothing past that, and no container without one, is read;
 //! - `scan`: CommonMark structure through pulldown-cmark (fences in lists
 //!   and quotes, indentation, code that only *shows* a fence), plus the
 //!   containers whose content is Markdown again (```` ```mdx-code-block ````,
@@ -30,7 +34,10 @@
 mod comments;
 mod hosts;
 mod lines;
+mod markers;
 mod scan;
+
+pub use markers::may_hold_marker;
 
 use crate::span::Span;
 use serde::Serialize;

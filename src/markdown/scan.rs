@@ -22,9 +22,9 @@
 //! Lone `\r` line endings become `\n` in that copy (pulldown-cmark does not
 //! end lines at a lone `\r`). Block text is always cut from the original.
 
-use super::{comments, hosts, lines, Block, BlockOptions, Host, OffsetMap};
+use super::{comments, hosts, lines, markers, Block, BlockOptions, Host, OffsetMap};
 use crate::span::Span;
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -58,66 +58,46 @@ struct Level<'t> {
 impl Scan<'_> {
     /// Scan one level: `text` with `map` to the file, `depth` containers deep.
     pub(super) fn level(&mut self, text: &str, map: &OffsetMap, depth: u8) {
+        let Some(last_opening) = markers::last_opening(text, self.opts) else {
+            return;
+        };
         let lv = Level {
             text,
             map,
             depth,
             inherited: &[],
         };
-        self.scan_level(lv);
+        self.scan_level(lv, last_opening);
     }
 
-    fn scan_level(&mut self, lv: Level<'_>) {
-        let Level {
-            text,
-            map: _,
-            depth,
-            ..
-        } = lv;
-        let norm = normalize(text);
-        // Code blocks and HTML comments of this level: host tags inside them
-        // are not looked for here (code is rescanned where it is Markdown).
-        let mut skip: Vec<Range<usize>> = Vec::new();
-        let mut code: Option<(Option<String>, Vec<Range<usize>>)> = None;
-        let mut html: Option<Vec<Range<usize>>> = None;
-        for (event, range) in Parser::new_ext(&norm, Options::empty()).into_offset_iter() {
-            match event {
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let info = match kind {
-                        CodeBlockKind::Fenced(info) => Some(info.to_string()),
-                        CodeBlockKind::Indented => None,
-                    };
-                    code = Some((info, Vec::new()));
+    /// Scan a level whose last line that may open a block ends at
+    /// `last_opening` ([`markers::last_opening`]).
+    ///
+    /// pulldown-cmark reads the level only up to a line after that one where
+    /// the reading is known to stop mattering (see [`cut_after`]): when that
+    /// line turns out to be paragraph text with every code and HTML block
+    /// closed before it, no later line can change what came before (CommonMark
+    /// decides each line's block from the lines above it), and no later line
+    /// opens a block. Otherwise the level is read again, whole.
+    fn scan_level(&mut self, lv: Level<'_>, last_opening: usize) {
+        let text = lv.text;
+        let found_before = self.out.len();
+        let skip = match cut_after(text, last_opening) {
+            Some(cut) => match self.parse(lv, &text[..cut.end], Some(cut.start)) {
+                Some(skip) => Some(skip),
+                None => {
+                    self.out.truncate(found_before);
+                    None
                 }
-                Event::Text(_) => {
-                    if let Some((_, pieces)) = code.as_mut() {
-                        pieces.push(range);
-                    }
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    if let Some((info, pieces)) = code.take() {
-                        skip.push(range.clone());
-                        self.code_block(lv, info, &pieces, range.start);
-                    }
-                }
-                Event::Start(Tag::HtmlBlock) => html = Some(Vec::new()),
-                Event::Html(_) => {
-                    if let Some(pieces) = html.as_mut() {
-                        pieces.push(range);
-                    }
-                }
-                Event::End(TagEnd::HtmlBlock) => {
-                    if let Some(pieces) = html.take() {
-                        if self.html_block(lv, &pieces, range.start) {
-                            skip.push(range);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+            },
+            None => None,
+        };
+        let mut skip = match skip {
+            Some(skip) => skip,
+            None => self.parse(lv, text, None).unwrap_or_default(),
+        };
         skip.sort_by_key(|r| r.start);
-        for h in hosts::scan(text, &skip) {
+        for h in hosts::scan(text, &skip, last_opening) {
             let body = &text[h.body.clone()];
             let b = block(
                 lv,
@@ -127,53 +107,147 @@ impl Scan<'_> {
                 OffsetMap::contiguous(h.body.start),
                 h.open,
             );
-            self.out.push((depth, b));
+            self.out.push((lv.depth, b));
         }
     }
 
+    /// Run pulldown-cmark over `parsed`, the level's text or a prefix of it
+    /// ending with a line break: keep the Mermaid fences, rescan the
+    /// containers, and return the ranges host tags are not looked for in
+    /// (code blocks, HTML comments: code is rescanned where it is Markdown).
+    ///
+    /// For a prefix, `last_line` is where its last line starts, and `None`
+    /// comes back unless that line is paragraph text with every code and
+    /// HTML block closed before it; the blocks found so far must then be
+    /// dropped.
+    fn parse(
+        &mut self,
+        lv: Level<'_>,
+        parsed: &str,
+        last_line: Option<usize>,
+    ) -> Option<Vec<Range<usize>>> {
+        let open_at_end = |r: &Range<usize>| last_line.is_some_and(|s| r.end > s);
+        let mut last_line_is_text = false;
+        let norm = normalize(parsed);
+        let mut skip: Vec<Range<usize>> = Vec::new();
+        let mut code: Option<(Option<CowStr<'_>>, Vec<Range<usize>>)> = None;
+        let mut html: Option<Vec<Range<usize>>> = None;
+        for (event, range) in Parser::new_ext(&norm, Options::empty()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let info = match kind {
+                        CodeBlockKind::Fenced(info) => Some(info),
+                        CodeBlockKind::Indented => None,
+                    };
+                    code = Some((info, Vec::new()));
+                }
+                Event::Text(_) => {
+                    if let Some((_, pieces)) = code.as_mut() {
+                        pieces.push(range);
+                    } else if last_line.is_some_and(|s| range.start >= s) {
+                        last_line_is_text = true;
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    if open_at_end(&range) {
+                        return None;
+                    }
+                    if let Some((info, pieces)) = code.take() {
+                        skip.push(range.clone());
+                        self.code_block(lv, info.as_deref(), &pieces, range);
+                    }
+                }
+                Event::Start(Tag::HtmlBlock) => html = Some(Vec::new()),
+                Event::Html(_) => {
+                    if let Some(pieces) = html.as_mut() {
+                        pieces.push(range);
+                    }
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    if open_at_end(&range) {
+                        return None;
+                    }
+                    if let Some(pieces) = html.take() {
+                        if self.html_block(lv, &pieces, range.clone()) {
+                            skip.push(range);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if last_line.is_some() && !last_line_is_text {
+            return None;
+        }
+        Some(skip)
+    }
+
     /// A code block ended: keep it if it is Mermaid, rescan it if it is a
-    /// Markdown container.
+    /// Markdown container. `range` is the whole block in the level.
     fn code_block(
         &mut self,
         lv: Level<'_>,
-        info: Option<String>,
+        info: Option<&str>,
         pieces: &[Range<usize>],
-        start: usize,
+        range: Range<usize>,
     ) {
         let text = lv.text;
+        let start = range.start;
+        let word = info.map(first_word);
+        let mermaid = word.is_some_and(|word| {
+            self.opts
+                .info_strings
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(word))
+        });
+        let container = match word {
+            None => true,
+            Some(word) => word.eq_ignore_ascii_case("mdx-code-block"),
+        };
+        // A container is rescanned only if it may hold a block.
+        let wanted = mermaid || (container && self.may_open(text, range));
+        if !wanted {
+            return;
+        }
         let open = start..lines::line_end(text, start);
         let after_open = lines::Lines::from(text, lines::line_start(text, start))
             .next()
             .map_or(text.len(), |l| l.next);
         let (body, body_map) = gather(text, pieces, after_open);
-        let Some(info) = info else {
+        let Some(word) = word.filter(|_| mermaid) else {
             return self.nested(lv, &body, &body_map, start);
         };
-        let word = first_word(&info);
-        if self
-            .opts
-            .info_strings
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(word))
-        {
-            let b = if word.starts_with('{') {
-                // MyST hands the directive its body without the options.
-                let skip = myst_options_len(&body);
-                let map = OffsetMap::contiguous(skip).then(&body_map, body.len() - skip);
-                block(lv, Host::Myst, word.to_string(), &body[skip..], map, open)
-            } else {
-                block(lv, Host::Fence, word.to_string(), &body, body_map, open)
-            };
-            self.out.push((lv.depth, b));
-        } else if word.eq_ignore_ascii_case("mdx-code-block") {
-            self.nested(lv, &body, &body_map, start);
+        let b = if word.starts_with('{') {
+            // MyST hands the directive its body without the options.
+            let skip = myst_options_len(&body);
+            let map = OffsetMap::contiguous(skip).then(&body_map, body.len() - skip);
+            block(lv, Host::Myst, word.to_string(), &body[skip..], map, open)
+        } else {
+            block(lv, Host::Fence, word.to_string(), &body, body_map, open)
+        };
+        self.out.push((lv.depth, b));
+    }
+
+    /// Whether a line of `text[range]` may open a block: a container whose
+    /// text has none needs no rescan. The range is widened to character
+    /// boundaries (see [`gather`]).
+    fn may_open(&self, text: &str, range: Range<usize>) -> bool {
+        let mut start = range.start.min(text.len());
+        let mut end = range.end.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
         }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        markers::last_opening(&text[start..end], self.opts).is_some()
     }
 
     /// An HTML block ended: rescan it from its second line, unless it is a
     /// comment (then say so: `true`) or a raw-text element.
-    fn html_block(&mut self, lv: Level<'_>, pieces: &[Range<usize>], start: usize) -> bool {
+    fn html_block(&mut self, lv: Level<'_>, pieces: &[Range<usize>], range: Range<usize>) -> bool {
         let text = lv.text;
+        let start = range.start;
         let head = text[start..].trim_start();
         if head.starts_with("<!--") {
             return true;
@@ -184,7 +258,9 @@ impl Scan<'_> {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
-        if matches!(tag.as_str(), "pre" | "script" | "style" | "textarea") {
+        if matches!(tag.as_str(), "pre" | "script" | "style" | "textarea")
+            || !self.may_open(text, range)
+        {
             return false;
         }
         let second = lines::Lines::from(text, lines::line_start(text, start))
@@ -208,15 +284,53 @@ impl Scan<'_> {
         if lv.depth + 1 >= MAX_DEPTH || body.trim().is_empty() {
             return;
         }
+        let Some(last_opening) = markers::last_opening(body, self.opts) else {
+            return;
+        };
         let to_file = body_map.then(lv.map, body.len());
         let inherited = comments_for(lv, start);
-        self.scan_level(Level {
+        let inner = Level {
             text: body,
             map: &to_file,
             depth: lv.depth + 1,
             inherited: &inherited,
-        });
+        };
+        self.scan_level(inner, last_opening);
     }
+}
+
+/// Where pulldown-cmark may stop reading a level whose last line that may
+/// open a block ends at `last_opening`: a guess, checked by
+/// [`Scan::parse`], at the first later line that is paragraph text
+/// (starting with a letter, after a blank line, outside any fence as far as
+/// a plain line-by-line look can tell). Returns that line's start and where
+/// the next one starts; `None` when no such line is seen or it is the last.
+fn cut_after(text: &str, last_opening: usize) -> Option<Range<usize>> {
+    let mut fence: Option<(u8, usize)> = None;
+    let mut prev_blank = false;
+    for l in lines::Lines::from(text, lines::line_start(text, last_opening)) {
+        let line = &text[l.start..l.end];
+        let t = line.trim_start_matches([' ', '\t', '>']).as_bytes();
+        let c = t.first().copied().unwrap_or(b' ');
+        let run = t.iter().take_while(|&&b| b == c).count();
+        if matches!(c, b'`' | b'~') && run >= 3 {
+            match fence {
+                None if c == b'~' || !t[run..].contains(&b'`') => fence = Some((c, run)),
+                Some((fc, n)) if fc == c && run >= n && t[run..].trim_ascii().is_empty() => {
+                    fence = None
+                }
+                _ => {}
+            }
+        } else if fence.is_none()
+            && prev_blank
+            && l.start > last_opening
+            && line.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        {
+            return (l.next < text.len()).then_some(l.start..l.next);
+        }
+        prev_blank = line.trim().is_empty();
+    }
+    None
 }
 
 /// Build a block from level-relative pieces: map everything to the file.
@@ -470,6 +584,46 @@ mod tests {
                 assert_eq!(text.as_bytes()[b.map.to_file(i)], c);
             }
         }
+    }
+
+    #[test]
+    fn a_level_is_read_up_to_the_paragraph_after_its_last_block() {
+        let text = "```mermaid\nA\n```\n\nText\n\n```js\nx\n";
+        let cut = cut_after(text, 10).unwrap();
+        assert_eq!(&text[cut.clone()], "Text\n");
+        let opts = BlockOptions::default();
+        let mut scan = Scan {
+            opts: &opts,
+            out: Vec::new(),
+        };
+        let lv = Level {
+            text,
+            map: &OffsetMap::contiguous(0),
+            depth: 0,
+            inherited: &[],
+        };
+        assert!(scan.parse(lv, &text[..cut.end], Some(cut.start)).is_some());
+        assert_eq!(scan.out.len(), 1);
+        // A prefix ending inside a block, or on a line that is not
+        // paragraph text, is no reading of the level.
+        assert!(scan.parse(lv, &text[..13], Some(11)).is_none());
+        assert!(scan.parse(lv, &text[..cut.start], Some(17)).is_none());
+    }
+
+    #[test]
+    fn a_wrong_guess_at_the_cut_falls_back_to_the_whole_level() {
+        // "```{mermaid}" has an info string, so it does not close the
+        // fence: the guess takes "Text" for paragraph text, wrongly.
+        let text = "```mermaid\nA\n```{mermaid}\n\nB\n    ```\n\nText\nC\n```\n\nD\n";
+        let cut = cut_after(text, lines::line_end(text, 20)).unwrap();
+        assert_eq!(&text[cut], "Text\n");
+        let blocks = super::super::find_blocks(text, false, &BlockOptions::default());
+        assert_eq!(blocks.len(), 1);
+        assert!(
+            blocks[0].text.ends_with("Text\nC\n"),
+            "{:?}",
+            blocks[0].text
+        );
     }
 
     #[test]
