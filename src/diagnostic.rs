@@ -31,17 +31,41 @@ pub struct Label {
     /// Where.
     pub span: Span,
     /// What it is.
-    text: LabelText,
+    text: Text,
 }
 
-/// A label's message: text of its own, or a node's shared name followed by
-/// fixed words (`App needs it here`). A big diagram has a finding per node
-/// with a label or more each, and a copy of the name per label was an
-/// allocation per label.
+/// Text of a label or a help line: text of its own, or fixed words around
+/// a node's shared name or id (`App needs it here`; the help sentence of a
+/// finding, its node id in the middle). A big diagram has a finding per
+/// node, each with a help line and a label or more, and a copy of the name
+/// in each was an allocation per label and ~150 bytes per help line.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum LabelText {
+enum Text {
     Own(String),
-    Named(Arc<str>, &'static str),
+    Around(&'static str, Arc<str>, &'static str),
+}
+
+impl Text {
+    /// The whole text.
+    fn as_cow(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Text::Own(s) => s.as_str().into(),
+            Text::Around(..) => self.to_string().into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Text::Own(s) => f.write_str(s),
+            Text::Around(before, name, after) => {
+                f.write_str(before)?;
+                f.write_str(name)?;
+                f.write_str(after)
+            }
+        }
+    }
 }
 
 impl Label {
@@ -49,7 +73,7 @@ impl Label {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
         Label {
             span,
-            text: LabelText::Own(message.into()),
+            text: Text::Own(message.into()),
         }
     }
 
@@ -58,21 +82,13 @@ impl Label {
     pub fn named(span: Span, name: Arc<str>, words: &'static str) -> Self {
         Label {
             span,
-            text: LabelText::Named(name, words),
+            text: Text::Around("", name, words),
         }
     }
 
     /// What it is.
     pub fn message(&self) -> std::borrow::Cow<'_, str> {
-        match &self.text {
-            LabelText::Own(s) => s.as_str().into(),
-            LabelText::Named(name, words) => {
-                let mut s = String::with_capacity(name.len() + words.len());
-                s.push_str(name);
-                s.push_str(words);
-                s.into()
-            }
-        }
+        self.text.as_cow()
     }
 }
 
@@ -149,61 +165,37 @@ impl Serialize for BlastRadius {
 }
 
 /// How to fix a finding: text of its own, or fixed words around a node id
-/// shared with the finding's `node`. A big diagram has a finding per node,
-/// and the help sentence (about 150 bytes, the id in its middle) was a copy
-/// per finding; now only the id is shared and the words are static.
+/// shared with the finding's `node` (see [`Text`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Help(HelpText);
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum HelpText {
-    Own(String),
-    Around(&'static str, Arc<str>, &'static str),
-}
+pub struct Help(Text);
 
 impl Help {
     /// `before`, then `id`, then `after`.
     pub fn around(before: &'static str, id: Arc<str>, after: &'static str) -> Self {
-        Help(HelpText::Around(before, id, after))
+        Help(Text::Around(before, id, after))
     }
 
     /// The help text.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        match &self.0 {
-            HelpText::Own(s) => s.as_str().into(),
-            HelpText::Around(before, id, after) => {
-                let mut s = String::with_capacity(before.len() + id.len() + after.len());
-                s.push_str(before);
-                s.push_str(id);
-                s.push_str(after);
-                s.into()
-            }
-        }
+        self.0.as_cow()
     }
 }
 
 impl From<String> for Help {
     fn from(s: String) -> Self {
-        Help(HelpText::Own(s))
+        Help(Text::Own(s))
     }
 }
 
 impl From<&str> for Help {
     fn from(s: &str) -> Self {
-        Help(HelpText::Own(s.to_string()))
+        Help(Text::Own(s.to_string()))
     }
 }
 
 impl std::fmt::Display for Help {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            HelpText::Own(s) => f.write_str(s),
-            HelpText::Around(before, id, after) => {
-                f.write_str(before)?;
-                f.write_str(id)?;
-                f.write_str(after)
-            }
-        }
+        self.0.fmt(f)
     }
 }
 
