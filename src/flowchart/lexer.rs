@@ -1330,17 +1330,9 @@ impl<'a> Lexer<'a> {
             Some(b'|') => push_ret!("|", State::Text, Tok::Pipe),
             _ => {}
         }
-        push_ret!("(-", State::EllipseText, Tok::EllipseStart);
-        push_ret!("([", State::Text, Tok::StadiumStart);
-        push_ret!("[[", State::Text, Tok::SubroutineStart);
-        if i.starts_with("[|") {
-            ret!(2, Some(Tok::VertexWithPropsStart));
-        }
+        // The rest, in Mermaid's order; the openers, `|`, `\n` and ` `/tab
+        // always matched above, so their rules are not repeated.
         push_ret!(">", State::Text, Tok::TagEnd);
-        push_ret!("[(", State::Text, Tok::CylinderStart);
-        push_ret!("(((", State::Text, Tok::DoubleCircleStart);
-        push_ret!("[/", State::TrapText, Tok::TrapStart);
-        push_ret!("[\\", State::TrapText, Tok::InvTrapStart);
         if i.starts_with('<') {
             ret!(1, Some(Tok::TagStart));
         }
@@ -1369,17 +1361,10 @@ impl<'a> Lexer<'a> {
                 ret!(c.len_utf8(), Some(Tok::UnicodeText));
             }
         }
-        push_ret!("|", State::Text, Tok::Pipe);
-        push_ret!("(", State::Text, Tok::Ps);
-        push_ret!("[", State::Text, Tok::Sqs);
-        push_ret!("{", State::Text, Tok::DiamondStart);
         if i.starts_with('"') {
             ret!(1, Some(Tok::Quote));
         }
-        let nl = i.bytes().take_while(|&c| c == b'\n').count();
-        if nl > 0 {
-            ret!(nl, Some(Tok::Newline));
-        }
+        // Other white space than ` ` and tab (`\r`, U+00A0, ...).
         let sp = space_run(i);
         if sp > 0 {
             ret!(sp, Some(Tok::Space));
