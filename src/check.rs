@@ -6,7 +6,7 @@
 use crate::config::Settings;
 use crate::diagnostic::FileReport;
 use crate::flowchart::{self, DiagramKind};
-use crate::markdown::{self, BlockOptions};
+use crate::markdown;
 use crate::rules;
 use crate::span::Span;
 use std::borrow::Cow;
@@ -44,23 +44,13 @@ pub fn decode_in_place(bytes: &[u8]) -> (String, Option<usize>) {
     }
 }
 
-/// Whether `bytes` may hold a Mermaid block under `opts`: false only when
-/// none of the markers occurs in it, ASCII case-insensitively. A file that
-/// passes is scanned for real; one that does not has no block by
-/// construction (the block finder needs one of these words to open a
-/// block). Character references in an info string (```` ```&#109;ermaid ````)
-/// are not looked for, as `fixtures/corpus/count_blocks.py` does not count them.
-pub fn may_hold_mermaid(bytes: &[u8], opts: &BlockOptions) -> bool {
-    markdown::may_hold_marker(bytes, opts)
-}
-
 /// Check one file's bytes. `path` is how the user named it; `standalone` is
 /// true for `.mmd` / `.mermaid` files.
 ///
 /// A file with a NUL byte in its first 8 KiB is binary: it is skipped with a
 /// note. Invalid UTF-8 is noted with the offset of the first bad byte, and the
 /// file is still checked, each invalid byte read as U+001A so positions stay
-/// exact. A Markdown file without any Mermaid marker ([`may_hold_mermaid`])
+/// exact. A Markdown file without any Mermaid marker ([`markdown::may_hold_marker`])
 /// is only checked for UTF-8, never scanned.
 ///
 /// The report keeps the file's text only when it has diagnostics to show
@@ -79,7 +69,7 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
         report.note = Some(format!("skipped: looks binary (NUL byte at offset {at})"));
         return report;
     }
-    if !standalone && !may_hold_mermaid(bytes, &settings.blocks) {
+    if !standalone && !markdown::may_hold_marker(bytes, &settings.blocks) {
         if let Err(e) = std::str::from_utf8(bytes) {
             report.note = Some(utf8_note(e.valid_up_to()));
         }

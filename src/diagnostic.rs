@@ -165,7 +165,7 @@ impl Serialize for BlastRadius {
 }
 
 /// How to fix a finding: text of its own, or fixed words around a node id
-/// shared with the finding's `node` (see [`Text`]).
+/// shared with the finding's `node`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Help(Text);
 
