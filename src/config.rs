@@ -408,6 +408,11 @@ pub struct Resolver {
     cwd: PathBuf,
     fixed: Option<Option<Arc<Config>>>,
     cache: HashMap<PathBuf, Option<Arc<Config>>>,
+    /// The folder of the last file looked up, as named, and its answer: a
+    /// walk hands over a folder's files one after another, and comparing
+    /// the folder's bytes costs far less than making the path absolute and
+    /// hashing it for `cache` (a tenth of the walk's time otherwise).
+    last: Option<(PathBuf, Option<Arc<Config>>)>,
     select: Vec<&'static str>,
     ignore: Vec<&'static str>,
     all: bool,
@@ -451,6 +456,7 @@ impl Resolver {
             cwd: cwd.to_path_buf(),
             fixed,
             cache: HashMap::new(),
+            last: None,
             select: Vec::new(),
             ignore: Vec::new(),
             all: args.all,
@@ -465,9 +471,19 @@ impl Resolver {
         if let Some(fixed) = &self.fixed {
             return Ok(fixed.clone());
         }
+        let named_dir = path.parent();
+        if let (Some(d), Some((last, found))) = (named_dir, &self.last) {
+            if d.as_os_str() == last.as_os_str() {
+                return Ok(found.clone());
+            }
+        }
         let abs = normalize(&self.cwd, path);
         let dir = abs.parent().unwrap_or(&abs).to_path_buf();
-        self.config_in(&dir)
+        let found = self.config_in(&dir)?;
+        if let Some(d) = named_dir {
+            self.last = Some((d.to_path_buf(), found.clone()));
+        }
+        Ok(found)
     }
 
     /// The configuration that applies in folder `dir` (absolute), cached.

@@ -51,6 +51,28 @@ fn folders_are_walked_sorted_keeping_doc_extensions() {
 }
 
 #[test]
+fn siblings_are_ordered_by_the_bytes_of_their_names() {
+    // By the bytes of each name, as walkdir's `sort_by_file_name`: a name
+    // that is the start of another comes first (the folder `b` before
+    // `b-c.md`), upper case before lower case, `-` before `.` before
+    // digits, and a folder's files come right after its name.
+    let d = tree(&[
+        ("b.md", ""),
+        ("b-c.md", ""),
+        ("b.md.md", ""),
+        ("B.md", ""),
+        ("b/a.md", ""),
+        ("b0.md", ""),
+        ("é.md", ""),
+        ("z.md", ""),
+    ]);
+    assert_eq!(
+        walk(d.path(), &WalkOptions::default()),
+        ["B.md", "b/a.md", "b-c.md", "b.md", "b.md.md", "b0.md", "z.md", "é.md"]
+    );
+}
+
+#[test]
 fn hidden_vendored_and_build_folders_are_skipped() {
     let d = tree(&[
         (".git/x.md", ""),
