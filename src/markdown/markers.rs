@@ -35,6 +35,8 @@ enum Prefilter {
         searcher: aho_corasick::packed::Searcher,
         markers: Vec<Vec<u8>>,
         owner: Vec<usize>,
+        /// For [`Prefilter::is_match`], when there are few markers.
+        lowered: Option<Lowered>,
     },
     /// Where Teddy is not available (no SIMD) or the markers are too many.
     Automaton(AhoCorasick),
@@ -84,6 +86,7 @@ impl Prefilter {
                     searcher,
                     markers: markers.iter().map(|m| m.as_bytes().to_vec()).collect(),
                     owner,
+                    lowered: Lowered::new(markers),
                 };
             }
         }
@@ -101,6 +104,9 @@ impl Prefilter {
     /// Whether a marker occurs in `bytes`.
     fn is_match(&self, bytes: &[u8]) -> bool {
         match self {
+            Prefilter::Packed {
+                lowered: Some(l), ..
+            } => l.is_match(bytes),
             Prefilter::Packed { .. } => self.packed_ends(bytes, 0..bytes.len()).next().is_some(),
             Prefilter::Automaton(ac) => ac.is_match(bytes),
             Prefilter::Everything => true,
@@ -174,6 +180,7 @@ impl Prefilter {
                 searcher,
                 markers,
                 owner,
+                ..
             } = self
             else {
                 return None;
@@ -195,6 +202,67 @@ impl Prefilter {
             }
             None
         })
+    }
+}
+
+/// Whether any of a few markers made of ASCII letters occurs, for the
+/// prefilter every file goes through: the text is lowered a chunk at a time
+/// into a buffer on the stack, where each lowered marker is looked for with
+/// memchr's `memmem`. Lowering a chunk and one exact search cost less than
+/// Teddy's sixteen case variants, and the sum is what a docs tree's every
+/// byte pays.
+struct Lowered {
+    finders: Vec<memchr::memmem::Finder<'static>>,
+    longest: usize,
+    /// The chunk, lowered (kept: the prefilter is per thread).
+    buf: RefCell<Vec<u8>>,
+}
+
+/// Bytes lowered at a time (more than any marker [`Lowered`] takes).
+const LOWER_CHUNK: usize = 8 * 1024;
+
+impl Lowered {
+    /// At most two markers (each one more pass), all ASCII letters and
+    /// shorter than a chunk; `None` otherwise.
+    fn new(markers: &[String]) -> Option<Lowered> {
+        let longest = markers.iter().map(String::len).max()?;
+        let letters = |m: &String| !m.is_empty() && m.bytes().all(|b| b.is_ascii_alphabetic());
+        if markers.len() > 2 || !markers.iter().all(letters) || longest >= LOWER_CHUNK {
+            return None;
+        }
+        Some(Lowered {
+            finders: markers
+                .iter()
+                .map(|m| memchr::memmem::Finder::new(&m.to_ascii_lowercase()).into_owned())
+                .collect(),
+            longest,
+            buf: RefCell::new(vec![0; LOWER_CHUNK]),
+        })
+    }
+
+    fn is_match(&self, bytes: &[u8]) -> bool {
+        let mut buf = self.buf.borrow_mut();
+        let mut at = 0;
+        loop {
+            let end = (at + LOWER_CHUNK).min(bytes.len());
+            let piece = &bytes[at..end];
+            let lowered = &mut buf[..piece.len()];
+            // Exact for markers of ASCII letters only: `| 0x20` maps a
+            // byte to a lowercase letter only from that letter or its
+            // capital. It vectorises where `to_ascii_lowercase` does not.
+            for (l, b) in lowered.iter_mut().zip(piece) {
+                *l = b | 0x20;
+            }
+            if self.finders.iter().any(|f| f.find(lowered).is_some()) {
+                return true;
+            }
+            if end == bytes.len() {
+                return false;
+            }
+            // The next chunk starts early enough to hold a marker that
+            // began at the end of this one.
+            at = end - (self.longest - 1);
+        }
     }
 }
 
@@ -385,6 +453,63 @@ mod tests {
             assert_eq!(packed.last_end(&hay), want, "round {round}");
             assert_eq!(automaton.last_end(&hay), want, "round {round}");
         }
+    }
+
+    /// The chunked lowered search sees a marker wherever it lies, across
+    /// chunk boundaries and at either end, in any case, as a plain
+    /// lowercase search does; more than two markers take Teddy.
+    #[test]
+    fn lowered_search_agrees_with_a_plain_search() {
+        for markers in [
+            vec!["mermaid".to_string()],
+            vec!["mermaid".into(), "MMD".into()],
+        ] {
+            // Filler from both sides of every letter's case bit.
+            let filler = b"m\rM-@`[{";
+            let lowered = Lowered::new(&markers).unwrap();
+            let mut seed = 5u64;
+            for round in 0..600 {
+                let len = [1, 7, 100, LOWER_CHUNK - 3, LOWER_CHUNK, 2 * LOWER_CHUNK + 5][round % 6]
+                    + (round / 6) % 11;
+                let mut hay: Vec<u8> = (0..len)
+                    .map(|i| filler[(i * 7 + round) % filler.len()])
+                    .collect();
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if round % 3 != 0 {
+                    let m = &markers[(seed >> 40) as usize % markers.len()];
+                    let m = if seed % 2 == 0 {
+                        m.to_ascii_uppercase()
+                    } else {
+                        m.to_ascii_lowercase()
+                    };
+                    // Around a chunk boundary, or anywhere.
+                    let at = if (seed >> 8) % 2 == 0 {
+                        (LOWER_CHUNK - 1 + (seed >> 20) as usize % 4).saturating_sub(m.len() / 2)
+                    } else {
+                        (seed >> 33) as usize % len
+                    };
+                    if at + m.len() <= len {
+                        hay[at..at + m.len()].copy_from_slice(m.as_bytes());
+                    }
+                }
+                let lower = String::from_utf8(hay.to_ascii_lowercase()).unwrap();
+                let want = markers
+                    .iter()
+                    .any(|m| lower.contains(&m.to_ascii_lowercase()));
+                assert_eq!(lowered.is_match(&hay), want, "round {round}");
+                assert_eq!(
+                    Prefilter::new(&markers).is_match(&hay),
+                    want,
+                    "round {round}"
+                );
+            }
+        }
+        let three: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+        assert!(Lowered::new(&three).is_none());
+        assert!(Lowered::new(&["x-graph".to_string()]).is_none());
+        assert!(Lowered::new(&["x".repeat(LOWER_CHUNK)]).is_none());
     }
 
     #[test]
