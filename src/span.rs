@@ -94,10 +94,19 @@ pub struct LineCol {
 impl LineIndex {
     /// Index the line starts of `text`.
     pub fn new(text: &str) -> Self {
+        Self::up_to(text, text.len())
+    }
+
+    /// Index the line starts of `text` as far as byte `limit`: enough for
+    /// [`LineIndex::line_col`] of any offset up to `limit` (a report needs
+    /// no line past its last finding). [`LineIndex::line_count`] and
+    /// [`LineIndex::line_start`] only know the lines indexed.
+    pub fn up_to(text: &str, limit: usize) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        // memchr: every file with findings is indexed whole for the report.
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        // Break bytes before `limit`, and so every line start up to it.
+        let head = &bytes[..limit.min(bytes.len())];
+        for i in memchr::memchr2_iter(b'\n', b'\r', head) {
             if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                 starts.push(i + 1);
             }
@@ -176,6 +185,25 @@ mod tests {
         assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 1 });
         assert_eq!(idx.line_col(text, 4), LineCol { line: 1, column: 2 });
         assert_eq!(idx.line_col(text, 6), LineCol { line: 2, column: 1 });
+    }
+
+    /// An index up to a limit places every offset up to it as the whole
+    /// index does, line breaks of every kind at or around the limit included.
+    #[test]
+    fn an_index_up_to_a_limit_agrees_up_to_it() {
+        for text in ["", "a", "\n", "a\r\nb\rc\n\nd", "\r\r\n\n\r", "日\n本\r\nx"] {
+            let whole = LineIndex::new(text);
+            for limit in 0..=text.len() + 1 {
+                let part = LineIndex::up_to(text, limit);
+                for offset in (0..=limit.min(text.len())).filter(|&o| text.is_char_boundary(o)) {
+                    assert_eq!(
+                        part.line_col(text, offset),
+                        whole.line_col(text, offset),
+                        "{text:?} limit {limit} offset {offset}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

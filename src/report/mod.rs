@@ -230,7 +230,14 @@ pub struct Located {
 
 /// Locate every diagnostic of `report`.
 pub(crate) fn locate(report: &FileReport) -> Located {
-    let idx = LineIndex::new(&report.source);
+    // Lines past the last finding are never asked for.
+    let last = report
+        .diagnostics
+        .iter()
+        .map(|d| d.span.end)
+        .max()
+        .unwrap_or(0);
+    let idx = LineIndex::up_to(&report.source, last);
     let items = report
         .diagnostics
         .iter()
