@@ -69,11 +69,18 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
         report.note = Some(format!("skipped: looks binary (NUL byte at offset {at})"));
         return report;
     }
-    if !standalone && !markdown::may_hold_marker(bytes, &settings.blocks) {
-        if let Err(e) = std::str::from_utf8(bytes) {
-            report.note = Some(utf8_note(e.valid_up_to()));
+    if !standalone {
+        if let markdown::Prefiltered::NoMarker { ascii } =
+            markdown::prefilter(bytes, &settings.blocks)
+        {
+            // ASCII is UTF-8: only other bytes need the check.
+            if !ascii {
+                if let Err(e) = std::str::from_utf8(bytes) {
+                    report.note = Some(utf8_note(e.valid_up_to()));
+                }
+            }
+            return report;
         }
-        return report;
     }
     // Valid UTF-8 (nearly every file) is borrowed, not copied.
     let text: Cow<'_, str> = match std::str::from_utf8(bytes) {

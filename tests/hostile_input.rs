@@ -55,6 +55,23 @@ fn invalid_utf8_is_noted_with_its_offset_and_the_rest_checked() {
     assert_eq!(where_(&r), [(7, 11, "parse-error")]);
 }
 
+/// A file without any Mermaid marker is not scanned, but its bytes are
+/// still checked: invalid UTF-8 is noted wherever it is (past the
+/// prefilter's first chunk too), valid non-ASCII and plain ASCII are not.
+#[test]
+fn invalid_utf8_is_noted_in_a_file_without_mermaid() {
+    let mut bytes = "# Notes\n\n".repeat(2000).into_bytes();
+    let at = bytes.len();
+    bytes.extend_from_slice(b"caf\xe9\n");
+    let note = check(&bytes).note.unwrap_or_default();
+    assert!(
+        note.contains(&format!("first invalid byte at offset {}", at + 3)),
+        "{note:?}"
+    );
+    assert_eq!(check("# Café — naïve\n".as_bytes()).note, None);
+    assert_eq!(check(b"# Notes\n\nplain text\n").note, None);
+}
+
 #[test]
 fn invalid_utf8_inside_a_diagram_keeps_positions_exact() {
     // A lone continuation byte and a truncated 3-byte sequence, mid-label.

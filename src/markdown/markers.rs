@@ -103,13 +103,24 @@ impl Prefilter {
 
     /// Whether a marker occurs in `bytes`.
     fn is_match(&self, bytes: &[u8]) -> bool {
-        match self {
+        matches!(self.look(bytes), Prefiltered::Marker)
+    }
+
+    /// Whether a marker occurs in `bytes`, and if not, whether they are
+    /// ASCII as far as the search could tell.
+    fn look(&self, bytes: &[u8]) -> Prefiltered {
+        let found = match self {
             Prefilter::Packed {
                 lowered: Some(l), ..
-            } => l.is_match(bytes),
+            } => return l.look(bytes),
             Prefilter::Packed { .. } => self.packed_ends(bytes, 0..bytes.len()).next().is_some(),
             Prefilter::Automaton(ac) => ac.is_match(bytes),
             Prefilter::Everything => true,
+        };
+        if found {
+            Prefiltered::Marker
+        } else {
+            Prefiltered::NoMarker { ascii: false }
         }
     }
 
@@ -240,8 +251,11 @@ impl Lowered {
         })
     }
 
-    fn is_match(&self, bytes: &[u8]) -> bool {
+    /// The search; on the way it ORs every byte together, so a file
+    /// without a marker is known to be ASCII (and so UTF-8) for free.
+    fn look(&self, bytes: &[u8]) -> Prefiltered {
         let mut buf = self.buf.borrow_mut();
+        let mut high = 0u8;
         let mut at = 0;
         loop {
             let end = (at + LOWER_CHUNK).min(bytes.len());
@@ -251,13 +265,16 @@ impl Lowered {
             // byte to a lowercase letter only from that letter or its
             // capital. It vectorises where `to_ascii_lowercase` does not.
             for (l, b) in lowered.iter_mut().zip(piece) {
+                high |= b;
                 *l = b | 0x20;
             }
             if self.finders.iter().any(|f| f.find(lowered).is_some()) {
-                return true;
+                return Prefiltered::Marker;
             }
             if end == bytes.len() {
-                return false;
+                return Prefiltered::NoMarker {
+                    ascii: high.is_ascii(),
+                };
             }
             // The next chunk starts early enough to hold a marker that
             // began at the end of this one.
@@ -290,6 +307,26 @@ fn with_prefilter<R>(opts: &BlockOptions, f: impl FnOnce(&Prefilter) -> R) -> R 
             None => f(&Prefilter::Everything),
         }
     })
+}
+
+/// What the prefilter saw of a file's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefiltered {
+    /// A marker occurs: the file may hold a block.
+    Marker,
+    /// No marker occurs.
+    NoMarker {
+        /// Every byte was seen to be ASCII on the way (so the bytes are
+        /// UTF-8); false when one was not, or the search could not tell.
+        ascii: bool,
+    },
+}
+
+/// [`may_hold_marker`], telling as well whether a file without a marker
+/// is ASCII, which the search learns for nearly nothing (so the caller's
+/// UTF-8 check can be skipped).
+pub fn prefilter(bytes: &[u8], opts: &BlockOptions) -> Prefiltered {
+    with_prefilter(opts, |p| p.look(bytes))
 }
 
 /// Whether `bytes` may hold a Mermaid block under `opts`: false only when
@@ -498,7 +535,13 @@ mod tests {
                 let want = markers
                     .iter()
                     .any(|m| lower.contains(&m.to_ascii_lowercase()));
-                assert_eq!(lowered.is_match(&hay), want, "round {round}");
+                let ascii = hay.is_ascii();
+                let seen = lowered.look(&hay);
+                if want {
+                    assert_eq!(seen, Prefiltered::Marker, "round {round}");
+                } else {
+                    assert_eq!(seen, Prefiltered::NoMarker { ascii }, "round {round}");
+                }
                 assert_eq!(
                     Prefilter::new(&markers).is_match(&hay),
                     want,

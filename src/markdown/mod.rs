@@ -37,7 +37,7 @@ mod lines;
 mod markers;
 mod scan;
 
-pub use markers::may_hold_marker;
+pub use markers::{may_hold_marker, prefilter, Prefiltered};
 
 use crate::span::Span;
 use serde::Serialize;
