@@ -74,16 +74,19 @@ pub(crate) fn expand(
                 name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
                 explicit: true,
             });
-        } else if let Err(e) = std::fs::metadata(p) {
-            // Said here rather than by the walker, in the words of `ls` and `rg`.
-            *trouble = true;
-            let e = Error::Io {
-                path: shown(p),
-                message: io_message(&e),
-            };
-            report_error(err, &e)?;
         } else {
-            on_disk.push(p.clone());
+            match std::fs::metadata(p) {
+                Err(e) => {
+                    // Said here rather than by the walker, in the words of `ls` and `rg`.
+                    *trouble = true;
+                    let e = Error::Io {
+                        path: shown(p),
+                        message: io_message(&e),
+                    };
+                    report_error(err, &e)?;
+                }
+                Ok(m) => on_disk.push((p.clone(), m.is_dir())),
+            }
         }
     }
     if on_disk.is_empty() {
@@ -91,16 +94,23 @@ pub(crate) fn expand(
     }
     let mut seen = std::collections::HashSet::new();
     // A set, not a scan of the list: pre-commit names thousands of files.
-    let named: std::collections::HashSet<&Path> = on_disk.iter().map(PathBuf::as_path).collect();
+    // Only files: a folder's files are named by the folder, not explicitly.
+    let named: std::collections::HashSet<&Path> = on_disk
+        .iter()
+        .filter(|(_, dir)| !dir)
+        .map(|(p, _)| p.as_path())
+        .collect();
+    let roots: Vec<PathBuf> = on_disk.iter().map(|(p, _)| p.clone()).collect();
     // One path walked gives each file once already (the walker drops
     // repeats); this check costs a path normalisation per file.
-    let overlap_possible = on_disk.len() > 1;
-    let walk_errors = walk::visit(&on_disk, walk_opts, &mut |t| {
+    let overlap_possible = roots.len() > 1;
+    let walk_errors = walk::visit(&roots, walk_opts, &mut |t| {
         // `spoflint docs docs/a.md` checks docs/a.md once.
         if overlap_possible && !seen.insert(config::normalize(Path::new(""), &t.path)) {
             return;
         }
-        let explicit = named.contains(t.path.as_path());
+        // A walk of folders alone (the usual run) hashes no path here.
+        let explicit = !named.is_empty() && named.contains(t.path.as_path());
         found(Input {
             stdin: false,
             name: t.path,
