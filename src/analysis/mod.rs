@@ -20,7 +20,7 @@ pub use kinds::Kind;
 
 use crate::config::Settings;
 use crate::model::Diagram;
-use crate::vocab::NodeText;
+use crate::vocab::NodeTexts;
 use graph::{Link, LinkKind, Rows, Structure};
 use groups::Groups;
 use serde::Serialize;
@@ -221,16 +221,12 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let n = diagram.nodes.len();
     // Each node's words, tokenized once for every vocabulary test below.
     // Their vocabulary word ids too, looked up once for every phrase set.
-    let texts: Vec<NodeText> = diagram
-        .nodes
-        .iter()
-        .map(|node| NodeText::in_vocab(node, vocab))
-        .collect();
+    let texts = NodeTexts::in_vocab(&diagram.nodes, vocab);
     let kinds: Vec<kinds::KindOf> = diagram
         .nodes
         .iter()
-        .zip(&texts)
-        .map(|(node, text)| kinds::kind_of_with(node, text, vocab))
+        .enumerate()
+        .map(|(v, node)| kinds::kind_of_with(node, &texts.get(v), vocab))
         .collect();
     let kind: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
     let (structure, mut links) = graph::build(diagram, settings, &texts);
@@ -279,16 +275,18 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .map(|v| {
             structure.cluster_of[v].is_none()
                 && (structure.parent_of[v].is_some_and(|s| in_a_part[s])
-                    || vocab
-                        .is_in_process_code_with(&diagram.nodes[v].label, texts[v].label_words()))
+                    || vocab.is_in_process_code_with(
+                        &diagram.nodes[v].label,
+                        texts.get(v).label_words(),
+                    ))
         })
         .collect();
     // Files, URL paths and HTTP statuses are artefacts, not components.
     let artefact: Vec<bool> = diagram
         .nodes
         .iter()
-        .zip(&texts)
-        .map(|(node, text)| vocab.is_artefact_with(&node.label, text.label_words()))
+        .enumerate()
+        .map(|(v, node)| vocab.is_artefact_with(&node.label, texts.get(v).label_words()))
         .collect();
     let kind_seen: Vec<Kind> = kind
         .iter()
