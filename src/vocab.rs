@@ -181,6 +181,10 @@ pub struct WordIds {
     digits: u32,
     es: u32,
     s: u32,
+    /// The sets of the lexicon's vocabulary with a phrase this token may
+    /// start (see [`Lexicon::first_of`]): most tokens start none, and a
+    /// set tests its bit before looking at any phrase.
+    starts: u64,
 }
 
 /// No vocabulary word.
@@ -192,6 +196,7 @@ impl WordIds {
         digits: NO_WORD,
         es: NO_WORD,
         s: NO_WORD,
+        starts: 0,
     };
 
     /// Whether this token stands for word `w` (plural tolerated only on a
@@ -218,6 +223,9 @@ pub struct Lexicon {
     /// Per word id: whether the word has two bytes or more (only such a
     /// word is found as a phrase's first word through a plural token).
     long: Vec<bool>,
+    /// Per word id: the sets of a [`Vocab`] with a phrase that starts with
+    /// it, as bits ([`PhraseSet::bit`]); empty outside a vocabulary.
+    first_of: Vec<u64>,
 }
 
 impl Lexicon {
@@ -243,9 +251,15 @@ impl Lexicon {
             es: NO_WORD,
             s: NO_WORD,
         };
+        let with = |end: &str| {
+            let mut form = String::with_capacity(w.len() + end.len());
+            form.push_str(w);
+            form.push_str(end);
+            form
+        };
         self.forms.entry(w.to_string()).or_insert(none).exact = id;
-        self.forms.entry(format!("{w}s")).or_insert(none).s = id;
-        self.forms.entry(format!("{w}es")).or_insert(none).es = id;
+        self.forms.entry(with("s")).or_insert(none).s = id;
+        self.forms.entry(with("es")).or_insert(none).es = id;
         id
     }
 
@@ -269,6 +283,14 @@ impl Lexicon {
         if d.len() >= 2 && d.len() != t.len() {
             out.digits = self.word(d).unwrap_or(NO_WORD);
         }
+        if !self.first_of.is_empty() {
+            // The words a phrase's first word is looked for as (see
+            // `PhraseSet::each_at`).
+            let first_of = |w: u32| self.first_of.get(w as usize).copied().unwrap_or(0);
+            let plural = |w: u32| if self.is_long(w) { first_of(w) } else { 0 };
+            out.starts =
+                first_of(out.exact) | first_of(out.digits) | plural(out.es) | plural(out.s);
+        }
         out
     }
 
@@ -282,12 +304,52 @@ impl Lexicon {
     }
 }
 
+/// Where a token list's words are: strings of their own, or runs of one
+/// shared buffer ([`NodeTexts`]).
+#[derive(Clone, Copy, Debug)]
+enum Toks<'a> {
+    /// One string per token.
+    Strings(&'a [String]),
+    /// Token `i` is `text[ends[i]..ends[i + 1]]`; `ends` is one longer
+    /// than the list (never empty).
+    Packed { text: &'a str, ends: &'a [u32] },
+}
+
+impl<'a> Toks<'a> {
+    fn len(self) -> usize {
+        match self {
+            Toks::Strings(s) => s.len(),
+            Toks::Packed { ends, .. } => ends.len().saturating_sub(1),
+        }
+    }
+
+    fn get(self, i: usize) -> &'a str {
+        match self {
+            Toks::Strings(s) => s[i].as_str(),
+            Toks::Packed { text, ends } => text
+                .get(ends[i] as usize..ends[i + 1] as usize)
+                .unwrap_or(""),
+        }
+    }
+
+    /// Tokens `start..end` (`start <= end <= len`).
+    fn range(self, start: usize, end: usize) -> Self {
+        match self {
+            Toks::Strings(s) => Toks::Strings(&s[start..end]),
+            Toks::Packed { text, ends } => Toks::Packed {
+                text,
+                ends: ends.get(start..=end).unwrap_or(ends),
+            },
+        }
+    }
+}
+
 /// A token list to match: the tokens, and their [`WordIds`] in the
 /// phrase set's lexicon when already computed (the same length as the
 /// tokens), else empty and looked up as needed.
 #[derive(Clone, Copy, Debug)]
 pub struct Words<'a> {
-    toks: &'a [String],
+    toks: Toks<'a>,
     ids: &'a [WordIds],
 }
 
@@ -295,6 +357,10 @@ impl<'a> Words<'a> {
     /// Tokens with their ids, which must come from the lexicon of the
     /// sets they are matched against (see [`Vocab::lexicon`]).
     pub fn with_ids(toks: &'a [String], ids: &'a [WordIds]) -> Self {
+        Words::checked(Toks::Strings(toks), ids)
+    }
+
+    fn checked(toks: Toks<'a>, ids: &'a [WordIds]) -> Self {
         let ids = if ids.len() == toks.len() { ids } else { &[] };
         Words { toks, ids }
     }
@@ -306,12 +372,31 @@ impl<'a> Words<'a> {
 
     /// Whether there are no tokens.
     pub fn is_empty(&self) -> bool {
-        self.toks.is_empty()
+        self.toks.len() == 0
     }
 
-    /// The tokens.
-    pub fn toks(&self) -> &'a [String] {
-        self.toks
+    /// Token `i` (`i < len`).
+    pub fn get(&self, i: usize) -> &'a str {
+        self.toks.get(i)
+    }
+
+    /// The tokens, in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a str> + 'a {
+        let toks = self.toks;
+        (0..toks.len()).map(move |i| toks.get(i))
+    }
+
+    /// The words of `m`, joined by spaces.
+    pub fn phrase(&self, m: Match) -> String {
+        let words = self.from(m.start).to(m.len);
+        let mut out = String::new();
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        out
     }
 
     /// The tokens from `start` on.
@@ -328,7 +413,7 @@ impl<'a> Words<'a> {
         let end = end.min(self.toks.len());
         let start = start.min(end);
         Words {
-            toks: &self.toks[start..end],
+            toks: self.toks.range(start, end),
             ids: if self.ids.is_empty() {
                 &[]
             } else {
@@ -340,13 +425,19 @@ impl<'a> Words<'a> {
 
 impl<'a> From<&'a [String]> for Words<'a> {
     fn from(toks: &'a [String]) -> Self {
-        Words { toks, ids: &[] }
+        Words {
+            toks: Toks::Strings(toks),
+            ids: &[],
+        }
     }
 }
 
 impl<'a> From<&'a Vec<String>> for Words<'a> {
     fn from(toks: &'a Vec<String>) -> Self {
-        Words { toks, ids: &[] }
+        Words {
+            toks: Toks::Strings(toks),
+            ids: &[],
+        }
     }
 }
 
@@ -357,6 +448,10 @@ impl<'a> From<&'a Vec<String>> for Words<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct PhraseSet {
     lexicon: std::sync::Arc<Lexicon>,
+    /// This set's bit in its lexicon's [`Lexicon::first_of`] (one of a
+    /// [`Vocab`]'s sets), or 0: a token whose [`WordIds`] lack it starts
+    /// no phrase of the set.
+    bit: u64,
     /// Per first word id `w`: its phrases are `phrases[starts[w]..starts[w + 1]]`.
     starts: Vec<u32>,
     /// (words, tag), grouped by first word in insertion order.
@@ -394,25 +489,50 @@ impl PhraseSet {
         lexicon: std::sync::Arc<Lexicon>,
         phrases: impl IntoIterator<Item = (&'a str, usize)>,
     ) -> Self {
-        let mut buckets: Vec<Vec<(Box<[u32]>, usize)>> = vec![Vec::new(); lexicon.long.len()];
-        for (p, tag) in phrases {
-            let ids: Option<Box<[u32]>> = tokens(p).iter().map(|w| lexicon.word(w)).collect();
-            let Some(ids) = ids else { continue };
-            if let Some(b) = ids.first().and_then(|&f| buckets.get_mut(f as usize)) {
-                if !b.iter().any(|(t, g)| *t == ids && *g == tag) {
-                    b.push((ids, tag));
+        let ids: Vec<(Box<[u32]>, usize)> = phrases
+            .into_iter()
+            .filter_map(|(p, tag)| {
+                let ids: Option<Box<[u32]>> = tokens(p).iter().map(|w| lexicon.word(w)).collect();
+                ids.map(|ids| (ids, tag))
+            })
+            .collect();
+        PhraseSet::from_ids(lexicon, 0, ids.iter().map(|(ids, tag)| (&**ids, *tag)))
+    }
+
+    /// Index tagged phrases given as word ids of `lexicon` (a phrase with
+    /// no word, or a first word not in it, is left out; a repeated phrase
+    /// and tag kept once), with the set's bit in the lexicon's `first_of`.
+    fn from_ids<'a>(
+        lexicon: std::sync::Arc<Lexicon>,
+        bit: u64,
+        phrases: impl IntoIterator<Item = (&'a [u32], usize)>,
+    ) -> Self {
+        let words = lexicon.long.len();
+        let mut items: Vec<(&[u32], usize)> = phrases
+            .into_iter()
+            .filter(|(ids, _)| ids.first().is_some_and(|&f| (f as usize) < words))
+            .collect();
+        // Grouped by first word, in insertion order within a group (a
+        // stable sort), in one array.
+        items.sort_by_key(|(ids, _)| ids[0]);
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut starts = Vec::with_capacity(words + 1);
+        let mut flat: Vec<(Box<[u32]>, usize)> = Vec::with_capacity(items.len());
+        let mut next = items.iter().peekable();
+        for w in 0..words {
+            let group = flat.len();
+            starts.push(at(group));
+            while let Some(&&(ids, tag)) = next.peek().filter(|(ids, _)| ids[0] as usize == w) {
+                if !flat[group..].iter().any(|(t, g)| **t == *ids && *g == tag) {
+                    flat.push((ids.into(), tag));
                 }
+                next.next();
             }
         }
-        let mut starts = Vec::with_capacity(buckets.len() + 1);
-        let mut flat = Vec::new();
-        for b in buckets {
-            starts.push(u32::try_from(flat.len()).unwrap_or(u32::MAX));
-            flat.extend(b);
-        }
-        starts.push(u32::try_from(flat.len()).unwrap_or(u32::MAX));
+        starts.push(at(flat.len()));
         PhraseSet {
             lexicon,
+            bit,
             starts,
             phrases: flat,
         }
@@ -444,6 +564,20 @@ impl PhraseSet {
         out
     }
 
+    /// Calls `f` with every phrase occurrence in `toks` and its tag, in
+    /// `find_tagged`'s order but with any repeats (allocates nothing; a
+    /// loop, where [`PhraseSet::each_tagged`]'s iterator is a large value
+    /// moved at each step).
+    pub fn for_each_tagged<'a>(&self, toks: impl Into<Words<'a>>, mut f: impl FnMut(Match, usize)) {
+        let toks = toks.into();
+        for start in 0..toks.len() {
+            self.each_at(toks, start, |len, tag| {
+                f(Match { start, len }, tag);
+                false
+            });
+        }
+    }
+
     /// Every phrase occurrence in `toks` with its tag, in `find_tagged`'s
     /// order but with any repeats (allocates nothing).
     pub fn each_tagged<'a>(
@@ -462,10 +596,44 @@ impl PhraseSet {
     pub fn first<'a>(&self, toks: impl Into<Words<'a>>) -> Option<Match> {
         let toks = toks.into();
         (0..toks.len()).find_map(|start| {
-            self.phrases_at(toks, start)
-                .next()
-                .map(|(len, _)| Match { start, len })
+            let mut found = None;
+            self.each_at(toks, start, |len, _| {
+                found = Some(Match { start, len });
+                true
+            });
+            found
         })
+    }
+
+    /// Whether `f` holds for the length of a phrase that occurs in `toks`
+    /// at `start` (lengths in [`PhraseSet::lengths_at`]'s order; allocates nothing).
+    pub fn any_at<'a>(
+        &self,
+        toks: impl Into<Words<'a>>,
+        start: usize,
+        mut f: impl FnMut(usize) -> bool,
+    ) -> bool {
+        let toks = toks.into();
+        start < toks.len() && self.each_at(toks, start, |len, _| f(len))
+    }
+
+    /// Whether a phrase occurs in `toks` at `start` (allocates nothing).
+    pub fn occurs_at<'a>(&self, toks: impl Into<Words<'a>>, start: usize) -> bool {
+        let toks = toks.into();
+        start < toks.len() && self.each_at(toks, start, |_, _| true)
+    }
+
+    /// The length of the longest phrase that occurs in `toks` at `start`.
+    pub fn longest_at<'a>(&self, toks: impl Into<Words<'a>>, start: usize) -> Option<usize> {
+        let toks = toks.into();
+        let mut longest = None;
+        if start < toks.len() {
+            self.each_at(toks, start, |len, _| {
+                longest = longest.max(Some(len));
+                false
+            });
+        }
+        longest
     }
 
     /// The lengths of the phrases that occur in `toks` at `start`, in the
@@ -485,20 +653,20 @@ impl PhraseSet {
     /// Whether any phrase occurs in `toks` (stops at the first, allocates nothing).
     pub fn matches<'a>(&self, toks: impl Into<Words<'a>>) -> bool {
         let toks = toks.into();
-        (0..toks.len()).any(|start| self.phrases_at(toks, start).next().is_some())
+        (0..toks.len()).any(|start| self.each_at(toks, start, |_, _| true))
     }
 
     /// Whether `toks` is exactly one of the phrases.
     pub fn is_exactly<'a>(&self, toks: impl Into<Words<'a>>) -> bool {
         let toks = toks.into();
-        !toks.is_empty() && self.phrases_at(toks, 0).any(|(len, _)| len == toks.len())
+        !toks.is_empty() && self.each_at(toks, 0, |len, _| len == toks.len())
     }
 
     /// The word ids of token `i`.
     fn ids_at(&self, toks: Words<'_>, i: usize) -> WordIds {
         match toks.ids.get(i) {
             Some(&ids) => ids,
-            None => self.lexicon.ids(&toks.toks[i]),
+            None => self.lexicon.ids(toks.get(i)),
         }
     }
 
@@ -530,6 +698,37 @@ impl PhraseSet {
                     })
             })
             .map(|(c, tag)| (c.len(), *tag))
+    }
+
+    /// Calls `f(length, tag)` for each phrase that occurs in `toks` at
+    /// `start` (`start < toks.len()`), in [`PhraseSet::phrases_at`]'s
+    /// order, until it returns true; says whether it did. A plain loop:
+    /// the matching every node's words go through dozens of times.
+    fn each_at(
+        &self,
+        toks: Words<'_>,
+        start: usize,
+        mut f: impl FnMut(usize, usize) -> bool,
+    ) -> bool {
+        let first = self.ids_at(toks, start);
+        if self.bit != 0 && first.starts & self.bit == 0 {
+            return false;
+        }
+        let plural = |w: u32| if self.lexicon.is_long(w) { w } else { NO_WORD };
+        for w in [first.exact, first.digits, plural(first.es), plural(first.s)] {
+            for (c, tag) in self.bucket(w) {
+                let fits = start + c.len() <= toks.len()
+                    && c.iter().enumerate().skip(1).all(|(i, &w)| {
+                        self.ids_at(toks, start + i).stands_for(w, i + 1 == c.len())
+                    })
+                    && c.first()
+                        .is_some_and(|&w| first.stands_for(w, c.len() == 1));
+                if fits && f(c.len(), *tag) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// The phrases whose first word is `w` (none for [`NO_WORD`]).
@@ -689,85 +888,188 @@ fn id_tokens_unicode(id: &str) -> Vec<String> {
     tokens_unicode(&s)
 }
 
-/// A node's words, tokenized once per diagram and shared by every
-/// vocabulary test (kind, artefact, in-process code, soft target,
-/// redundancy): each used to tokenize the same label again into fresh
-/// `String`s, the largest per-node cost on docs of many small diagrams.
+/// The words of every node of a diagram, tokenized once and shared by
+/// every vocabulary test (kind, artefact, in-process code, soft target,
+/// redundancy). All tokens sit in one buffer, and their [`WordIds`] in one
+/// list: a string and two lists per node were about six allocations per
+/// node, most of the allocations of a big diagram's analysis.
 #[derive(Clone, Debug, Default)]
-pub struct NodeText {
-    /// [`tokens`] of the label, then [`id_tokens`] of the id, in one list
-    /// (one allocation per node rather than two).
-    toks: Vec<String>,
-    /// How many of `toks` are the label's.
-    split: usize,
-    /// Whether the label is plain ASCII with no tag or entity (`<`, `#`,
-    /// `&`): then cleaning it only collapses whitespace, and the tokens of
-    /// any piece of it cut at a separator are a prefix of `label`, so
-    /// the tests below need not tokenize again.
-    pub plain: bool,
-    /// [`WordIds`] of `toks` in a vocabulary's lexicon, if computed
-    /// ([`NodeText::in_vocab`]); empty otherwise.
+pub struct NodeTexts {
+    /// Every token, lowercase, one after the other.
+    text: String,
+    /// Token `t` is `text[ends[t]..ends[t + 1]]` (starts with 0).
+    ends: Vec<u32>,
+    /// [`WordIds`] of each token in a vocabulary's lexicon, if computed
+    /// ([`NodeTexts::in_vocab`]); empty otherwise.
     ids: Vec<WordIds>,
+    /// Per node: its first token and its first id token (its label's
+    /// tokens come first, then its id's); then one more entry, the end.
+    nodes: Vec<[u32; 2]>,
 }
 
-impl NodeText {
-    /// The words of `node` (their ids are looked up again by each test).
-    pub fn of(node: &crate::model::Node) -> Self {
-        // One list at about its final size: the label's tokens, then room
-        // for the id's (at most one per run of letters and digits plus one
-        // per camel-case hump), so adding them does not grow it again.
-        let id = node.id.as_bytes();
-        let id_room = ascii_runs(&node.id) + id.iter().filter(|b| b.is_ascii_uppercase()).count();
-        let mut toks = if is_plain(&node.label) {
-            let mut toks = Vec::with_capacity(ascii_runs(&node.label) + id_room);
-            toks.extend(plain_tokens(&node.label));
-            toks
-        } else {
-            let mut toks = tokens_unicode(&node.label);
-            toks.reserve_exact(id_room);
-            toks
-        };
-        let split = toks.len();
-        id_tokens_into(&node.id, &mut toks);
-        NodeText {
-            toks,
-            split,
-            plain: is_plain(&node.label),
+/// A buffer offset as stored: diagrams are far below 4 GiB of words, and
+/// an offset past it reads as an empty token rather than failing.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl NodeTexts {
+    /// The words of `nodes` (their ids are looked up again by each test).
+    pub fn of(nodes: &[crate::model::Node]) -> Self {
+        // Room for every token at once (tokens are at most the bytes of
+        // labels and ids, and rarely more than four a node): grown by
+        // doubling, the buffers were copied at each step.
+        let bytes = nodes.iter().map(|n| n.label.len() + n.id.len()).sum();
+        let mut t = NodeTexts {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(4 * nodes.len() + 1),
             ids: Vec::new(),
+            nodes: Vec::with_capacity(nodes.len() + 1),
+        };
+        t.ends.push(0);
+        for node in nodes {
+            let first = offset(t.ends.len() - 1);
+            t.push_label(&node.label);
+            let split = offset(t.ends.len() - 1);
+            t.push_id(&node.id);
+            t.nodes.push([first, split]);
+        }
+        let end = offset(t.ends.len() - 1);
+        t.nodes.push([end, end]);
+        t
+    }
+
+    /// The words of `nodes` with their ids in `vocab`'s lexicon, looked up
+    /// once for every phrase set of `vocab` (only `vocab`'s sets may be
+    /// matched against them).
+    pub fn in_vocab(nodes: &[crate::model::Node], vocab: &Vocab) -> Self {
+        let mut t = NodeTexts::of(nodes);
+        let toks = Toks::Packed {
+            text: &t.text,
+            ends: &t.ends,
+        };
+        t.ids = (0..toks.len())
+            .map(|i| vocab.lexicon.ids(toks.get(i)))
+            .collect();
+        t
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len().saturating_sub(1)
+    }
+
+    /// Whether there are no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The words of node `v` (`v < len`).
+    pub fn get(&self, v: usize) -> NodeText<'_> {
+        let [first, split] = self.nodes[v];
+        let end = self.nodes[v + 1][0];
+        let (first, split, end) = (first as usize, split as usize, end as usize);
+        NodeText {
+            text: &self.text,
+            ends: self.ends.get(first..=end).unwrap_or(&[0]),
+            ids: self.ids.get(first..end).unwrap_or(&[]),
+            split: split - first,
         }
     }
 
-    /// The words of `node` with their ids in `vocab`'s lexicon, looked up
-    /// once for every phrase set of `vocab` (only `vocab`'s sets may be
-    /// matched against them).
-    pub fn in_vocab(node: &crate::model::Node, vocab: &Vocab) -> Self {
-        let mut text = NodeText::of(node);
-        text.ids = vocab.lexicon.ids_of(&text.toks);
-        text
+    /// Ends the token being written.
+    fn end_token(&mut self) {
+        self.ends.push(offset(self.text.len()));
     }
 
-    /// [`tokens`] of the label.
-    pub fn label(&self) -> &[String] {
-        &self.toks[..self.split]
+    /// Appends [`tokens`] of a label.
+    fn push_label(&mut self, label: &str) {
+        if is_plain(label) {
+            for w in label
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|s| !s.is_empty())
+            {
+                let start = self.text.len();
+                self.text.push_str(w);
+                self.text[start..].make_ascii_lowercase();
+                self.end_token();
+            }
+        } else {
+            for w in tokens_unicode(label) {
+                self.text.push_str(&w);
+                self.end_token();
+            }
+        }
     }
 
-    /// [`id_tokens`] of the id.
-    pub fn id(&self) -> &[String] {
-        &self.toks[self.split..]
-    }
-
-    /// The label's tokens, with their ids if computed.
-    pub fn label_words(&self) -> Words<'_> {
-        Words::with_ids(self.label(), self.ids.get(..self.split).unwrap_or(&[]))
-    }
-
-    /// The id's tokens, with their ids if computed.
-    pub fn id_words(&self) -> Words<'_> {
-        Words::with_ids(self.id(), self.ids.get(self.split..).unwrap_or(&[]))
+    /// Appends [`id_tokens`] of an id (as [`id_tokens_into`] splits it).
+    fn push_id(&mut self, id: &str) {
+        if !id.is_ascii() || id.contains(['<', '#', '&']) {
+            for w in id_tokens_unicode(id) {
+                self.text.push_str(&w);
+                self.end_token();
+            }
+            return;
+        }
+        let b = id.as_bytes();
+        let mut start = self.text.len();
+        for (i, &c) in b.iter().enumerate() {
+            let camel_break = i > 0
+                && c.is_ascii_uppercase()
+                && (b[i - 1].is_ascii_lowercase()
+                    || (b[i - 1].is_ascii_uppercase()
+                        && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+            if (!c.is_ascii_alphanumeric() || camel_break) && self.text.len() > start {
+                self.end_token();
+                start = self.text.len();
+            }
+            if c.is_ascii_alphanumeric() {
+                self.text.push(char::from(c.to_ascii_lowercase()));
+            }
+        }
+        if self.text.len() > start {
+            self.end_token();
+        }
     }
 }
 
-/// Whether `text` is plain ASCII with no tag or entity (see [`NodeText::plain`]).
+/// One node's words in a [`NodeTexts`].
+#[derive(Clone, Copy, Debug)]
+pub struct NodeText<'a> {
+    text: &'a str,
+    /// The node's token ends, one more than its tokens.
+    ends: &'a [u32],
+    /// Their ids, or empty.
+    ids: &'a [WordIds],
+    /// How many of the tokens are the label's.
+    split: usize,
+}
+
+impl<'a> NodeText<'a> {
+    fn words(&self) -> Words<'a> {
+        Words::checked(
+            Toks::Packed {
+                text: self.text,
+                ends: self.ends,
+            },
+            self.ids,
+        )
+    }
+
+    /// The label's [`tokens`], with their ids if computed.
+    pub fn label_words(&self) -> Words<'a> {
+        self.words().to(self.split)
+    }
+
+    /// The id's [`id_tokens`], with their ids if computed.
+    pub fn id_words(&self) -> Words<'a> {
+        self.words().from(self.split)
+    }
+}
+
+/// Whether `text` is plain ASCII with no tag or entity: then cleaning it
+/// only collapses whitespace, and the tokens of any piece of it cut at a
+/// separator are a prefix of its tokens.
 fn is_plain(text: &str) -> bool {
     text.is_ascii() && !text.contains(['<', '#', '&'])
 }
@@ -1108,12 +1410,6 @@ impl Vocab {
     }
 
     fn compile(file: VocabFile) -> Self {
-        let kind_words = || {
-            file.kinds
-                .iter()
-                .enumerate()
-                .flat_map(|(i, k)| k.words.iter().map(move |w| (w.as_str(), i)))
-        };
         let lists: [&[String]; 27] = [
             &file.links.hard,
             &file.links.soft,
@@ -1144,49 +1440,97 @@ impl Vocab {
             &file.subgraphs.categories,
         ];
         // One lexicon for every set, so a token's ids, computed once, are
-        // good in all of them.
-        let lexicon = std::sync::Arc::new(Lexicon::of(
-            kind_words()
-                .map(|(w, _)| w)
-                .chain(lists.iter().flat_map(|l| l.iter().map(String::as_str))),
-        ));
-        let set = |words: &[String]| {
-            PhraseSet::build(lexicon.clone(), words.iter().map(|w| (w.as_str(), 0)))
+        // good in all of them. Each phrase is tokenized once, into word ids
+        // the sets are built from.
+        let mut lexicon = Lexicon::default();
+        let phrases = file.kinds.iter().map(|k| k.words.len()).sum::<usize>()
+            + lists.iter().map(|l| l.len()).sum::<usize>();
+        lexicon.forms.reserve(3 * phrases);
+        let mut intern = |list: &[String]| -> Vec<Box<[u32]>> {
+            list.iter()
+                .map(|p| tokens(p).iter().map(|w| lexicon.intern(w)).collect())
+                .collect()
         };
+        let kind_ids: Vec<Vec<Box<[u32]>>> = file.kinds.iter().map(|k| intern(&k.words)).collect();
+        let list_ids: Vec<Vec<Box<[u32]>>> = lists.iter().map(|l| intern(l)).collect();
+        // Set bits: each kind's, the kind index's, then each list's.
+        let bit = |i: usize| if i < 64 { 1u64 << i } else { 0 };
+        let kind_index_bit = bit(kind_ids.len());
+        let list_bit = |j: usize| bit(kind_ids.len() + 1 + j);
+        lexicon.first_of = vec![0; lexicon.long.len()];
+        let mut mark = |b: u64, phrases: &[Box<[u32]>]| {
+            for p in phrases {
+                if let Some(&f) = p.first() {
+                    lexicon.first_of[f as usize] |= b;
+                }
+            }
+        };
+        for (i, k) in kind_ids.iter().enumerate() {
+            mark(bit(i) | kind_index_bit, k);
+        }
+        for (j, l) in list_ids.iter().enumerate() {
+            mark(list_bit(j), l);
+        }
+        let lexicon = std::sync::Arc::new(lexicon);
+        let from = |b: u64, phrases: &[Box<[u32]>]| {
+            PhraseSet::from_ids(lexicon.clone(), b, phrases.iter().map(|p| (&**p, 0)))
+        };
+        let mut sets = list_ids
+            .iter()
+            .enumerate()
+            .map(|(j, l)| from(list_bit(j), l));
+        let mut set = || sets.next().unwrap_or_default();
+        // In the order of `lists`.
+        let (link_hard, link_soft, link_redundancy, soft_targets) = (set(), set(), set(), set());
+        let (step_verbs, state_words, artefact_nouns, prepositions) = (set(), set(), set(), set());
+        let (libraries, deployed, code_roles, code_containers) = (set(), set(), set(), set());
+        let (roles, markers, multiplicity, count_nouns) = (set(), set(), set(), set());
+        let (managed, single, pool_titles, machines) = (set(), set(), set(), set());
+        let (process, locations, not_locations, alternatives) = (set(), set(), set(), set());
+        let (periods, grouping, categories) = (set(), set(), set());
         Vocab {
             kinds: file
                 .kinds
                 .iter()
-                .map(|k| (k.name.clone(), set(&k.words)))
+                .zip(&kind_ids)
+                .enumerate()
+                .map(|(i, (k, ids))| (k.name.clone(), from(bit(i), ids)))
                 .collect(),
-            kind_index: PhraseSet::build(lexicon.clone(), kind_words()),
-            link_hard: set(&file.links.hard),
-            link_soft: set(&file.links.soft),
-            link_redundancy: set(&file.links.redundancy),
-            soft_targets: set(&file.links.soft_targets),
-            step_verbs: set(&file.artefacts.step_verbs),
-            state_words: set(&file.artefacts.state_words),
-            artefact_nouns: set(&file.artefacts.nouns),
-            prepositions: set(&file.artefacts.prepositions),
-            libraries: set(&file.artefacts.libraries),
-            deployed: set(&file.artefacts.deployed),
-            code_roles: set(&file.artefacts.code_roles),
-            code_containers: set(&file.artefacts.code_containers),
-            roles: set(&file.redundancy.roles),
-            markers: set(&file.redundancy.markers),
-            multiplicity: set(&file.redundancy.multiplicity),
-            count_nouns: set(&file.redundancy.count_nouns),
-            managed: set(&file.redundancy.managed),
-            single: set(&file.redundancy.single),
-            pool_titles: set(&file.redundancy.pool_titles),
-            machines: set(&file.redundancy.letter_marker_words),
-            process: set(&file.subgraphs.process),
-            locations: set(&file.subgraphs.locations),
-            not_locations: set(&file.subgraphs.not_locations),
-            alternatives: set(&file.subgraphs.alternatives),
-            periods: set(&file.subgraphs.periods),
-            grouping: set(&file.subgraphs.grouping),
-            categories: set(&file.subgraphs.categories),
+            kind_index: PhraseSet::from_ids(
+                lexicon.clone(),
+                kind_index_bit,
+                kind_ids
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, k)| k.iter().map(move |p| (&**p, i))),
+            ),
+            link_hard,
+            link_soft,
+            link_redundancy,
+            soft_targets,
+            step_verbs,
+            state_words,
+            artefact_nouns,
+            prepositions,
+            libraries,
+            deployed,
+            code_roles,
+            code_containers,
+            roles,
+            markers,
+            multiplicity,
+            count_nouns,
+            managed,
+            single,
+            pool_titles,
+            machines,
+            process,
+            locations,
+            not_locations,
+            alternatives,
+            periods,
+            grouping,
+            categories,
             lexicon,
             file,
         }
@@ -1287,8 +1631,7 @@ impl Vocab {
         };
         let step = self
             .step_verbs
-            .lengths_at(toks, 0)
-            .any(|len| !self.kind_index.lengths_at(toks.from(len), 0).any(|_| true));
+            .any_at(toks, 0, |len| !self.kind_index.occurs_at(toks.from(len), 0));
         if step || self.state_words.matches(toks) {
             return true;
         }
@@ -1297,9 +1640,8 @@ impl Vocab {
         // implementations include process memory, not a deployed box.
         if t.contains('/')
             && toks
-                .toks()
                 .iter()
-                .any(|w| matches!(w.as_str(), "inmemory" | "memory" | "memorysaver"))
+                .any(|w| matches!(w, "inmemory" | "memory" | "memorysaver"))
         {
             return true;
         }
@@ -1344,10 +1686,10 @@ impl Vocab {
             }
         }
         let end = (1..toks.len())
-            .find(|&s| self.prepositions.lengths_at(toks, s).next().is_some())
+            .find(|&s| self.prepositions.occurs_at(toks, s))
             .unwrap_or(toks.len());
         let mut end = end;
-        while let Some(last) = end.checked_sub(1).map(|i| &toks.toks()[i]) {
+        while let Some(last) = end.checked_sub(1).map(|i| toks.get(i)) {
             let marker = last.len() == 1 || last.chars().all(|c| c.is_ascii_digit());
             if marker && end > 1 {
                 end -= 1;
@@ -1419,11 +1761,15 @@ impl Vocab {
     /// Client` are consumers and stay so.
     /// `toks` are the tokens of the first line's [`head_of`].
     fn names_a_client_library(&self, words: Words<'_>) -> bool {
-        let toks = words.toks();
-        let Some(pos) = toks.iter().rposition(|w| w == "client") else {
+        let Some(pos) = (0..words.len()).rev().find(|&i| words.get(i) == "client") else {
             return false;
         };
-        if pos == 0 || !toks[pos + 1..].iter().all(|w| w == "sdk" || w == "library") {
+        if pos == 0
+            || !words
+                .from(pos + 1)
+                .iter()
+                .all(|w| w == "sdk" || w == "library")
+        {
             return false;
         }
         self.kind_index
@@ -1446,7 +1792,7 @@ impl Vocab {
 
     /// Whether a node is an observer or optional (links to it are soft),
     /// given the node's words.
-    pub fn is_soft_target_with(&self, text: &NodeText) -> bool {
+    pub fn is_soft_target_with(&self, text: &NodeText<'_>) -> bool {
         self.soft_targets.matches(text.label_words()) || self.soft_targets.matches(text.id_words())
     }
 
@@ -1797,6 +2143,61 @@ mod tests {
             }
             last && (t.strip_suffix('s') == Some(w) || t.strip_suffix("es") == Some(w))
         }
+    }
+
+    #[test]
+    fn a_vocabularys_sets_agree_with_sets_of_their_own() {
+        // A vocabulary's sets skip tokens by their `starts` bits; sets
+        // built alone have no bits and look at every token.
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        let v = Vocab::builtin();
+        let alone = |l: &[String]| PhraseSet::new(l);
+        let pairs = [
+            (&v.markers, alone(&v.file.redundancy.markers)),
+            (&v.managed, alone(&v.file.redundancy.managed)),
+            (&v.step_verbs, alone(&v.file.artefacts.step_verbs)),
+            (&v.locations, alone(&v.file.subgraphs.locations)),
+            (&v.kinds[0].1, alone(&v.file.kinds[0].words)),
+        ];
+        let kind_words = || {
+            v.file
+                .kinds
+                .iter()
+                .enumerate()
+                .flat_map(|(i, k)| k.words.iter().map(move |w| (w.as_str(), i)))
+        };
+        let index = PhraseSet::tagged(kind_words());
+        let mut words: Vec<String> = kind_words().flat_map(|(p, _)| tokens(p)).collect();
+        for l in [&v.file.redundancy.markers, &v.file.redundancy.managed] {
+            words.extend(l.iter().flat_map(|p| tokens(p)));
+        }
+        let token = proptest::prop_oneof![
+            proptest::sample::select(words.clone()),
+            proptest::sample::select(words.clone()).prop_map(|w| format!("{w}s")),
+            proptest::sample::select(words).prop_map(|w| format!("{w}2")),
+            "[a-z]{1,3}",
+        ];
+        let mut runner = TestRunner::new_with_rng(
+            Config {
+                cases: 2000,
+                failure_persistence: None,
+                ..Config::default()
+            },
+            TestRng::from_seed(RngAlgorithm::ChaCha, &[5; 32]),
+        );
+        use proptest::strategy::Strategy;
+        runner
+            .run(&proptest::collection::vec(token, 0..6), |toks| {
+                let ids = v.lexicon().ids_of(&toks);
+                let words = Words::with_ids(&toks, &ids);
+                for (set, own) in &pairs {
+                    assert_eq!(set.find_tagged(words), own.find_tagged(&toks), "{toks:?}");
+                    assert_eq!(set.find_tagged(&toks), own.find_tagged(&toks), "{toks:?}");
+                }
+                assert_eq!(v.kind_index.find_tagged(words), index.find_tagged(&toks));
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[test]

@@ -55,8 +55,11 @@ pub fn decide(
     // A diagram that addresses localhost draws one machine (a developer's
     // setup, a tutorial's containers, a pod and its sidecars), not a
     // system whose redundancy matters.
-    let local =
-        |t: &str| crate::vocab::contains_ascii_ci(t, "localhost") || t.contains("127.0.0.1");
+    let local = |t: &str| {
+        crate::vocab::contains_ascii_ci(t, "localhost")
+            // (The substring search only where a `.` is: most labels have none.)
+            || (t.contains('.') && t.contains("127.0.0.1"))
+    };
     if diagram.edges.iter().any(|e| local(&e.label))
         || diagram.nodes.iter().any(|n| local(&n.label))
     {

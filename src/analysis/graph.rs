@@ -6,7 +6,7 @@
 use crate::config::Settings;
 use crate::model::{Diagram, Stroke};
 use crate::vocab::tokens;
-use crate::vocab::{FnvMap, NodeText};
+use crate::vocab::{FnvMap, NodeTexts};
 use serde::Serialize;
 
 /// What a diagram edge means.
@@ -157,7 +157,7 @@ pub fn edge_meaning(
 
 /// Build the subgraph structure and the expanded links of a diagram, given
 /// each node's words.
-pub fn build(diagram: &Diagram, settings: &Settings, texts: &[NodeText]) -> (Structure, Vec<Link>) {
+pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Structure, Vec<Link>) {
     let n = diagram.nodes.len();
     let ns = diagram.subgraphs.len();
     let by_id = first_index(diagram.nodes.iter().map(|node| node.id.as_str()));
@@ -170,9 +170,8 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &[NodeText]) -> (Str
         leaves: vec![Vec::new(); ns],
         entries: vec![Vec::new(); ns],
         exits: vec![Vec::new(); ns],
-        soft_target: texts
-            .iter()
-            .map(|text| settings.vocab.is_soft_target_with(text))
+        soft_target: (0..texts.len())
+            .map(|v| settings.vocab.is_soft_target_with(&texts.get(v)))
             .collect(),
     };
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); ns];

@@ -5,7 +5,7 @@
 use super::graph::{Link, LinkKind, Rows, Structure};
 use super::kinds::Kind;
 use crate::model::Diagram;
-use crate::vocab::{tokens, NodeText, Vocab, Words};
+use crate::vocab::{tokens, NodeText, NodeTexts, Vocab, Words};
 use std::collections::{HashMap, HashSet};
 
 /// The redundancy groups of one diagram.
@@ -76,8 +76,9 @@ fn strip_into(
     let mut covered = 0;
     let mut any = false;
     let base = buf.len();
-    for (i, t) in words.toks().iter().enumerate() {
-        for len in set.lengths_at(words, i) {
+    for i in 0..words.len() {
+        let t = words.get(i);
+        if let Some(len) = set.longest_at(words, i) {
             any = true;
             covered = covered.max(i + len);
         }
@@ -141,25 +142,19 @@ pub fn self_redundancy(
     vocab: &Vocab,
     asserted: &HashSet<String>,
 ) -> Option<String> {
-    self_redundancy_of(
-        diagram,
-        v,
-        &NodeText::in_vocab(&diagram.nodes[v], vocab),
-        vocab,
-        asserted,
-    )
+    let texts = NodeTexts::in_vocab(std::slice::from_ref(&diagram.nodes[v]), vocab);
+    self_redundancy_of(diagram, v, &texts.get(0), vocab, asserted)
 }
 
 /// [`self_redundancy`] with the node's words already computed.
 fn self_redundancy_of(
     diagram: &Diagram,
     v: usize,
-    text: &NodeText,
+    text: &NodeText<'_>,
     vocab: &Vocab,
     asserted: &HashSet<String>,
 ) -> Option<String> {
     let node = &diagram.nodes[v];
-    let toks = text.label();
     let words = text.label_words();
     if asserted.contains(&node.id) {
         return Some("declared redundant by a `spoflint: redundant` comment".into());
@@ -178,7 +173,7 @@ fn self_redundancy_of(
     if let Some(m) = vocab.multiplicity.first(words) {
         return Some(format!(
             "label states multiplicity (\"{}\")",
-            toks[m.start..m.start + m.len].join(" ")
+            words.phrase(m)
         ));
     }
     if let Some(why) = count_multiplicity(&node.label, words, vocab) {
@@ -188,7 +183,7 @@ fn self_redundancy_of(
         vocab.managed.first(words).map(|m| {
             format!(
                 "managed service or cluster by design (\"{}\")",
-                words.toks()[m.start..m.start + m.len].join(" ")
+                words.phrase(m)
             )
         })
     };
@@ -202,9 +197,8 @@ pub(crate) fn count_multiplicity<'a>(
     vocab: &Vocab,
 ) -> Option<String> {
     let words = words.into();
-    let toks = words.toks();
     let big = |s: &str| s.parse::<u32>().is_ok_and(|n| n >= 2);
-    for (i, t) in toks.iter().enumerate() {
+    for (i, t) in words.iter().enumerate() {
         let lead_x = t.strip_prefix('x').or_else(|| t.strip_prefix('×'));
         if lead_x.is_some_and(big) || t.strip_suffix('x').is_some_and(big) {
             return Some(format!("label states multiplicity (\"{t}\")"));
@@ -218,7 +212,7 @@ pub(crate) fn count_multiplicity<'a>(
             } else {
                 words.from(i - 1).to(1)
             };
-            let prev_plural = prev.toks().first().is_some_and(|p| p.ends_with('s'));
+            let prev_plural = prev.iter().next().is_some_and(|p| p.ends_with('s'));
             if vocab.count_nouns.is_exactly(next)
                 || (prev_plural && vocab.count_nouns.is_exactly(prev))
             {
@@ -226,17 +220,18 @@ pub(crate) fn count_multiplicity<'a>(
             }
         }
     }
+    // Whether the label has a `×` at all: one byte scan for nearly every
+    // label (plain ASCII), where each substring search below cost hundreds
+    // of instructions per node.
+    let times = !label.is_ascii() && label.contains('×');
     // `× N` / `x N`: an unspecified count of several.
-    if toks
-        .windows(2)
-        .any(|w| (w[0] == "x" || w[0] == "×") && w[1] == "n")
-        || label.contains("×N")
-        || label.contains("× N")
+    if (1..words.len()).any(|i| matches!(words.get(i - 1), "x" | "×") && words.get(i) == "n")
+        || (times && (label.contains("×N") || label.contains("× N")))
     {
         return Some("label states multiplicity (\"× N\")".into());
     }
     // `× 3` with a space, or `×3` glued to a word.
-    if !label.contains('×') {
+    if !times {
         return None;
     }
     let lower = label.to_lowercase();
@@ -254,7 +249,7 @@ pub(crate) fn count_multiplicity<'a>(
 /// links; `asserted` the node ids declared redundant by suppression comments.
 pub fn compute(
     diagram: &Diagram,
-    texts: &[NodeText],
+    texts: &NodeTexts,
     vocab: &Vocab,
     structure: &Structure,
     kinds: &[Kind],
@@ -279,7 +274,7 @@ pub fn compute(
     };
     let eligible = |v: usize| structure.cluster_of[v].is_none();
     // Each label is stemmed once.
-    let toks: Vec<Words<'_>> = texts.iter().map(NodeText::label_words).collect();
+    let toks: Vec<Words<'_>> = (0..n).map(|v| texts.get(v).label_words()).collect();
     let stems = Strings::build(n, |v, buf| {
         let letters = vocab.machines.matches(toks[v]);
         strip_into(toks[v], &vocab.markers, letters, buf);
@@ -368,7 +363,7 @@ pub fn compute(
     let self_redundant: Vec<Option<String>> = (0..n)
         .map(|v| {
             if eligible(v) {
-                self_redundancy_of(diagram, v, &texts[v], vocab, asserted)
+                self_redundancy_of(diagram, v, &texts.get(v), vocab, asserted)
             } else {
                 None
             }

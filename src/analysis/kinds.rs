@@ -2,7 +2,7 @@
 //! longest-match and tie-break rules; knows nothing about links.
 
 use crate::model::Node;
-use crate::vocab::{id_tokens, tokens, NodeText, Vocab, Words};
+use crate::vocab::{id_tokens, tokens, NodeText, NodeTexts, Vocab, Words};
 use serde::Serialize;
 
 /// What a node is, for reliability.
@@ -176,18 +176,19 @@ impl KindOf {
 /// servers, then actors and externals); a database or storage shape decides
 /// only when no infrastructure word matched.
 pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
-    kind_of_with(node, &NodeText::of(node), vocab)
+    let texts = NodeTexts::of(std::slice::from_ref(node));
+    kind_of_with(node, &texts.get(0), vocab)
 }
 
 /// [`kind_of`] given the node's words.
-pub fn kind_of_with(node: &Node, text: &NodeText, vocab: &Vocab) -> KindOf {
+pub fn kind_of_with(node: &Node, text: &NodeText<'_>, vocab: &Vocab) -> KindOf {
     // (score, kind priority = index in the vocabulary, evidence)
     let mut best: Option<(usize, usize, Evidence)> = None;
     let mut consider = |toks: Words<'_>, source: Source| {
         let class = matches!(source, Source::Class(_));
         // Repeats of a match change nothing below (a tie must beat the
         // best strictly), so they need not be removed.
-        for (m, prio) in vocab.kind_index.each_tagged(toks) {
+        vocab.kind_index.for_each_tagged(toks, |m, prio| {
             // A class counts only when its whole name is a kind word
             // (`external`, `database`): docs name style classes
             // `authStyle`, which say nothing about the node. A class
@@ -195,14 +196,14 @@ pub fn kind_of_with(node: &Node, text: &NodeText, vocab: &Vocab) -> KindOf {
             // the label; a class naming infrastructure (`service`,
             // `database`) is often just a style and weighs as a word.
             if class && (m.start != 0 || m.len != toks.len()) {
-                continue;
+                return;
             }
             let class_kind = Kind::from_name(&vocab.kinds[prio].0);
             // Generic server words are the commonest style class names
             // (`classDef node fill:...`, `:::service`): as a class they
             // say how the box is painted, not what it is.
             if class && class_kind == Some(Kind::Server) {
-                continue;
+                return;
             }
             let role_class = class && matches!(class_kind, Some(Kind::External | Kind::Actor));
             let score = m.len + if role_class { 100 } else { 0 };
@@ -218,7 +219,7 @@ pub fn kind_of_with(node: &Node, text: &NodeText, vocab: &Vocab) -> KindOf {
                 };
                 best = Some((score, prio, evidence));
             }
-        }
+        });
     };
     consider(text.label_words(), Source::Label);
     consider(text.id_words(), Source::Id);

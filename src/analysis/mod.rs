@@ -20,7 +20,7 @@ pub use kinds::Kind;
 
 use crate::config::Settings;
 use crate::model::Diagram;
-use crate::vocab::NodeText;
+use crate::vocab::NodeTexts;
 use graph::{Link, LinkKind, Rows, Structure};
 use groups::Groups;
 use serde::Serialize;
@@ -28,6 +28,8 @@ use std::collections::HashSet;
 
 /// At most this many names of entries and components in a blast radius.
 pub const BLAST_NAMES: usize = 10;
+// A finding counts its lists in bytes (`Spof`).
+const _: () = assert!(BLAST_NAMES <= u8::MAX as usize);
 /// At most this many classes searched for a blast radius's component list.
 const BLAST_SEARCH: usize = 64;
 
@@ -56,9 +58,10 @@ pub struct Overrides {
     pub analyse: Option<bool>,
 }
 
-/// One single point of failure. Small and with one list of its own: a big
-/// diagram has a finding per node, and three lists per finding were three
-/// allocations (and most of its bytes) each.
+/// One single point of failure. Small and with no list of its own: a big
+/// diagram has a finding per node, and its lists sit in one list of the
+/// analysis ([`Analysis::components`], [`Analysis::needed_by`]); a list per
+/// finding was an allocation per node.
 #[derive(Clone, Debug)]
 pub struct Spof {
     /// The node.
@@ -76,22 +79,13 @@ pub struct Spof {
     /// How many more components fail beyond `components`; `None` when the
     /// capped search did not finish (many more).
     pub components_more: Option<usize>,
-    /// [`Spof::components`], then [`Spof::needed_by`].
-    lists: Box<[usize]>,
-    /// How many of `lists` are components.
-    components_len: usize,
-}
-
-impl Spof {
-    /// Components that fail, nearest first (at most [`BLAST_NAMES`]).
-    pub fn components(&self) -> &[usize] {
-        &self.lists[..self.components_len]
-    }
-
-    /// Edges (indices into the diagram's edges) whose hard links need it.
-    pub fn needed_by(&self) -> &[usize] {
-        &self.lists[self.components_len..]
-    }
+    /// Where its components, then the edges that need it, start in
+    /// `Analysis::spof_lists`.
+    lists: usize,
+    /// How many components (at most [`BLAST_NAMES`]).
+    components_len: u8,
+    /// How many edges (at most [`BLAST_NAMES`]).
+    needed_by_len: u8,
 }
 
 /// An entry: a node, or the callers outside the diagram of a component.
@@ -142,11 +136,26 @@ pub struct Analysis {
     pub entries: Vec<EntryRef>,
     /// Single points of failure, in node order.
     pub spofs: Vec<Spof>,
+    /// The lists of every finding, one after the other (see [`Spof`]).
+    spof_lists: Vec<usize>,
     /// The single location, if the diagram has one.
     pub single_region: Option<SingleRegion>,
 }
 
 impl Analysis {
+    /// Components that fail with `s`, nearest first (at most [`BLAST_NAMES`]).
+    pub fn components(&self, s: &Spof) -> &[usize] {
+        let end = s.lists + usize::from(s.components_len);
+        self.spof_lists.get(s.lists..end).unwrap_or(&[])
+    }
+
+    /// Edges (indices into the diagram's edges) whose hard links need `s`.
+    pub fn needed_by(&self, s: &Spof) -> &[usize] {
+        let start = s.lists + usize::from(s.components_len);
+        let end = start + usize::from(s.needed_by_len);
+        self.spof_lists.get(start..end).unwrap_or(&[])
+    }
+
     /// Entries that fail with `s` (at most [`BLAST_NAMES`], in node order).
     /// Virtual callers appear as `callers of X` in names.
     pub fn entries_of<'s>(&'s self, s: &Spof) -> impl Iterator<Item = EntryRef> + 's {
@@ -221,16 +230,12 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let n = diagram.nodes.len();
     // Each node's words, tokenized once for every vocabulary test below.
     // Their vocabulary word ids too, looked up once for every phrase set.
-    let texts: Vec<NodeText> = diagram
-        .nodes
-        .iter()
-        .map(|node| NodeText::in_vocab(node, vocab))
-        .collect();
+    let texts = NodeTexts::in_vocab(&diagram.nodes, vocab);
     let kinds: Vec<kinds::KindOf> = diagram
         .nodes
         .iter()
-        .zip(&texts)
-        .map(|(node, text)| kinds::kind_of_with(node, text, vocab))
+        .enumerate()
+        .map(|(v, node)| kinds::kind_of_with(node, &texts.get(v), vocab))
         .collect();
     let kind: Vec<Kind> = kinds.iter().map(|k| k.kind).collect();
     let (structure, mut links) = graph::build(diagram, settings, &texts);
@@ -279,16 +284,18 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .map(|v| {
             structure.cluster_of[v].is_none()
                 && (structure.parent_of[v].is_some_and(|s| in_a_part[s])
-                    || vocab
-                        .is_in_process_code_with(&diagram.nodes[v].label, texts[v].label_words()))
+                    || vocab.is_in_process_code_with(
+                        &diagram.nodes[v].label,
+                        texts.get(v).label_words(),
+                    ))
         })
         .collect();
     // Files, URL paths and HTTP statuses are artefacts, not components.
     let artefact: Vec<bool> = diagram
         .nodes
         .iter()
-        .zip(&texts)
-        .map(|(node, text)| vocab.is_artefact_with(&node.label, text.label_words()))
+        .enumerate()
+        .map(|(v, node)| vocab.is_artefact_with(&node.label, texts.get(v).label_words()))
         .collect();
     let kind_seen: Vec<Kind> = kind
         .iter()
@@ -463,6 +470,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     // Counted first, so the list is allocated once at its size (grown by
     // doubling it was up to twice its size, and copied at each step).
     let mut spofs: Vec<Spof> = Vec::with_capacity((0..n).filter(|&v| reported(v)).count());
+    let mut spof_lists: Vec<usize> = Vec::new();
     for v in (0..n).filter(|&v| reported(v)) {
         let g = cls[v];
         let failing = reach.count[g];
@@ -499,10 +507,10 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
                 needed_by.push(l.edge);
             }
         }
-        // Both lists in one allocation, at its final size.
-        let mut lists = Vec::with_capacity(components.len() + needed_by.len());
-        lists.extend_from_slice(components);
-        lists.extend_from_slice(needed_by);
+        // Both lists at the end of the analysis's one list.
+        let lists = spof_lists.len();
+        spof_lists.extend_from_slice(components);
+        spof_lists.extend_from_slice(needed_by);
         spofs.push(Spof {
             node: v,
             kind: kind[v],
@@ -510,11 +518,14 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             entry_bits,
             entries_failing: failing,
             components_more: (!cut).then(|| total_nodes.saturating_sub(BLAST_NAMES)),
-            lists: lists.into_boxed_slice(),
-            components_len: components.len(),
+            lists,
+            // Both at most `BLAST_NAMES`.
+            components_len: u8::try_from(components.len()).unwrap_or(u8::MAX),
+            needed_by_len: u8::try_from(needed_by.len()).unwrap_or(u8::MAX),
         });
     }
     a.spofs = spofs;
+    a.spof_lists = spof_lists;
     a.single_region = regions::single_region(diagram, vocab, &a, &pred, &entry_classes, total);
     a
 }

@@ -88,10 +88,10 @@ fn diagnostic(
     let node = &diagram.nodes[s.node];
     // One list at its final size: entries, then components.
     let mut radius: Vec<Arc<str>> =
-        Vec::with_capacity(s.entry_bits.count_ones() as usize + s.components().len());
+        Vec::with_capacity(s.entry_bits.count_ones() as usize + a.components(s).len());
     radius.extend(a.entries_of(s).map(|e| names.entry(e)));
     let entries = radius.len();
-    radius.extend(s.components().iter().map(|&v| names.get(v).clone()));
+    radius.extend(a.components(s).iter().map(|&v| names.get(v).clone()));
     let blast_radius = BlastRadius::from_names(radius, entries);
     let name = names.get(s.node);
     // Written in a buffer kept from finding to finding, then copied once at
@@ -122,8 +122,8 @@ fn diagnostic(
     let mut d = Diagnostic::new(META.name, META.code, severity, node.defined_at, message)
         .with_help(help(s.kind, id.clone()));
     d.node = Some(id);
-    d.labels = s
-        .needed_by()
+    d.labels = a
+        .needed_by(s)
         .iter()
         .map(|&e| {
             // The shared name and fixed words: no text of its own to build.
@@ -153,7 +153,7 @@ fn who_fails(
     names.prepare(
         a.entries_of(s)
             .map(node_of)
-            .chain(s.components().iter().copied()),
+            .chain(a.components(s).iter().copied()),
     );
     let names = &*names;
     let mut listed_names: Vec<Cow<'_, str>> = recycle(std::mem::take(&mut scratch.listed));
@@ -177,7 +177,7 @@ fn who_fails(
             listed_names.push(name);
         }
     }
-    for &v in s.components() {
+    for &v in a.components(s) {
         listed += 1;
         if named_nodes.contains(&v) {
             continue;
@@ -189,7 +189,7 @@ fn who_fails(
     }
     let names = &listed_names;
     let shown = names.len().min(BLAST_NAMES);
-    let known_total = s.entries_failing + s.components().len() + s.components_more.unwrap_or(0);
+    let known_total = s.entries_failing + a.components(s).len() + s.components_more.unwrap_or(0);
     // Names merged above are not "more": count only what was never listed.
     let rest = known_total.saturating_sub(listed) + (names.len() - shown);
     if names.is_empty() {
