@@ -6,6 +6,7 @@
 use crate::span::Span;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One parsed flowchart.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -43,8 +44,10 @@ pub struct Node {
     pub label_type: &'static str,
     /// Mermaid's shape name: `None` for a bare id; the internal bracket name
     /// (`square`, `round`, `cylinder`, ...) for bracket forms; the `@{ shape }`
-    /// name as written for node data.
-    pub shape: Option<String>,
+    /// name as written for node data. The parser only stores names from
+    /// its fixed lists (borrowed, so no allocation per node); owned names
+    /// are for diagrams built by hand.
+    pub shape: Option<Cow<'static, str>>,
     /// Classes from `:::`, `class` and `clickable` from `click`, in order.
     pub classes: Vec<String>,
     /// Every mention of the node in the source, in order.

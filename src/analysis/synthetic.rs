@@ -24,11 +24,11 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
         direction: "LR".into(),
         ..Diagram::default()
     };
-    let node = |id: String, label: String, shape: Option<&str>, i: usize| Node {
+    let node = |id: String, label: String, shape: Option<&'static str>, i: usize| Node {
         id,
         label,
         label_type: "text",
-        shape: shape.map(str::to_string),
+        shape: shape.map(Into::into),
         defined_at: Span::new(i, i + 1),
         occurrences: vec![Span::new(i, i + 1)],
         ..Node::default()

@@ -188,7 +188,7 @@ impl B {
             n.defined_at = span;
         }
         if let Some(s) = shape {
-            n.shape = Some(s.into());
+            n.shape = Some(s.to_string().into());
             n.defined_at = span;
         }
         v

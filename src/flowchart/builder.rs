@@ -10,7 +10,7 @@
 //! the [`Diagram`] itself needs a `String`.
 
 use super::preprocess::{decode_entities, js_space, js_trim};
-use super::shapes::is_valid_shape;
+use super::shapes::shape_name;
 use super::yaml::{self, Value};
 use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
@@ -381,7 +381,7 @@ impl<'a> Builder<'a> {
         &mut self,
         id: Sym,
         text: Option<TextObj>,
-        shape: Option<&str>,
+        shape: Option<&'static str>,
         span: Span,
         def: Span,
     ) {
@@ -402,15 +402,7 @@ impl<'a> Builder<'a> {
             n.defined_at = span;
         }
         if let Some(s) = shape {
-            // Reuse the buffer: a vertex redrawn with its shape on every
-            // line that names it (`db1[(DB)]`) costs no allocation.
-            match &mut n.shape {
-                Some(old) => {
-                    old.clear();
-                    old.push_str(s);
-                }
-                None => n.shape = Some(s.to_string()),
-            }
+            n.shape = Some(Cow::Borrowed(s));
             n.defined_at = span;
         }
     }
@@ -440,10 +432,10 @@ impl<'a> Builder<'a> {
                     "unknown shape \"{s}\" in @{{ shape: … }}; shape names are lowercase"
                 ));
             }
-            if !is_valid_shape(&s) {
+            let Some(name) = shape_name(&s) else {
                 return Err(format!("unknown shape \"{s}\" in @{{ shape: … }}"));
-            }
-            n.shape = Some(s);
+            };
+            n.shape = Some(Cow::Borrowed(name));
             n.defined_at = span;
         }
         let label = get("label");
