@@ -150,12 +150,42 @@ pub struct Edge {
     pub length: Option<u8>,
     /// Label text (`""` when none), as Mermaid stores it.
     pub label: String,
-    /// The user's edge id (`e1@-->`) or Mermaid's automatic `L_a_b_n`.
-    pub id: String,
-    /// Whether `id` was written by the user.
-    pub user_id: bool,
+    /// The user's edge id (`e1@-->`) or Mermaid's automatic `L_a_b_n`;
+    /// [`Diagram::edge_id`] gives its text.
+    pub id: EdgeId,
     /// Span of the arrow token (with its label, if inline or piped).
     pub span: Span,
+}
+
+/// An edge's id as Mermaid sets it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum EdgeId {
+    /// Written by the user (`e1@-->`).
+    User(String),
+    /// Mermaid's automatic `L_{from}_{to}_{n}`. Only `n` is kept: the rest
+    /// is the end vertices' ids, so a stored text was one allocation per
+    /// edge that little ever reads ([`Diagram::edge_id`] spells it out).
+    Auto(u32),
+}
+
+impl Edge {
+    /// Whether the user wrote the edge's id.
+    pub fn has_user_id(&self) -> bool {
+        matches!(self.id, EdgeId::User(_))
+    }
+}
+
+/// Mermaid's automatic edge id `L_{from}_{to}_{n}`.
+pub fn auto_edge_id(from: &str, to: &str, n: u32) -> String {
+    use std::fmt::Write as _;
+    let mut id = String::with_capacity(from.len() + to.len() + 6);
+    id.push_str("L_");
+    id.push_str(from);
+    id.push('_');
+    id.push_str(to);
+    id.push('_');
+    let _ = write!(id, "{n}");
+    id
 }
 
 /// A subgraph.
@@ -190,6 +220,17 @@ impl Diagram {
     /// Index of the vertex with this id.
     pub fn node_index(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
+    }
+
+    /// The text of `edge`'s id: the user's, or Mermaid's automatic one.
+    pub fn edge_id<'d>(&'d self, edge: &'d Edge) -> Cow<'d, str> {
+        match &edge.id {
+            EdgeId::User(id) => Cow::Borrowed(id),
+            &EdgeId::Auto(n) => {
+                let id = |v: usize| self.nodes.get(v).map_or("", |node| node.id.as_str());
+                Cow::Owned(auto_edge_id(id(edge.from), id(edge.to), n))
+            }
+        }
     }
 
     /// Index of the subgraph with this id.

@@ -3,7 +3,7 @@
 //! three links per node. Owns nothing the linter decides; only used to
 //! measure it.
 
-use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
+use crate::model::{Diagram, Edge, EdgeId, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
 
 /// Number of user groups (entries) in a generated architecture.
@@ -66,8 +66,7 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
             stroke: Stroke::Normal,
             length: Some(1),
             label: String::new(),
-            id: format!("L_{n}"),
-            user_id: false,
+            id: EdgeId::Auto(n as u32),
             span: Span::new(from, to.max(from) + 1),
         });
     };
@@ -124,8 +123,7 @@ pub fn regional(components: usize, width: usize) -> Diagram {
             stroke,
             length: Some(1),
             label: label.into(),
-            id: format!("L_{n}"),
-            user_id: false,
+            id: EdgeId::Auto(n as u32),
             span: Span::new(from, to.max(from) + 1),
         });
     };

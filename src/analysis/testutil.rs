@@ -4,7 +4,7 @@
 //! `|label|` and `-- label -->`, `subgraph id [title]` / `end`, `class a,b c`,
 //! `:::c`, `@{ shape: x }` and `%%` comments. Not Mermaid: never use it outside tests.
 
-use crate::model::{Comment, Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
+use crate::model::{Comment, Diagram, Edge, EdgeId, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
 
 const SHAPES: [(&str, &str, &str); 10] = [
@@ -323,8 +323,7 @@ impl B {
                         stroke,
                         length: Some(1),
                         label: label.clone(),
-                        id: format!("L_{n}"),
-                        user_id: false,
+                        id: EdgeId::Auto(n as u32),
                         span: Span::new(at + ls, at + le),
                     });
                 }

@@ -12,11 +12,10 @@
 use super::preprocess::{decode_entities, js_space, js_trim};
 use super::shapes::shape_name;
 use super::yaml::{self, Value};
-use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
+use crate::model::{auto_edge_id, Diagram, Edge, EdgeId, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
 use crate::vocab::FnvSet;
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// Mermaid's hard edge limit (`maxEdges`, not settable from a diagram).
 pub(crate) const MAX_EDGES: usize = 500;
@@ -324,8 +323,12 @@ impl<'a> Builder<'a> {
     fn is_edge_id(&mut self, id: &str, auto_like: bool) -> bool {
         if auto_like && !self.auto_ids_indexed {
             self.auto_ids_indexed = true;
-            let auto = self.d.edges.iter().filter(|e| !e.user_id);
-            self.edge_ids.extend(auto.map(|e| e.id.clone()));
+            let nodes = &self.d.nodes;
+            let auto = self.d.edges.iter().filter_map(|e| match e.id {
+                EdgeId::Auto(n) => Some(auto_edge_id(&nodes[e.from].id, &nodes[e.to].id, n)),
+                EdgeId::User(_) => None,
+            });
+            self.edge_ids.extend(auto);
         }
         !self.edge_ids.is_empty() && self.edge_ids.contains(id)
     }
@@ -551,30 +554,21 @@ impl<'a> Builder<'a> {
             _ => None,
         };
         let n = self.count_pair(from as u32, to as u32);
-        let (id, is_user) = match user_id {
-            Some(id) => (id, true),
+        let id = match user_id {
+            Some(id) => {
+                self.edge_ids.insert(id.clone());
+                EdgeId::User(id)
+            }
             None => {
                 // Mermaid numbers automatic ids 0, 2, 3, ...: it skips 1.
                 let n = if n == 0 { 0 } else { n + 1 };
-                let (a, b) = (self.name(start), self.name(end));
-                let mut id = String::with_capacity(a.len() + b.len() + 6);
-                id.push_str("L_");
-                id.push_str(a);
-                id.push('_');
-                id.push_str(b);
-                id.push('_');
-                match n {
-                    0..=9 => id.push(char::from(b'0' + n as u8)),
-                    _ => {
-                        let _ = write!(id, "{n}");
-                    }
+                if self.auto_ids_indexed {
+                    let text = auto_edge_id(self.name(start), self.name(end), n);
+                    self.edge_ids.insert(text);
                 }
-                (id, false)
+                EdgeId::Auto(n)
             }
         };
-        if is_user || self.auto_ids_indexed {
-            self.edge_ids.insert(id.clone());
-        }
         self.d.edges.push(Edge {
             from,
             to,
@@ -583,7 +577,6 @@ impl<'a> Builder<'a> {
             length: link.length,
             label,
             id,
-            user_id: is_user,
             span,
         });
         Ok(())
