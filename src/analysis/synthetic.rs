@@ -163,7 +163,7 @@ pub fn regional(components: usize, width: usize) -> Diagram {
     let header = |id: String, title: String, members: Vec<String>, at: usize| Subgraph {
         id,
         title,
-        members,
+        members: members.into_iter().collect(),
         span: Span::new(at, at + 1),
         ..Subgraph::default()
     };

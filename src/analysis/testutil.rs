@@ -161,7 +161,7 @@ impl B {
         self.d.subgraphs.push(Subgraph {
             id: open.id,
             title: open.title,
-            members,
+            members: members.into_iter().collect(),
             span: open.span,
             ..Subgraph::default()
         });

@@ -12,7 +12,9 @@
 use super::preprocess::{decode_entities, js_space, js_trim};
 use super::shapes::shape_name;
 use super::yaml::{self, Value};
-use crate::model::{auto_edge_id, Diagram, Edge, EdgeId, EdgeType, Node, Stroke, Subgraph};
+use crate::model::{
+    auto_edge_id, Diagram, Edge, EdgeId, EdgeType, Members, Node, Stroke, Subgraph,
+};
 use crate::span::Span;
 use crate::vocab::FnvSet;
 use std::borrow::Cow;
@@ -645,7 +647,7 @@ impl<'a> Builder<'a> {
                 self.d.subgraphs.push(Subgraph {
                     id: self.name(sid).to_string(),
                     title: decode_entities(js_trim(&title.text)).into_owned(),
-                    members: Vec::new(),
+                    members: Members::default(),
                     parent: None,
                     dir,
                     classes: Vec::new(),
@@ -667,8 +669,12 @@ impl<'a> Builder<'a> {
                     self.d.subgraphs[j as usize].parent = Some(i);
                 }
             }
-            let names = members.iter().map(|&m| self.names[m as usize].to_string());
-            self.d.subgraphs[i].members = names.collect();
+            let bytes = members.iter().map(|&m| self.names[m as usize].len()).sum();
+            let mut names = Members::with_capacity(members.len(), bytes);
+            for &m in members {
+                names.push(&self.names[m as usize]);
+            }
+            self.d.subgraphs[i].members = names;
         }
         self.d
     }
