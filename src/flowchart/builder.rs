@@ -331,6 +331,13 @@ impl<'a> Builder<'a> {
 
     /// Whether `id` is the id of an edge made so far.
     fn is_edge_id(&mut self, id: &str, auto_like: bool) -> bool {
+        self.index_auto_ids(auto_like);
+        !self.edge_ids.is_empty() && self.edge_ids.contains(id)
+    }
+
+    /// Once an id that could be automatic (`auto_like`) is looked up, add
+    /// the automatic ids made so far to `edge_ids`.
+    fn index_auto_ids(&mut self, auto_like: bool) {
         if auto_like && !self.auto_ids_indexed {
             self.auto_ids_indexed = true;
             let nodes = &self.d.nodes;
@@ -340,17 +347,19 @@ impl<'a> Builder<'a> {
             });
             self.edge_ids.extend(auto);
         }
-        !self.edge_ids.is_empty() && self.edge_ids.contains(id)
     }
 
-    /// Whether the vertex `s` names an edge made so far.
+    /// Whether the vertex `s` names an edge made so far. The common answer
+    /// (no edge ids to look in, and `s` cannot be automatic) is inlined at
+    /// every vertex mention.
+    #[inline]
     fn sym_is_edge_id(&mut self, s: Sym) -> bool {
-        if self.edge_ids.is_empty() && !self.info[s as usize].auto_like {
+        let auto_like = self.info[s as usize].auto_like;
+        if self.edge_ids.is_empty() && !auto_like {
             return false;
         }
-        let auto_like = self.info[s as usize].auto_like;
-        let name = self.names[s as usize].clone();
-        self.is_edge_id(&name, auto_like)
+        self.index_auto_ids(auto_like);
+        !self.edge_ids.is_empty() && self.edge_ids.contains(&*self.names[s as usize])
     }
 
     fn get_or_create(&mut self, s: Sym, span: Span) -> usize {
