@@ -6,6 +6,11 @@
 //!     cargo run --release --example parse_timings -- 100000 10
 //!     cargo run --release --example parse_timings -- 100000 10 chain
 //!     cargo run --release --example parse_timings -- 100000 10 dense
+//!     cargo run --release --example parse_timings -- 1000 10 small
+//!
+//! `small` parses N diagrams of a docs tree (the bench's small
+//! architectures, 5 to 30 nodes) one after the other, RUNS times: the
+//! per-diagram costs a big diagram hides.
 #![allow(clippy::print_stdout)] // an example's job is to print
 #[path = "../benches/support/gen.rs"]
 mod gen;
@@ -21,6 +26,32 @@ fn main() {
         .nth(2)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10);
+    if std::env::args().nth(3).as_deref() == Some("small") {
+        let mut rng = gen::Rng::new(7);
+        let texts: Vec<String> = (0..n)
+            .map(|_| {
+                let mut fence = String::new();
+                let nodes = 5 + rng.below(25) as usize;
+                gen::small_architecture(&mut rng, nodes, &mut fence);
+                // The fence's content, as the Markdown scan hands it over.
+                let body = fence.trim_start_matches("```mermaid\n");
+                body.trim_end().trim_end_matches("```").to_string()
+            })
+            .collect();
+        let o = ParseOptions::default();
+        let c = thread_cpu_ns();
+        for _ in 0..runs {
+            for text in &texts {
+                std::hint::black_box(flowchart::parse_with(std::hint::black_box(text), &o));
+            }
+        }
+        let cpu = thread_cpu_ns().saturating_sub(c) as f64 / 1e3;
+        println!(
+            "{:.2} µs/diagram on-CPU ({n} diagrams)",
+            cpu / (runs * n.max(1)) as f64
+        );
+        return;
+    }
     let text = match std::env::args().nth(3).as_deref() {
         Some("chain") => gen::chain(n),
         // Every one of √n sources to every one of √n targets: many more

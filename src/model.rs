@@ -6,6 +6,7 @@
 use crate::span::Span;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One parsed flowchart.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -43,8 +44,10 @@ pub struct Node {
     pub label_type: &'static str,
     /// Mermaid's shape name: `None` for a bare id; the internal bracket name
     /// (`square`, `round`, `cylinder`, ...) for bracket forms; the `@{ shape }`
-    /// name as written for node data.
-    pub shape: Option<String>,
+    /// name as written for node data. The parser only stores names from
+    /// its fixed lists (borrowed, so no allocation per node); owned names
+    /// are for diagrams built by hand.
+    pub shape: Option<Cow<'static, str>>,
     /// Classes from `:::`, `class` and `clickable` from `click`, in order.
     pub classes: Vec<String>,
     /// Every mention of the node in the source, in order.
@@ -147,12 +150,42 @@ pub struct Edge {
     pub length: Option<u8>,
     /// Label text (`""` when none), as Mermaid stores it.
     pub label: String,
-    /// The user's edge id (`e1@-->`) or Mermaid's automatic `L_a_b_n`.
-    pub id: String,
-    /// Whether `id` was written by the user.
-    pub user_id: bool,
+    /// The user's edge id (`e1@-->`) or Mermaid's automatic `L_a_b_n`;
+    /// [`Diagram::edge_id`] gives its text.
+    pub id: EdgeId,
     /// Span of the arrow token (with its label, if inline or piped).
     pub span: Span,
+}
+
+/// An edge's id as Mermaid sets it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum EdgeId {
+    /// Written by the user (`e1@-->`).
+    User(String),
+    /// Mermaid's automatic `L_{from}_{to}_{n}`. Only `n` is kept: the rest
+    /// is the end vertices' ids, so a stored text was one allocation per
+    /// edge that little ever reads ([`Diagram::edge_id`] spells it out).
+    Auto(u32),
+}
+
+impl Edge {
+    /// Whether the user wrote the edge's id.
+    pub fn has_user_id(&self) -> bool {
+        matches!(self.id, EdgeId::User(_))
+    }
+}
+
+/// Mermaid's automatic edge id `L_{from}_{to}_{n}`.
+pub fn auto_edge_id(from: &str, to: &str, n: u32) -> String {
+    use std::fmt::Write as _;
+    let mut id = String::with_capacity(from.len() + to.len() + 6);
+    id.push_str("L_");
+    id.push_str(from);
+    id.push('_');
+    id.push_str(to);
+    id.push('_');
+    let _ = write!(id, "{n}");
+    id
 }
 
 /// A subgraph.
@@ -163,7 +196,7 @@ pub struct Subgraph {
     /// The title.
     pub title: String,
     /// Member ids (vertices and inner subgraph ids), in Mermaid's order.
-    pub members: Vec<String>,
+    pub members: Members,
     /// Index into [`Diagram::subgraphs`] of the enclosing subgraph.
     pub parent: Option<usize>,
     /// `direction` inside it, if any.
@@ -172,6 +205,147 @@ pub struct Subgraph {
     pub classes: Vec<String>,
     /// Span of the `subgraph ...` header line (keyword to end of title).
     pub span: Span,
+}
+
+/// The member ids of a subgraph, in order: their texts one after the other
+/// in one buffer, with the end of each. Not a `String` per member: a big
+/// diagram's subgraphs list every vertex, and those were one allocation
+/// each. Reads as a list of `&str` (iteration, `get`, comparison with a
+/// list, serialisation as a JSON array).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Members {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Members {
+    /// Room for `ids` members of `bytes` bytes in all.
+    pub fn with_capacity(ids: usize, bytes: usize) -> Self {
+        Members {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(ids),
+        }
+    }
+
+    /// Append a member.
+    pub fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+
+    /// Number of members.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `i`-th member.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    /// The members in order.
+    pub fn iter(&self) -> MembersIter<'_> {
+        MembersIter {
+            members: self,
+            front: 0,
+            back: self.len(),
+        }
+    }
+
+    /// Whether `id` is a member.
+    pub fn contains(&self, id: &str) -> bool {
+        self.iter().any(|m| m == id)
+    }
+}
+
+/// The iterator of [`Members::iter`].
+#[derive(Clone, Debug)]
+pub struct MembersIter<'a> {
+    members: &'a Members,
+    front: usize,
+    back: usize,
+}
+
+impl<'a> Iterator for MembersIter<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.front += 1;
+        self.members.get(self.front - 1)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.back.saturating_sub(self.front);
+        (n, Some(n))
+    }
+}
+
+impl DoubleEndedIterator for MembersIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.front >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        self.members.get(self.back)
+    }
+}
+
+impl ExactSizeIterator for MembersIter<'_> {}
+
+impl<'a> IntoIterator for &'a Members {
+    type Item = &'a str;
+    type IntoIter = MembersIter<'a>;
+    fn into_iter(self) -> MembersIter<'a> {
+        self.iter()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Members {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let mut m = Members::default();
+        for id in iter {
+            m.push(id.as_ref());
+        }
+        m
+    }
+}
+
+impl std::fmt::Debug for Members {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Members {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<[S]> for Members {
+    fn eq(&self, other: &[S]) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for Members {
+    fn eq(&self, other: &[S; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for Members {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        *self == other[..]
+    }
 }
 
 /// A whole-line `%%` comment inside the diagram.
@@ -187,6 +361,17 @@ impl Diagram {
     /// Index of the vertex with this id.
     pub fn node_index(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
+    }
+
+    /// The text of `edge`'s id: the user's, or Mermaid's automatic one.
+    pub fn edge_id<'d>(&'d self, edge: &'d Edge) -> Cow<'d, str> {
+        match &edge.id {
+            EdgeId::User(id) => Cow::Borrowed(id),
+            &EdgeId::Auto(n) => {
+                let id = |v: usize| self.nodes.get(v).map_or("", |node| node.id.as_str());
+                Cow::Owned(auto_edge_id(id(edge.from), id(edge.to), n))
+            }
+        }
     }
 
     /// Index of the subgraph with this id.
@@ -224,5 +409,54 @@ impl Diagram {
             g.add_edge(idx[e.from], idx[e.to], i);
         }
         g
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_read_as_a_list_of_ids() {
+        let m: Members = ["a", "", "sub1"].into_iter().collect();
+        assert_eq!(m.len(), 3);
+        assert_eq!(m.get(1), Some(""));
+        assert_eq!(m.get(3), None);
+        assert_eq!(m.iter().rev().collect::<Vec<_>>(), ["sub1", "", "a"]);
+        assert!(m.contains("sub1") && !m.contains("sub"));
+        assert_eq!(m, ["a", "", "sub1"]);
+        assert_eq!(m, vec!["a".to_string(), String::new(), "sub1".to_string()]);
+        assert_ne!(m, ["a", "sub1"]);
+        assert_eq!(format!("{m:?}"), r#"["a", "", "sub1"]"#);
+        assert_eq!(
+            serde_json::to_string(&m).ok().as_deref(),
+            Some(r#"["a","","sub1"]"#)
+        );
+        assert!(Members::default().is_empty());
+    }
+
+    #[test]
+    fn automatic_edge_ids_spell_out_both_ends_and_the_number() {
+        let mut d = Diagram::default();
+        for id in ["A", "B"] {
+            d.nodes.push(Node {
+                id: id.into(),
+                ..Node::default()
+            });
+        }
+        let edge = |id| Edge {
+            from: 0,
+            to: 1,
+            kind: EdgeType::ArrowPoint,
+            stroke: Stroke::Normal,
+            length: Some(1),
+            label: String::new(),
+            id,
+            span: Span::default(),
+        };
+        assert_eq!(d.edge_id(&edge(EdgeId::Auto(12))), "L_A_B_12");
+        let user = edge(EdgeId::User("e1".into()));
+        assert_eq!(d.edge_id(&user), "e1");
+        assert!(user.has_user_id() && !edge(EdgeId::Auto(0)).has_user_id());
     }
 }

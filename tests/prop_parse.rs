@@ -197,7 +197,13 @@ fn graph_of(d: &Diagram) -> (Nodes, Edges) {
     let nodes = d
         .nodes
         .iter()
-        .map(|n| (n.id.clone(), n.label.clone(), n.shape.clone()))
+        .map(|n| {
+            (
+                n.id.clone(),
+                n.label.clone(),
+                n.shape.as_deref().map(str::to_string),
+            )
+        })
         .collect();
     let edges = d
         .edges

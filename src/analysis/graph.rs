@@ -184,10 +184,10 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
     }
     for (i, s) in diagram.subgraphs.iter().enumerate() {
         for m in &s.members {
-            if sg_by_id.contains_key(m.as_str()) {
+            if sg_by_id.contains_key(m) {
                 continue;
             }
-            if let Some(&v) = by_id.get(m.as_str()) {
+            if let Some(&v) = by_id.get(m) {
                 if st.parent_of[v].is_none() {
                     st.parent_of[v] = Some(i);
                 }

@@ -290,7 +290,7 @@ mod tests {
         let n = Node {
             id: id.into(),
             label: label.into(),
-            shape: shape.map(str::to_string),
+            shape: shape.map(|s| s.to_string().into()),
             classes: classes.iter().map(|c| c.to_string()).collect(),
             ..Node::default()
         };

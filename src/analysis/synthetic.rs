@@ -3,7 +3,7 @@
 //! three links per node. Owns nothing the linter decides; only used to
 //! measure it.
 
-use crate::model::{Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
+use crate::model::{Diagram, Edge, EdgeId, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
 
 /// Number of user groups (entries) in a generated architecture.
@@ -24,11 +24,11 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
         direction: "LR".into(),
         ..Diagram::default()
     };
-    let node = |id: String, label: String, shape: Option<&str>, i: usize| Node {
+    let node = |id: String, label: String, shape: Option<&'static str>, i: usize| Node {
         id,
         label,
         label_type: "text",
-        shape: shape.map(str::to_string),
+        shape: shape.map(Into::into),
         defined_at: Span::new(i, i + 1),
         occurrences: vec![Span::new(i, i + 1)],
         ..Node::default()
@@ -66,8 +66,7 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
             stroke: Stroke::Normal,
             length: Some(1),
             label: String::new(),
-            id: format!("L_{n}"),
-            user_id: false,
+            id: EdgeId::Auto(n as u32),
             span: Span::new(from, to.max(from) + 1),
         });
     };
@@ -124,8 +123,7 @@ pub fn regional(components: usize, width: usize) -> Diagram {
             stroke,
             length: Some(1),
             label: label.into(),
-            id: format!("L_{n}"),
-            user_id: false,
+            id: EdgeId::Auto(n as u32),
             span: Span::new(from, to.max(from) + 1),
         });
     };
@@ -165,7 +163,7 @@ pub fn regional(components: usize, width: usize) -> Diagram {
     let header = |id: String, title: String, members: Vec<String>, at: usize| Subgraph {
         id,
         title,
-        members,
+        members: members.into_iter().collect(),
         span: Span::new(at, at + 1),
         ..Subgraph::default()
     };

@@ -4,7 +4,7 @@
 //! `|label|` and `-- label -->`, `subgraph id [title]` / `end`, `class a,b c`,
 //! `:::c`, `@{ shape: x }` and `%%` comments. Not Mermaid: never use it outside tests.
 
-use crate::model::{Comment, Diagram, Edge, EdgeType, Node, Stroke, Subgraph};
+use crate::model::{Comment, Diagram, Edge, EdgeId, EdgeType, Node, Stroke, Subgraph};
 use crate::span::Span;
 
 const SHAPES: [(&str, &str, &str); 10] = [
@@ -161,7 +161,7 @@ impl B {
         self.d.subgraphs.push(Subgraph {
             id: open.id,
             title: open.title,
-            members,
+            members: members.into_iter().collect(),
             span: open.span,
             ..Subgraph::default()
         });
@@ -188,7 +188,7 @@ impl B {
             n.defined_at = span;
         }
         if let Some(s) = shape {
-            n.shape = Some(s.into());
+            n.shape = Some(s.to_string().into());
             n.defined_at = span;
         }
         v
@@ -323,8 +323,7 @@ impl B {
                         stroke,
                         length: Some(1),
                         label: label.clone(),
-                        id: format!("L_{n}"),
-                        user_id: false,
+                        id: EdgeId::Auto(n as u32),
                         span: Span::new(at + ls, at + le),
                     });
                 }

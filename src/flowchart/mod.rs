@@ -307,7 +307,7 @@ mod tests {
             .expect("parses");
         let ids: Vec<&str> = d.nodes.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(ids, ["A", "B", "C"]);
-        assert_eq!(d.edges[0].id, "L_A_B_0");
+        assert_eq!(d.edge_id(&d.edges[0]), "L_A_B_0");
     }
 
     #[test]
@@ -315,7 +315,12 @@ mod tests {
         let d = parse("flowchart LR\n  A --> B\n  A L_A_B_0@--> B\n  A e1@--> C\n  e1\n")
             .diagram
             .expect("parses");
-        let ids: Vec<(&str, bool)> = d.edges.iter().map(|e| (e.id.as_str(), e.user_id)).collect();
+        let ids: Vec<(String, bool)> = d
+            .edges
+            .iter()
+            .map(|e| (d.edge_id(e).into_owned(), e.has_user_id()))
+            .collect();
+        let ids: Vec<(&str, bool)> = ids.iter().map(|(id, u)| (id.as_str(), *u)).collect();
         assert_eq!(ids, [("L_A_B_0", false), ("L_A_B_2", false), ("e1", true)]);
         // `e1` names an edge, so it is no vertex.
         assert!(d.nodes.iter().all(|n| n.id != "e1"));

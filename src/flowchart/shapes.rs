@@ -165,7 +165,13 @@ const SHAPES: &[&str] = &[
 
 /// Whether Mermaid accepts `name` in `@{ shape: name }`.
 pub(crate) fn is_valid_shape(name: &str) -> bool {
-    SHAPES.binary_search(&name).is_ok()
+    shape_name(name).is_some()
+}
+
+/// `name` as the list's own `&'static str`, if Mermaid accepts it: the
+/// model stores that, not a copy of the text.
+pub(crate) fn shape_name(name: &str) -> Option<&'static str> {
+    SHAPES.binary_search(&name).ok().map(|i| SHAPES[i])
 }
 
 #[cfg(test)]
@@ -175,5 +181,6 @@ mod tests {
         assert!(super::SHAPES.windows(2).all(|w| w[0] < w[1]));
         assert!(super::is_valid_shape("cyl"));
         assert!(!super::is_valid_shape("square"));
+        assert_eq!(super::shape_name("cyl"), Some("cyl"));
     }
 }

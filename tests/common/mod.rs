@@ -25,8 +25,8 @@ pub fn ours(p: &Parsed) -> Value {
                 e.stroke.as_str(),
                 e.length,
                 e.label,
-                e.id,
-                e.user_id
+                d.edge_id(e),
+                e.has_user_id()
             ])
         })
         .collect();
