@@ -146,11 +146,14 @@ fn walk_dir(
     // and those built inside it agree on what a path is relative to.
     let abs_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let exclude = exclude_matcher(&abs_root, &opts.exclude, root, errors);
-    let outer = if opts.no_ignore {
+    let mut outer = if opts.no_ignore {
         Vec::new()
     } else {
         outer_matchers(&abs_root)
     };
+    // Matchers without a rule say nothing: dropped, so a tree without
+    // ignore files or excludes (common) needs no absolute path per file.
+    outer.retain(|m| !m.is_empty());
     let mut levels: Vec<Level> = Vec::new();
     let mut it = WalkDir::new(root)
         .follow_links(opts.follow_symlinks)
@@ -175,7 +178,7 @@ fn walk_dir(
             levels.pop();
         }
         let is_dir = entry.file_type().is_dir();
-        let abs = match entry.path().strip_prefix(root) {
+        let abs = || match entry.path().strip_prefix(root) {
             Ok(rel) if depth > 0 => abs_root.join(rel),
             _ => abs_root.clone(),
         };
@@ -184,21 +187,25 @@ fn walk_dir(
                 it.skip_current_dir();
                 continue;
             }
-            let excluded = exclude.matched(&abs, is_dir).is_ignore();
-            let ignored = !opts.no_ignore && is_ignored(&levels, &outer, &abs, is_dir);
-            if excluded || ignored {
-                if is_dir {
-                    it.skip_current_dir();
+            let ruled = !exclude.is_empty() || !levels.is_empty() || !outer.is_empty();
+            if ruled {
+                let abs = abs();
+                let excluded = exclude.matched(&abs, is_dir).is_ignore();
+                let ignored = !opts.no_ignore && is_ignored(&levels, &outer, &abs, is_dir);
+                if excluded || ignored {
+                    if is_dir {
+                        it.skip_current_dir();
+                    }
+                    continue;
                 }
-                continue;
             }
         }
         if is_dir {
             if !opts.no_ignore {
-                levels.push(Level {
-                    depth,
-                    matcher: dir_matcher(entry.path(), &abs),
-                });
+                let matcher = dir_matcher(entry.path(), &abs());
+                if !matcher.is_empty() {
+                    levels.push(Level { depth, matcher });
+                }
             }
         } else if entry.file_type().is_file() && has_checked_extension(entry.path()) {
             found(Target {
