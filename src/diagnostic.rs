@@ -3,7 +3,7 @@
 
 use crate::span::Span;
 use serde::Serialize;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -106,11 +106,11 @@ impl Serialize for Label {
 /// diagram has a finding per node and neighbouring findings name the same
 /// nodes, so each name is built once and counted, not copied per finding.
 /// Entries and components sit in one list (one allocation per finding, not
-/// two); they serialize as two.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// two), shared with the finding's [`Message`]; they serialize as two.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlastRadius {
     /// The entries' names, then the components'.
-    names: Box<[Arc<str>]>,
+    names: Arc<[Arc<str>]>,
     /// How many of `names` are entries.
     entries: usize,
 }
@@ -130,9 +130,15 @@ impl BlastRadius {
     /// A blast radius whose first `entries` names are entries and the rest
     /// components (`entries` is capped at the number of names).
     pub fn from_names(names: Vec<Arc<str>>, entries: usize) -> Self {
+        BlastRadius::shared(names.into(), entries)
+    }
+
+    /// [`BlastRadius::from_names`] of a list shared with others (a
+    /// finding's message).
+    pub fn shared(names: Arc<[Arc<str>]>, entries: usize) -> Self {
         BlastRadius {
             entries: entries.min(names.len()),
-            names: names.into_boxed_slice(),
+            names,
         }
     }
 
@@ -144,6 +150,12 @@ impl BlastRadius {
     /// Components that fail, by label.
     pub fn components(&self) -> &[Arc<str>] {
         &self.names[self.entries..]
+    }
+}
+
+impl Default for BlastRadius {
+    fn default() -> Self {
+        BlastRadius::from_names(Vec::new(), 0)
     }
 }
 
@@ -210,6 +222,145 @@ fn shared_name<S: serde::Serializer>(name: &Option<Arc<str>>, s: S) -> Result<S:
     name.as_deref().serialize(s)
 }
 
+/// A diagnostic's message: text of its own, or text a rule writes from
+/// [`Parts`] when it is first read. A big diagram has a finding per node
+/// and each message lists up to ten names (~240 bytes): written at once
+/// they were 24 MB of fresh memory per 100,000 nodes and an allocation
+/// each, though a check that only counts findings (or prints a page of
+/// them) reads few. Reads as the `str` it is (`Deref`), compares and sorts
+/// by its text.
+pub struct Message {
+    /// The text, once written.
+    text: OnceLock<Box<str>>,
+    /// What to write it from, if it was not given.
+    parts: Option<Parts>,
+}
+
+/// What a rule keeps to write a message later: shared names and a few
+/// numbers, whose meaning belongs to the rule's `write`.
+#[derive(Clone)]
+pub struct Parts {
+    /// A name the message starts with (the finding's node, say).
+    pub name: Arc<str>,
+    /// Names listed (shared with the finding's blast radius).
+    pub names: Arc<[Arc<str>]>,
+    /// Small facts, packed as the rule likes.
+    pub facts: u64,
+    /// A count (how many more, say).
+    pub count: usize,
+    /// Writes the message from these parts.
+    pub write: fn(&Parts, &mut String),
+}
+
+impl Message {
+    /// A message written from `parts` when first read.
+    pub fn lazy(parts: Parts) -> Self {
+        Message {
+            text: OnceLock::new(),
+            parts: Some(parts),
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.text.get_or_init(|| {
+            let mut s = String::new();
+            if let Some(p) = &self.parts {
+                (p.write)(p, &mut s);
+            }
+            s.into_boxed_str()
+        })
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Self {
+        Message {
+            text: OnceLock::from(s.into_boxed_str()),
+            parts: None,
+        }
+    }
+}
+
+impl From<&str> for Message {
+    fn from(s: &str) -> Self {
+        Message::from(s.to_string())
+    }
+}
+
+impl Clone for Message {
+    fn clone(&self) -> Self {
+        Message {
+            text: self.text.clone(),
+            parts: self.parts.clone(),
+        }
+    }
+}
+
+impl std::ops::Deref for Message {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Message {}
+
+impl PartialOrd for Message {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Message {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialEq<str> for Message {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Message {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Message {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One diagnostic, in file coordinates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -222,7 +373,7 @@ pub struct Diagnostic {
     /// Primary location.
     pub span: Span,
     /// One sentence: what and why.
-    pub message: String,
+    pub message: Message,
     /// How to fix it.
     pub help: Option<Help>,
     /// Secondary locations.
@@ -250,7 +401,7 @@ impl Diagnostic {
             code,
             severity,
             span,
-            message: message.into(),
+            message: Message::from(message.into()),
             help: None,
             labels: Vec::new(),
             node: None,
