@@ -21,13 +21,17 @@ pub static META: RuleMeta = RuleMeta {
 /// How people usually remove a single point of failure of this kind, and
 /// how to say it is redundant already: fixed words around the node's id.
 pub fn help(kind: Kind, id: Arc<str>) -> Help {
-    /// A fix, then the words before the id, as one static text.
+    /// A fix, then the words before the id, as one static text; then the
+    /// words after it.
     macro_rules! fix {
         ($fix:literal) => {
-            concat!(
-                $fix,
-                "; if it is redundant already, draw it so or say `%% spoflint: redundant "
-            )
+            &[
+                concat!(
+                    $fix,
+                    "; if it is redundant already, draw it so or say `%% spoflint: redundant "
+                ),
+                " -- why`",
+            ]
         };
     }
     let fix = match kind {
@@ -43,7 +47,7 @@ pub fn help(kind: Kind, id: Arc<str>) -> Help {
             fix!("run another instance behind a load balancer")
         }
     };
-    Help::around(fix, id, " -- why`")
+    Help::around(fix, id)
 }
 
 /// One finding per single point of failure.
@@ -107,7 +111,7 @@ fn diagnostic(
         .map(|&e| {
             // The shared name and fixed words: no text of its own to build.
             let from = names.get(diagram.edges[e].from).clone();
-            Label::named(diagram.edges[e].span, from, " needs it here")
+            Label::named(diagram.edges[e].span, &["", " needs it here"], from)
         })
         .collect();
     d.blast_radius = Some(BlastRadius::shared(shared, entries));
