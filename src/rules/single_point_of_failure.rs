@@ -84,7 +84,11 @@ fn diagnostic(
     radius.clear();
     radius.extend(a.entries_of(s).map(|e| names.entry(e)));
     let entries = radius.len();
-    radius.extend(a.components(s).iter().map(|&v| names.get(v).clone()));
+    radius.extend(
+        a.components(s)
+            .iter()
+            .map(|&v| names.get(v as usize).clone()),
+    );
     let shared: Arc<[Arc<str>]> = radius.drain(..).collect();
     let (facts, count) = facts_of(a, s, &mut scratch.named_nodes);
     let message = Message::lazy(Parts {
@@ -110,8 +114,9 @@ fn diagnostic(
         .iter()
         .map(|&e| {
             // The shared name and fixed words: no text of its own to build.
-            let from = names.get(diagram.edges[e].from).clone();
-            Label::named(diagram.edges[e].span, &["", " needs it here"], from)
+            let edge = &diagram.edges[e as usize];
+            let from = names.get(edge.from).clone();
+            Label::named(edge.span, &["", " needs it here"], from)
         })
         .collect();
     d.blast_radius = Some(BlastRadius::shared(shared, entries));
@@ -189,8 +194,8 @@ fn facts_of(a: &Analysis, s: &Spof, named_nodes: &mut Vec<usize>) -> (u64, usize
             EntryRef::Node(v) => named_nodes.push(v),
         }
     }
-    for (j, v) in a.components(s).iter().enumerate() {
-        if named_nodes.contains(v) {
+    for (j, &v) in a.components(s).iter().enumerate() {
+        if named_nodes.contains(&(v as usize)) {
             facts |= 1 << (48 + j);
         }
     }
