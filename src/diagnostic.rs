@@ -553,4 +553,30 @@ mod tests {
             assert_eq!(got, want, "shape {shape}");
         }
     }
+
+    #[test]
+    fn a_lazy_message_reads_compares_and_sorts_as_its_text() {
+        fn shout(p: &Parts, out: &mut String) {
+            out.push_str(&p.name);
+            for n in p.names.iter() {
+                out.push(' ');
+                out.push_str(n);
+            }
+            out.push_str(&"!".repeat(p.count));
+        }
+        let lazy = Message::lazy(Parts {
+            name: "b".into(),
+            names: vec![Arc::from("c")].into(),
+            facts: 0,
+            count: 2,
+            write: shout,
+        });
+        assert_eq!(lazy.clone(), "b c!!");
+        assert_eq!(lazy, Message::from("b c!!".to_string()));
+        let (a, c) = (Message::from("a"), Message::from("c"));
+        assert!(a < lazy && lazy < c);
+        assert_eq!(format!("{lazy}|{lazy:?}"), "b c!!|\"b c!!\"");
+        assert_eq!(serde_json::to_string(&lazy).unwrap(), "\"b c!!\"");
+        assert_eq!(lazy.len(), 5);
+    }
 }

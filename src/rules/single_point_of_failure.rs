@@ -761,4 +761,58 @@ mod tests {
         let src = "flowchart LR\n  %% spoflint: skip\n  Users --> Server --> DB[(Database)]\n";
         assert_eq!(spofs(src), Vec::<String>::new());
     }
+
+    /// A message written from hand-made parts: `entries` of `names` are
+    /// entries, the rest components.
+    fn written(names: &[&str], facts: u64, count: usize) -> String {
+        Message::lazy(Parts {
+            name: "DB".into(),
+            names: names.iter().map(|&n| Arc::from(n)).collect(),
+            facts,
+            count,
+            write: write_message,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn message_names_callers_merges_repeats_and_counts_the_rest() {
+        let every = 1 << 8;
+        let database = 0 << 10;
+        // Own callers, another node's callers, a plain entry; a component
+        // left out (it was named as an entry's node) and a repeated name.
+        let facts = 3 | every | database | (1 << 32) | (1 << 18) | (1 << 48);
+        assert_eq!(
+            written(
+                &[
+                    "callers of DB",
+                    "Users",
+                    "callers of LB",
+                    "LB",
+                    "App",
+                    "Users"
+                ],
+                facts,
+                2
+            ),
+            "\"DB\" (database) is a single point of failure; what fails with it: \
+             its callers outside the diagram, Users, LB (and its callers), App and 2 more"
+        );
+        // Nothing named: the count is of entries; a search cut short says so.
+        let server = 8 << 10;
+        assert_eq!(
+            written(&[], server | (1 << 9), 7),
+            "\"DB\" (server) is a single point of failure for some entries; \
+             what fails with it: 7 entries and many more"
+        );
+        // Past BLAST_NAMES names, the ones not shown are counted too.
+        let names: Vec<String> = (0..12).map(|i| format!("S{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let unknown = 11 << 10;
+        assert_eq!(
+            written(&names[..BLAST_NAMES], every | unknown, 0),
+            "\"DB\" (component) is a single point of failure; what fails with it: \
+             S0, S1, S2, S3, S4, S5, S6, S7, S8, S9"
+        );
+    }
 }
