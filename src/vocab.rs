@@ -1071,7 +1071,8 @@ impl<'a> NodeText<'a> {
 /// only collapses whitespace, and the tokens of any piece of it cut at a
 /// separator are a prefix of its tokens.
 fn is_plain(text: &str) -> bool {
-    text.is_ascii() && !text.contains(['<', '#', '&'])
+    // Bytes, not chars: a set of chars is searched a char at a time.
+    text.is_ascii() && !text.bytes().any(|b| matches!(b, b'<' | b'#' | b'&'))
 }
 
 /// The text before the first `<br` (all of it when there is none): a
@@ -1093,7 +1094,13 @@ fn first_words<'t>(toks: Words<'t>, piece: &str) -> Words<'t> {
 /// A label's head: the text before any parenthesis, bracket, colon or
 /// comma (`Keycloak JWT (Access + Refresh)` → `Keycloak JWT `).
 fn head_of(label: &str) -> &str {
-    label.split(['(', '[', ':', ',']).next().unwrap_or("")
+    // A byte scan (the separators are ASCII, so the cut is at a char
+    // boundary); splitting at a set of chars decoded a char at a time.
+    let end = label
+        .bytes()
+        .position(|b| matches!(b, b'(' | b'[' | b':' | b','))
+        .unwrap_or(label.len());
+    &label[..end]
 }
 
 /// A label as a reader sees it: `<br/>` and other tags become spaces, Mermaid
@@ -1570,7 +1577,9 @@ impl Vocab {
             return true;
         }
         // A relative path (`deployments/overlays/prod/`, `src/app/main`).
-        if !t.contains(char::is_whitespace) && (t.ends_with('/') || t.matches('/').count() >= 2) {
+        // (The whitespace scan, a char at a time, goes last: most labels
+        // have a space and no `/`.)
+        if (t.ends_with('/') || t.matches('/').count() >= 2) && !t.contains(char::is_whitespace) {
             return true;
         }
         // Code: a decorator (`@pytest.mark.unit`) or a call (`get_graph()`).
@@ -1611,10 +1620,16 @@ impl Vocab {
         if numbered || step_n {
             return true;
         }
-        // A URL path anywhere ("Route /auth/login", "GET /users").
-        if t.split_whitespace().any(|w| {
-            w.len() > 1 && w.starts_with('/') && w[1..].starts_with(|c: char| c.is_alphanumeric())
-        }) {
+        // A URL path anywhere ("Route /auth/login", "GET /users"). (Only
+        // a label with a `/` has one: a byte scan spares most labels the
+        // split into words, a char at a time.)
+        if t.contains('/')
+            && t.split_whitespace().any(|w| {
+                w.len() > 1
+                    && w.starts_with('/')
+                    && w[1..].starts_with(|c: char| c.is_alphanumeric())
+            })
+        {
             return true;
         }
         // Steps and states of a flow: "Fetch from Redis", "Handler acquired lock".
@@ -1653,18 +1668,20 @@ impl Vocab {
         if status && t.split_whitespace().count() > 1 {
             return true;
         }
-        t.split_whitespace().any(|w| {
-            let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-            w.rsplit_once('.').is_some_and(|(stem, ext)| {
-                !stem.is_empty()
-                    && self
-                        .file
-                        .artefacts
-                        .extensions
-                        .iter()
-                        .any(|e| e.eq_ignore_ascii_case(ext))
+        // A file name: only a label with a `.` has one.
+        t.contains('.')
+            && t.split_whitespace().any(|w| {
+                let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                w.rsplit_once('.').is_some_and(|(stem, ext)| {
+                    !stem.is_empty()
+                        && self
+                            .file
+                            .artefacts
+                            .extensions
+                            .iter()
+                            .any(|e| e.eq_ignore_ascii_case(ext))
+                })
             })
-        })
     }
 
     /// Whether the label's head noun names an artefact: the last word

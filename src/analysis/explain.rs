@@ -71,7 +71,7 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
                 "every_entry": s.every_entry,
                 "entries_failing": s.entries_failing,
                 "entries": a.entries_of(s).map(|e| entry_name(diagram, e)).collect::<Vec<_>>(),
-                "components": a.components(s).iter().map(|&v| display_name(diagram, v)).collect::<Vec<_>>(),
+                "components": a.components(s).iter().map(|&v| display_name(diagram, v as usize)).collect::<Vec<_>>(),
             })
         })
         .collect();

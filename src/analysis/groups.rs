@@ -397,7 +397,11 @@ pub fn compute(
 
     // Evidence 5: twins by partition refinement, starting from (kind, stem).
     let mut class = vec![0usize; nu];
-    let mut class_members: Vec<Vec<usize>> = Vec::new();
+    let mut classes = 0;
+    let mut new_class = || {
+        classes += 1;
+        classes - 1
+    };
     let mut by_key: crate::vocab::FnvMap<(Kind, &str), usize> = Default::default();
     for u in 0..nu {
         // A unit joins a twin class when all its members share one (kind,
@@ -410,23 +414,15 @@ pub fn compute(
             && m[1..].iter().all(|&v| key_of(v) == first))
         .then_some(first)
         .filter(|(k, s)| k.is_infra() && !s.is_empty());
-        let c = match twin_key {
-            Some(key) => *by_key.entry(key).or_insert_with(|| {
-                class_members.push(Vec::new());
-                class_members.len() - 1
-            }),
-            None => {
-                class_members.push(Vec::new());
-                class_members.len() - 1
-            }
+        class[u] = match twin_key {
+            Some(key) => *by_key.entry(key).or_insert_with(&mut new_class),
+            None => new_class(),
         };
-        class[u] = c;
-        class_members[c].push(u);
     }
-    super::refine::refine(&mut class, &mut class_members, &preds, &succs);
+    let classes = super::refine::refine(&mut class, classes, &preds, &succs);
 
     // Renumber groups by first node, so output is deterministic.
-    let mut group_of_class: Vec<usize> = vec![usize::MAX; class_members.len()];
+    let mut group_of_class: Vec<usize> = vec![usize::MAX; classes];
     let mut class_of = vec![0; n];
     let mut ng = 0;
     for (v, &u) in unit_of.iter().enumerate() {

@@ -15,8 +15,8 @@ use std::collections::VecDeque;
 
 /// Split classes until every class's members have the same set of
 /// predecessor classes and the same set of successor classes (links inside
-/// a class ignored). `class[u]` is unit `u`'s class on entry and on return;
-/// `members[c]` lists class `c`'s units (any order) and is updated too.
+/// a class ignored). `class[u]` is unit `u`'s class on entry (below
+/// `classes`) and on return; returns how many classes there are then.
 ///
 /// A worklist that only looks at what changed. Once a class has been checked,
 /// its members share one signature; a member's signature can change only when
@@ -29,49 +29,51 @@ use std::collections::VecDeque;
 /// count). A unit moves only to a part no larger than half of its class,
 /// hence O(log n) times.
 ///
-/// Each class keeps its dirty members at the tail of its member list
-/// (`pos` says where each unit sits), so checking a class costs its dirty
+/// Each class keeps its dirty members at the tail of its members (`pos`
+/// says where each unit sits), so checking a class costs its dirty
 /// members, never the whole class: a long chain of look-alike stacks splits
 /// one stack at a time off a class of thousands, and reading (or sorting)
 /// the whole class at each split was quadratic. The work is O(m log n).
-pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, succs: &Rows) {
-    let nu = class.len();
-    let mut pos = vec![0usize; nu];
-    for m in members.iter() {
-        for (i, &u) in m.iter().enumerate() {
-            pos[u] = i;
+///
+/// The members of every class sit in one list, each class a range of it
+/// ([`Partition`]); a split reorders the class's dirty tail by part and
+/// cuts the range, so a new class costs no allocation (a list per class
+/// was an allocation per node of a big diagram, whose classes end up
+/// mostly single units).
+pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -> usize {
+    let mut p = Partition::new(class, classes);
+    let mut dirty = vec![false; class.len()];
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    for (c, r) in p.ranges.iter_mut().enumerate() {
+        if r.len > 1 {
+            queue.push_back(c);
+            r.queued = true;
+            r.ndirty = r.len;
         }
     }
-    // Dirty members of class `c` are `members[c][len - ndirty[c]..]`.
-    let mut ndirty: Vec<usize> = vec![0; members.len()];
-    let mut dirty = vec![false; nu];
-    let mut queued = vec![false; members.len()];
-    let mut queue: VecDeque<usize> = VecDeque::new();
-    for (c, m) in members.iter().enumerate() {
-        if m.len() > 1 {
-            queue.push_back(c);
-            queued[c] = true;
-            ndirty[c] = m.len();
-            for &u in m {
+    for r in &p.ranges {
+        if r.len > 1 {
+            for &u in &p.units[r.first..r.first + r.len] {
                 dirty[u] = true;
             }
         }
     }
     let mut sigs = Signatures::default();
     let mut touched: Vec<usize> = Vec::new();
-    // The dirty members of the class being checked (one buffer for all).
+    // The dirty members of the class being checked and their parts (one
+    // buffer each for all classes).
     let mut dirt: Vec<usize> = Vec::new();
-    // `parts[p]`: the dirty members of part `p` of the class being
-    // checked; part 0 also holds the `clean` members still at the head of
-    // its member list. The list itself is kept from class to class (the
-    // parts that move become classes of their own).
-    let mut parts: Vec<Vec<usize>> = Vec::new();
+    let mut part_of: Vec<usize> = Vec::new();
+    // Per part: how many dirty members, then where the part starts.
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut fill: Vec<usize> = Vec::new();
     while let Some(c) = queue.pop_front() {
-        queued[c] = false;
-        let len = members[c].len();
-        let nd = std::mem::take(&mut ndirty[c]);
+        let Range { first, len, .. } = p.ranges[c];
+        p.ranges[c].queued = false;
+        let nd = std::mem::take(&mut p.ranges[c].ndirty);
+        let clean = len - nd;
         dirt.clear();
-        dirt.extend_from_slice(&members[c][len - nd..]);
+        dirt.extend_from_slice(&p.units[first + clean..first + len]);
         for &u in &dirt {
             dirty[u] = false;
         }
@@ -80,87 +82,147 @@ pub fn refine(class: &mut [usize], members: &mut Vec<Vec<usize>>, preds: &Rows, 
         }
         // Parts by signature: part 0 is the clean members (if any), which
         // share the signature of any one of them.
-        let clean = len - nd;
         sigs.clear();
         if clean > 0 {
-            sigs.part_of(class, preds, succs, members[c][0], c);
+            sigs.part_of(class, preds, succs, p.units[first], c);
         }
-        parts.clear();
+        part_of.clear();
+        sizes.clear();
         if clean > 0 {
-            parts.push(Vec::new());
+            sizes.push(0);
         }
         for &u in &dirt {
-            let p = sigs.part_of(class, preds, succs, u, c);
-            if p == parts.len() {
-                parts.push(Vec::new());
+            let q = sigs.part_of(class, preds, succs, u, c);
+            if q == sizes.len() {
+                sizes.push(0);
             }
-            parts[p].push(u);
+            sizes[q] += 1;
+            part_of.push(q);
         }
-        if parts.len() < 2 {
+        if sizes.len() < 2 {
             continue;
         }
-        let with_clean = |p: usize| if p == 0 { clean } else { 0 };
-        let largest = (0..parts.len())
-            .max_by_key(|&p| (parts[p].len() + with_clean(p), std::cmp::Reverse(p)))
-            .unwrap_or(0);
-        // The largest part stays in `c`; every other part gets a new class.
-        // Only what moves is copied: when the clean members stay, they stay
-        // where they are (the head of the list).
-        let keep = std::mem::take(&mut parts[largest]);
-        if with_clean(largest) > 0 {
-            members[c].truncate(clean);
-            members[c].extend_from_slice(&keep);
-        } else {
-            let old = std::mem::replace(&mut members[c], keep);
-            if clean > 0 {
-                parts[0].extend_from_slice(&old[..clean]);
+        // Lay the dirty tail out part by part (part 0 right after the
+        // clean head), so each part is a range: `sizes[q]` becomes part
+        // `q`'s start.
+        let mut at = first + clean;
+        let mut largest = (0, 0);
+        for (q, size) in sizes.iter_mut().enumerate() {
+            let with_clean = if q == 0 { clean } else { 0 };
+            let whole = *size + with_clean;
+            if whole > largest.1 {
+                largest = (q, whole);
             }
+            let start = at - with_clean;
+            at += *size;
+            *size = start;
         }
-        for (i, &u) in members[c].iter().enumerate().skip(with_clean(largest)) {
-            pos[u] = i;
+        fill.clear();
+        fill.extend(
+            sizes
+                .iter()
+                .enumerate()
+                .map(|(q, &s)| if q == 0 { s + clean } else { s }),
+        );
+        for (&u, &q) in dirt.iter().zip(&part_of) {
+            p.units[fill[q]] = u;
+            p.pos[u] = fill[q];
+            fill[q] += 1;
         }
+        // The largest part stays in `c` (the first largest, as parts are
+        // numbered); every other part gets a new class.
         touched.clear();
-        let moved = parts
-            .drain(..)
-            .enumerate()
-            .filter(|&(p, _)| p != largest)
-            .map(|(_, part)| part);
-        for part in moved {
-            let id = members.len();
-            ndirty.push(0);
-            queued.push(false);
-            for (i, &u) in part.iter().enumerate() {
+        for q in 0..sizes.len() {
+            let range = Range {
+                first: sizes[q],
+                len: fill[q] - sizes[q],
+                ndirty: 0,
+                queued: false,
+            };
+            if q == largest.0 {
+                p.ranges[c] = range;
+                continue;
+            }
+            let id = p.ranges.len();
+            let members = &p.units[range.first..range.first + range.len];
+            for &u in members {
                 class[u] = id;
-                pos[u] = i;
                 touched.extend_from_slice(&preds[u]);
                 touched.extend_from_slice(&succs[u]);
             }
-            if part.len() > 1 {
-                touched.extend_from_slice(&part);
+            if range.len > 1 {
+                touched.extend_from_slice(members);
             }
-            members.push(part);
+            p.ranges.push(range);
         }
         for &w in &touched {
             let k = class[w];
-            let m = &mut members[k];
-            if m.len() < 2 {
+            let r = &mut p.ranges[k];
+            if r.len < 2 {
                 continue;
             }
             if !dirty[w] {
                 dirty[w] = true;
                 // Swap `w` into the dirty tail.
-                let t = m.len() - 1 - ndirty[k];
-                let other = m[t];
-                m.swap(pos[w], t);
-                pos[other] = pos[w];
-                pos[w] = t;
-                ndirty[k] += 1;
+                let t = r.first + r.len - 1 - r.ndirty;
+                let other = p.units[t];
+                p.units.swap(p.pos[w], t);
+                p.pos[other] = p.pos[w];
+                p.pos[w] = t;
+                r.ndirty += 1;
             }
-            if !queued[k] {
-                queued[k] = true;
+            if !r.queued {
+                r.queued = true;
                 queue.push_back(k);
             }
         }
+    }
+    p.ranges.len()
+}
+
+/// A partition of units into classes: every class's members in one list,
+/// a class a range of it.
+struct Partition {
+    /// The units, class by class.
+    units: Vec<usize>,
+    /// Where each unit sits in `units`.
+    pos: Vec<usize>,
+    /// Each class's range and worklist state.
+    ranges: Vec<Range>,
+}
+
+/// One class of a [`Partition`]: its members are `units[first..first +
+/// len]`, the last `ndirty` of them dirty.
+#[derive(Clone, Copy, Default)]
+struct Range {
+    first: usize,
+    len: usize,
+    ndirty: usize,
+    /// Whether the class waits in the worklist.
+    queued: bool,
+}
+
+impl Partition {
+    /// The partition `class` gives, classes numbered below `classes`.
+    fn new(class: &[usize], classes: usize) -> Self {
+        let mut ranges = vec![Range::default(); classes];
+        for &c in class {
+            ranges[c].len += 1;
+        }
+        let mut at = 0;
+        for r in &mut ranges {
+            r.first = at;
+            at += r.len;
+        }
+        let mut units = vec![0; class.len()];
+        let mut pos = vec![0; class.len()];
+        let mut fill: Vec<usize> = ranges.iter().map(|r| r.first).collect();
+        for (u, &c) in class.iter().enumerate() {
+            units[fill[c]] = u;
+            pos[u] = fill[c];
+            fill[c] += 1;
+        }
+        Partition { units, pos, ranges }
     }
 }
 
@@ -310,24 +372,16 @@ mod tests {
             l.dedup();
         }
         let k = start.iter().max().map_or(0, |m| m + 1);
-        let mut members = vec![Vec::new(); k];
-        for (u, &c) in start.iter().enumerate() {
-            members[c].push(u);
-        }
         let mut class = start.to_vec();
-        refine(
+        let classes = refine(
             &mut class,
-            &mut members,
+            k,
             &Rows::from_lists(&preds),
             &Rows::from_lists(&succs),
         );
-        // `members` agrees with `class`.
-        for (c, m) in members.iter().enumerate() {
-            for &u in m {
-                assert_eq!(class[u], c);
-            }
-        }
-        assert_eq!(members.iter().map(Vec::len).sum::<usize>(), n);
+        // Every class number is below the count returned.
+        assert!(class.iter().all(|&c| c < classes));
+        assert_eq!(class.len(), n);
         let want = canonical(&reference(start, &preds, &succs));
         assert_eq!(canonical(&class), want, "start {start:?} edges {edges:?}");
         class

@@ -56,7 +56,7 @@ pub(super) fn gitlab_located(files: &[Located], out: &mut dyn Write) -> io::Resu
         for (d, loc) in &file.items {
             let path = file.path.as_str();
             let n = seen
-                .entry((path.to_string(), d.rule, d.message.clone()))
+                .entry((path.to_string(), d.rule, d.message.to_string()))
                 .or_insert(0);
             let occurrence = n.to_string();
             *n += 1;

@@ -64,7 +64,7 @@ pub(super) fn sarif_located(
     for file in files {
         for (d, loc) in &file.items {
             let rule_index = RULES.iter().position(|r| r.name == d.rule);
-            let mut message = d.message.clone();
+            let mut message = d.message.to_string();
             if let Some(h) = &d.help {
                 message.push_str("\nhelp: ");
                 message.push_str(&h.text());

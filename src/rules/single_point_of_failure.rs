@@ -2,7 +2,7 @@
 //! redundancy group and takes entries down with it.
 
 use crate::analysis::{Analysis, EntryRef, Kind, Names, Spof, BLAST_NAMES};
-use crate::diagnostic::{BlastRadius, Diagnostic, Help, Label, Severity};
+use crate::diagnostic::{BlastRadius, Diagnostic, Help, Label, Message, Parts, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
 use std::borrow::Cow;
@@ -21,13 +21,17 @@ pub static META: RuleMeta = RuleMeta {
 /// How people usually remove a single point of failure of this kind, and
 /// how to say it is redundant already: fixed words around the node's id.
 pub fn help(kind: Kind, id: Arc<str>) -> Help {
-    /// A fix, then the words before the id, as one static text.
+    /// A fix, then the words before the id, as one static text; then the
+    /// words after it.
     macro_rules! fix {
         ($fix:literal) => {
-            concat!(
-                $fix,
-                "; if it is redundant already, draw it so or say `%% spoflint: redundant "
-            )
+            &[
+                concat!(
+                    $fix,
+                    "; if it is redundant already, draw it so or say `%% spoflint: redundant "
+                ),
+                " -- why`",
+            ]
         };
     }
     let fix = match kind {
@@ -43,7 +47,7 @@ pub fn help(kind: Kind, id: Arc<str>) -> Help {
             fix!("run another instance behind a load balancer")
         }
     };
-    Help::around(fix, id, " -- why`")
+    Help::around(fix, id)
 }
 
 /// One finding per single point of failure.
@@ -56,26 +60,14 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Buffers a finding's message is written with, kept from one finding to
-/// the next (emptied): a big diagram has a finding per node, and two small
-/// lists in [`who_fails`] were two allocations per finding.
+/// Buffers kept from one finding to the next (emptied): a big diagram has
+/// a finding per node.
 #[derive(Debug, Default)]
 struct Scratch {
-    /// Room for the names listed (they borrow a finding's names, so the
-    /// list is handed back empty, of any lifetime).
-    listed: Vec<Cow<'static, str>>,
+    /// The blast radius being gathered: entries, then components.
+    radius: Vec<Arc<str>>,
     /// Nodes named as entries.
     named_nodes: Vec<usize>,
-    /// The message being written.
-    message: String,
-}
-
-/// The same list, empty, its room kept, for items of another lifetime:
-/// collecting an emptied vector into one of the same layout reuses its
-/// allocation.
-fn recycle<'b>(mut v: Vec<Cow<'_, str>>) -> Vec<Cow<'b, str>> {
-    v.clear();
-    v.into_iter().map(|_| Cow::Borrowed("")).collect()
 }
 
 fn diagnostic(
@@ -86,32 +78,26 @@ fn diagnostic(
     scratch: &mut Scratch,
 ) -> Diagnostic {
     let node = &diagram.nodes[s.node];
-    // One list at its final size: entries, then components.
-    let mut radius: Vec<Arc<str>> =
-        Vec::with_capacity(s.entry_bits.count_ones() as usize + a.components(s).len());
+    // One list at its final size, entries then components, shared by the
+    // blast radius and the message.
+    let radius = &mut scratch.radius;
+    radius.clear();
     radius.extend(a.entries_of(s).map(|e| names.entry(e)));
     let entries = radius.len();
-    radius.extend(a.components(s).iter().map(|&v| names.get(v).clone()));
-    let blast_radius = BlastRadius::from_names(radius, entries);
-    let name = names.get(s.node);
-    // Written in a buffer kept from finding to finding, then copied once at
-    // its final size: its length is known only at the end, and a guessed
-    // capacity was often short (a regrowth) or long (memory kept).
-    let mut message = std::mem::take(&mut scratch.message);
-    message.clear();
-    message.push('"');
-    message.push_str(name);
-    message.push_str("\" (");
-    message.push_str(s.kind.as_str());
-    message.push_str(") is a single point of failure");
-    if !s.every_entry {
-        message.push_str(" for some entries");
-    }
-    message.push_str("; what fails with it: ");
-    who_fails(a, s, names, scratch, &mut message);
-    let exact = String::from(message.as_str());
-    scratch.message = message;
-    let message = exact;
+    radius.extend(
+        a.components(s)
+            .iter()
+            .map(|&v| names.get(v as usize).clone()),
+    );
+    let shared: Arc<[Arc<str>]> = radius.drain(..).collect();
+    let (facts, count) = facts_of(a, s, &mut scratch.named_nodes);
+    let message = Message::lazy(Parts {
+        name: names.get(s.node).clone(),
+        names: shared.clone(),
+        facts,
+        count,
+        write: write_message,
+    });
     let severity = if s.every_entry {
         Severity::Error
     } else {
@@ -119,81 +105,165 @@ fn diagnostic(
     };
     // The id once, shared by the finding's node and its help.
     let id: Arc<str> = node.id.as_str().into();
-    let mut d = Diagnostic::new(META.name, META.code, severity, node.defined_at, message)
+    let mut d = Diagnostic::new(META.name, META.code, severity, node.defined_at, "")
         .with_help(help(s.kind, id.clone()));
+    d.message = message;
     d.node = Some(id);
     d.labels = a
         .needed_by(s)
         .iter()
         .map(|&e| {
             // The shared name and fixed words: no text of its own to build.
-            let from = names.get(diagram.edges[e].from).clone();
-            Label::named(diagram.edges[e].span, from, " needs it here")
+            let edge = &diagram.edges[e as usize];
+            let from = names.get(edge.from).clone();
+            Label::named(edge.span, &["", " needs it here"], from)
         })
         .collect();
-    d.blast_radius = Some(blast_radius);
+    d.blast_radius = Some(BlastRadius::shared(shared, entries));
     d
 }
 
-/// What fails with a single point of failure, appended to its message: entries
-/// first, then components nearest first, each named once, at most
-/// [`BLAST_NAMES`] names and "and N more". Callers outside the diagram are
-/// named through the node they call: "its callers outside the diagram" for
-/// the finding's own node, "App (and its callers)" for another.
-fn who_fails(
-    a: &Analysis,
-    s: &Spof,
-    names: &mut Names<'_>,
-    scratch: &mut Scratch,
-    who: &mut String,
-) {
-    let node_of = |e: EntryRef| match e {
-        EntryRef::CallersOf(v) | EntryRef::Node(v) => v,
-    };
-    names.prepare(
-        a.entries_of(s)
-            .map(node_of)
-            .chain(a.components(s).iter().copied()),
-    );
-    let names = &*names;
-    let mut listed_names: Vec<Cow<'_, str>> = recycle(std::mem::take(&mut scratch.listed));
-    let named_nodes = &mut scratch.named_nodes;
+/// Kinds by the number a message's facts keep.
+const KINDS: [Kind; 12] = [
+    Kind::Database,
+    Kind::Cache,
+    Kind::Queue,
+    Kind::LoadBalancer,
+    Kind::Gateway,
+    Kind::Network,
+    Kind::Secrets,
+    Kind::Storage,
+    Kind::Server,
+    Kind::Actor,
+    Kind::External,
+    Kind::Unknown,
+];
+
+// The facts keep a bit per listed entry and per listed component.
+const _: () = assert!(BLAST_NAMES <= 16);
+
+/// What [`write_message`] needs beyond the names, packed in a message's
+/// facts (bits): 0-7 how many of the names are entries; 8 every entry
+/// fails; 9 many more (the capped search did not finish); 10-14 the kind;
+/// 16-31 entries that are callers of another node; 32-47 entries that are
+/// the node's own callers; 48-63 components left out (named as entries).
+/// The message's count is the entries failing when nothing is named, else
+/// how many were never listed.
+struct Facts(u64);
+
+impl Facts {
+    fn entries(&self) -> usize {
+        (self.0 & 0xff) as usize
+    }
+    fn every_entry(&self) -> bool {
+        self.0 & (1 << 8) != 0
+    }
+    fn many_more(&self) -> bool {
+        self.0 & (1 << 9) != 0
+    }
+    fn kind(&self) -> Kind {
+        KINDS
+            .get(((self.0 >> 10) & 0x1f) as usize)
+            .copied()
+            .unwrap_or(Kind::Unknown)
+    }
+    fn callers_of_other(&self, i: usize) -> bool {
+        self.0 & (1 << (16 + i)) != 0
+    }
+    fn own_callers(&self, i: usize) -> bool {
+        self.0 & (1 << (32 + i)) != 0
+    }
+    fn left_out(&self, j: usize) -> bool {
+        self.0 & (1 << (48 + j)) != 0
+    }
+}
+
+/// The facts and count of finding `s`'s message (see [`Facts`]).
+fn facts_of(a: &Analysis, s: &Spof, named_nodes: &mut Vec<usize>) -> (u64, usize) {
+    let mut facts = 0u64;
     named_nodes.clear();
-    let mut listed = 0usize;
-    for e in a.entries_of(s) {
-        listed += 1;
-        let name = match e {
-            EntryRef::CallersOf(v) if v == s.node => "its callers outside the diagram".into(),
+    let mut entries = 0usize;
+    for (i, e) in a.entries_of(s).enumerate() {
+        entries += 1;
+        match e {
+            EntryRef::CallersOf(v) if v == s.node => facts |= 1 << (32 + i),
             EntryRef::CallersOf(v) => {
+                facts |= 1 << (16 + i);
                 named_nodes.push(v);
-                format!("{} (and its callers)", names.known(v)).into()
             }
-            EntryRef::Node(v) => {
-                named_nodes.push(v);
-                names.known(v).into()
-            }
-        };
-        if !listed_names.contains(&name) {
-            listed_names.push(name);
+            EntryRef::Node(v) => named_nodes.push(v),
         }
     }
-    for &v in a.components(s) {
-        listed += 1;
-        if named_nodes.contains(&v) {
+    for (j, &v) in a.components(s).iter().enumerate() {
+        if named_nodes.contains(&(v as usize)) {
+            facts |= 1 << (48 + j);
+        }
+    }
+    facts |= entries as u64;
+    if s.every_entry {
+        facts |= 1 << 8;
+    }
+    if s.components_more.is_none() {
+        facts |= 1 << 9;
+    }
+    let kind = KINDS.iter().position(|&k| k == s.kind).unwrap_or(11);
+    facts |= (kind as u64) << 10;
+    let comps = a.components(s).len();
+    let count = if entries == 0 && comps == 0 {
+        s.entries_failing
+    } else {
+        let known_total = s.entries_failing + comps + s.components_more.unwrap_or(0);
+        known_total.saturating_sub(entries + comps)
+    };
+    (facts, count)
+}
+
+/// The message of a finding, from the parts [`diagnostic`] keeps: its
+/// node, kind, then what fails with it: entries first, then components
+/// nearest first, each named once, at most [`BLAST_NAMES`] names and "and N
+/// more". Callers outside the diagram are named through the node they
+/// call: "its callers outside the diagram" for the finding's own node,
+/// "App (and its callers)" for another.
+fn write_message(p: &Parts, who: &mut String) {
+    let f = Facts(p.facts);
+    who.push('"');
+    who.push_str(&p.name);
+    who.push_str("\" (");
+    who.push_str(f.kind().as_str());
+    who.push_str(") is a single point of failure");
+    if !f.every_entry() {
+        who.push_str(" for some entries");
+    }
+    who.push_str("; what fails with it: ");
+    let (entries, components) = p.names.split_at(f.entries().min(p.names.len()));
+    let mut names: Vec<Cow<'_, str>> = Vec::with_capacity(p.names.len());
+    for (i, n) in entries.iter().enumerate() {
+        let name: Cow<'_, str> = if f.own_callers(i) {
+            "its callers outside the diagram".into()
+        } else if f.callers_of_other(i) {
+            // The blast radius names it "callers of App".
+            let node = n.strip_prefix("callers of ").unwrap_or(n);
+            format!("{node} (and its callers)").into()
+        } else {
+            (**n).into()
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    for (j, n) in components.iter().enumerate() {
+        if f.left_out(j) {
             continue;
         }
-        let name = names.known(v);
-        if !listed_names.iter().any(|n| n == name) {
-            listed_names.push(name.into());
+        if !names.iter().any(|x| **x == **n) {
+            names.push((**n).into());
         }
     }
-    let names = &listed_names;
     let shown = names.len().min(BLAST_NAMES);
-    let known_total = s.entries_failing + a.components(s).len() + s.components_more.unwrap_or(0);
     // Names merged above are not "more": count only what was never listed.
-    let rest = known_total.saturating_sub(listed) + (names.len() - shown);
+    let rest = p.count + (names.len() - shown);
     if names.is_empty() {
-        let _ = write!(who, "{} entries", s.entries_failing);
+        let _ = write!(who, "{} entries", p.count);
     }
     for (i, name) in names[..shown].iter().enumerate() {
         if i > 0 {
@@ -201,12 +271,11 @@ fn who_fails(
         }
         who.push_str(name);
     }
-    if s.components_more.is_none() {
+    if f.many_more() {
         who.push_str(" and many more");
     } else if rest > 0 && !names.is_empty() {
         let _ = write!(who, " and {rest} more");
     }
-    scratch.listed = recycle(listed_names);
 }
 
 #[cfg(test)]
@@ -691,5 +760,59 @@ mod tests {
     fn skip_comment_opts_out() {
         let src = "flowchart LR\n  %% spoflint: skip\n  Users --> Server --> DB[(Database)]\n";
         assert_eq!(spofs(src), Vec::<String>::new());
+    }
+
+    /// A message written from hand-made parts: `entries` of `names` are
+    /// entries, the rest components.
+    fn written(names: &[&str], facts: u64, count: usize) -> String {
+        Message::lazy(Parts {
+            name: "DB".into(),
+            names: names.iter().map(|&n| Arc::from(n)).collect(),
+            facts,
+            count,
+            write: write_message,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn message_names_callers_merges_repeats_and_counts_the_rest() {
+        let every = 1 << 8;
+        let database = 0 << 10;
+        // Own callers, another node's callers, a plain entry; a component
+        // left out (it was named as an entry's node) and a repeated name.
+        let facts = 3 | every | database | (1 << 32) | (1 << 18) | (1 << 48);
+        assert_eq!(
+            written(
+                &[
+                    "callers of DB",
+                    "Users",
+                    "callers of LB",
+                    "LB",
+                    "App",
+                    "Users"
+                ],
+                facts,
+                2
+            ),
+            "\"DB\" (database) is a single point of failure; what fails with it: \
+             its callers outside the diagram, Users, LB (and its callers), App and 2 more"
+        );
+        // Nothing named: the count is of entries; a search cut short says so.
+        let server = 8 << 10;
+        assert_eq!(
+            written(&[], server | (1 << 9), 7),
+            "\"DB\" (server) is a single point of failure for some entries; \
+             what fails with it: 7 entries and many more"
+        );
+        // Past BLAST_NAMES names, the ones not shown are counted too.
+        let names: Vec<String> = (0..12).map(|i| format!("S{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let unknown = 11 << 10;
+        assert_eq!(
+            written(&names, every | unknown, 0),
+            "\"DB\" (component) is a single point of failure; what fails with it: \
+             S0, S1, S2, S3, S4, S5, S6, S7, S8, S9 and 2 more"
+        );
     }
 }
