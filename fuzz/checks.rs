@@ -62,8 +62,8 @@ pub fn flowchart_parse(data: &[u8]) {
     if let Some(d) = &a.diagram {
         for n in &d.nodes {
             assert!(in_bounds(text, n.defined_at));
-            assert!(n.occurrences.iter().all(|s| in_bounds(text, *s)));
         }
+        assert!(d.mentions.iter().all(|m| in_bounds(text, m.span)));
         for e in &d.edges {
             assert!(in_bounds(text, e.span), "edge span {:?}", e.span);
             assert!(e.from < d.nodes.len() && e.to < d.nodes.len());

@@ -1,6 +1,6 @@
 //! The parsed flowchart as Mermaid's database would hold it: vertices,
-//! edges and subgraphs in Mermaid's order, each with the spans of its
-//! occurrences. Owns the data model and its petgraph view; parses nothing and
+//! edges and subgraphs in Mermaid's order, with the spans of every vertex
+//! mention. Owns the data model and its petgraph view; parses nothing and
 //! judges nothing.
 
 use crate::span::Span;
@@ -23,6 +23,11 @@ pub struct Diagram {
     pub edges: Vec<Edge>,
     /// Subgraphs in closing order (inner before outer), as Mermaid lists them.
     pub subgraphs: Vec<Subgraph>,
+    /// Every mention of a vertex in the source, in the order the parser met
+    /// them; [`Diagram::occurrences`] gives one vertex's. One list for the
+    /// diagram, not one per vertex: that was an allocation per vertex (and
+    /// a reallocation for the busy ones) that no rule reads.
+    pub mentions: Vec<Mention>,
     /// Whole-line `%%` comments (not directives), with their text after `%%`
     /// trimmed; suppressions and opt-in/opt-out markers live here.
     pub comments: Vec<Comment>,
@@ -50,11 +55,18 @@ pub struct Node {
     pub shape: Option<Cow<'static, str>>,
     /// Classes from `:::`, `class` and `clickable` from `click`, in order.
     pub classes: Vec<String>,
-    /// Every mention of the node in the source, in order.
-    pub occurrences: Vec<Span>,
     /// The mention that gave the node its final label or shape (the last
     /// bracketed or `@{}` mention), else the first mention. Findings point here.
     pub defined_at: Span,
+}
+
+/// One mention of a vertex in the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    /// Index into [`Diagram::nodes`].
+    pub node: usize,
+    /// Where the vertex is named.
+    pub span: Span,
 }
 
 /// Mermaid's edge `type`.
@@ -363,6 +375,16 @@ impl Diagram {
         self.nodes.iter().position(|n| n.id == id)
     }
 
+    /// Every mention of the vertex `node` in the source, in order. Reads
+    /// the whole of [`Diagram::mentions`]: for checks and tools, not for a
+    /// loop over the vertices of a big diagram.
+    pub fn occurrences(&self, node: usize) -> impl Iterator<Item = Span> + '_ {
+        self.mentions
+            .iter()
+            .filter(move |m| m.node == node)
+            .map(|m| m.span)
+    }
+
     /// The text of `edge`'s id: the user's, or Mermaid's automatic one.
     pub fn edge_id<'d>(&'d self, edge: &'d Edge) -> Cow<'d, str> {
         match &edge.id {
@@ -384,10 +406,10 @@ impl Diagram {
     pub fn map_spans(&mut self, mut f: impl FnMut(Span) -> Span) {
         self.header_span = f(self.header_span);
         for n in &mut self.nodes {
-            for s in &mut n.occurrences {
-                *s = f(*s);
-            }
             n.defined_at = f(n.defined_at);
+        }
+        for m in &mut self.mentions {
+            m.span = f(m.span);
         }
         for e in &mut self.edges {
             e.span = f(e.span);

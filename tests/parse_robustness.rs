@@ -52,10 +52,8 @@ fn spans_are_inside_the_block_and_on_char_boundaries() {
             assert!(t.is_char_boundary(e.span.start), "{t:?}: {e:?}");
         }
         if let Some(d) = &p.diagram {
-            for n in &d.nodes {
-                for s in &n.occurrences {
-                    assert!(s.end <= t.len() && t.is_char_boundary(s.start));
-                }
+            for s in d.mentions.iter().map(|m| m.span) {
+                assert!(s.end <= t.len() && t.is_char_boundary(s.start));
             }
         }
     }

@@ -367,10 +367,10 @@ fn token_soup_never_panics_and_spans_stay_in_bounds() {
             };
             prop_assert!(p.errors.iter().all(|e| ok(e.span)), "{:?}", p.errors);
             if let Some(d) = &p.diagram {
-                let nodes_ok = d
-                    .nodes
-                    .iter()
-                    .all(|n| ok(n.defined_at) && n.occurrences.iter().all(|s| ok(*s)));
+                let nodes_ok = d.nodes.iter().all(|n| ok(n.defined_at))
+                    && d.mentions
+                        .iter()
+                        .all(|m| ok(m.span) && m.node < d.nodes.len());
                 prop_assert!(nodes_ok);
                 let n = d.nodes.len();
                 prop_assert!(d.edges.iter().all(|e| ok(e.span) && e.from < n && e.to < n));

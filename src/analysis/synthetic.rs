@@ -30,7 +30,6 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
         label_type: "text",
         shape: shape.map(Into::into),
         defined_at: Span::new(i, i + 1),
-        occurrences: vec![Span::new(i, i + 1)],
         ..Node::default()
     };
     for u in 0..ENTRIES {
@@ -135,7 +134,6 @@ pub fn regional(components: usize, width: usize) -> Diagram {
             label: format!("Prometheus {z}"),
             label_type: "text",
             defined_at: Span::new(at, at + 1),
-            occurrences: vec![Span::new(at, at + 1)],
             ..Node::default()
         });
     }

@@ -4,7 +4,7 @@
 //! `|label|` and `-- label -->`, `subgraph id [title]` / `end`, `class a,b c`,
 //! `:::c`, `@{ shape: x }` and `%%` comments. Not Mermaid: never use it outside tests.
 
-use crate::model::{Comment, Diagram, Edge, EdgeId, EdgeType, Node, Stroke, Subgraph};
+use crate::model::{Comment, Diagram, Edge, EdgeId, EdgeType, Mention, Node, Stroke, Subgraph};
 use crate::span::Span;
 
 const SHAPES: [(&str, &str, &str); 10] = [
@@ -181,8 +181,8 @@ impl B {
                 self.d.nodes.len() - 1
             }
         };
+        self.d.mentions.push(Mention { node: v, span });
         let n = &mut self.d.nodes[v];
-        n.occurrences.push(span);
         if let Some(l) = label {
             n.label = l;
             n.defined_at = span;

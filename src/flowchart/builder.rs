@@ -13,7 +13,7 @@ use super::preprocess::{decode_entities, js_space, js_trim};
 use super::shapes::shape_name;
 use super::yaml::{self, Value};
 use crate::model::{
-    auto_edge_id, Diagram, Edge, EdgeId, EdgeType, Members, Node, Stroke, Subgraph,
+    auto_edge_id, Diagram, Edge, EdgeId, EdgeType, Members, Mention, Node, Stroke, Subgraph,
 };
 use crate::span::Span;
 use crate::vocab::FnvSet;
@@ -244,6 +244,8 @@ impl<'a> Builder<'a> {
         };
         b.d.nodes.reserve(lines);
         b.d.edges.reserve(lines);
+        // Mostly two mentions a line (`a --> b`).
+        b.d.mentions.reserve(2 * lines);
         b.syms.reserve(lines, |_| 0);
         b.names.reserve(lines);
         b.info.reserve(lines);
@@ -366,11 +368,16 @@ impl<'a> Builder<'a> {
         self.get_or_create_labelled(s, span, None)
     }
 
+    /// Record a mention of vertex `node`.
+    fn mention(&mut self, node: usize, span: Span) {
+        self.d.mentions.push(Mention { node, span });
+    }
+
     /// [`Builder::get_or_create`], and a new vertex gets `label` (else its id).
     fn get_or_create_labelled(&mut self, s: Sym, span: Span, label: Option<&TextObj>) -> usize {
         let i = self.info[s as usize].node;
         if i != NONE {
-            self.d.nodes[i as usize].occurrences.push(span);
+            self.mention(i as usize, span);
             return i as usize;
         }
         let i = self.d.nodes.len();
@@ -385,14 +392,9 @@ impl<'a> Builder<'a> {
             label_type,
             shape: None,
             classes: Vec::new(),
-            // Room for a few mentions: most vertices are named more than once.
-            occurrences: {
-                let mut v = Vec::with_capacity(4);
-                v.push(span);
-                v
-            },
             defined_at: span,
         });
+        self.mention(i, span);
         self.info(s).node = i as u32;
         i
     }

@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(d.comments[0].text, "spoflint-disable x");
         let c = d.comments[0].span;
         assert_eq!(&text[c.start..c.end], "%% spoflint-disable x");
-        let a = d.nodes[0].occurrences[0];
+        let a = d.mentions[0].span;
         assert_eq!(&text[a.start..a.end], "A");
         let h = d.header_span;
         assert_eq!(&text[h.start..h.end], "flowchart");
