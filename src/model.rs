@@ -458,6 +458,21 @@ mod tests {
     }
 
     #[test]
+    fn a_vertex_occurrences_are_its_mentions_in_order() {
+        let text = "flowchart LR\nA --> B\nB --> A[Alpha]\n";
+        let d = crate::flowchart::parse(text).diagram.expect("parses");
+        let at = |v: usize| -> Vec<(usize, &str)> {
+            d.occurrences(v)
+                .map(|s| (s.start, &text[s.start..s.end]))
+                .collect()
+        };
+        assert_eq!(at(0), [(13, "A"), (27, "A")]);
+        assert_eq!(at(1), [(19, "B"), (21, "B")]);
+        assert_eq!(d.mentions.len(), 4);
+        assert_eq!(d.occurrences(2).count(), 0);
+    }
+
+    #[test]
     fn automatic_edge_ids_spell_out_both_ends_and_the_number() {
         let mut d = Diagram::default();
         for id in ["A", "B"] {
