@@ -110,11 +110,14 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
                 Some(k) => diagram.map_spans(|s| Span::new(s.start + k, s.end + k)),
                 None => diagram.map_spans(|s| block.map.span(s)),
             }
-            report.diagnostics.extend(rules::check_block(
-                &diagram,
-                settings,
-                &block.leading_comments,
-            ));
+            let found = rules::check_block(&diagram, settings, &block.leading_comments);
+            // The first block's list is taken as it is: a big diagram's
+            // findings are not copied into fresh memory.
+            if report.diagnostics.is_empty() {
+                report.diagnostics = found;
+            } else {
+                report.diagnostics.extend(found);
+            }
         }
     }
     crate::suppress::apply_path_ignores(&mut report.diagnostics, path, &settings.per_path_ignores);
