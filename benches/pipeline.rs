@@ -254,7 +254,7 @@ fn main() {
 /// runs per diagram: the analysis, every rule, the messages and suppressions.
 fn analysis_section(settings: &Settings, quick: bool, only: &[usize]) {
     println!();
-    println!("Analysis only, on an already parsed diagram (issue 3): analysis, and analysis + rules + messages.");
+    println!("Analysis only, on an already parsed diagram (issue 3): analysis, and analysis + rules (findings whose message text is built when printed).");
     println!("| diagram | nodes | links | findings | runs | analysis | analysis + rules | per node | growth vs previous size |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mut worst: f64 = 0.0;
