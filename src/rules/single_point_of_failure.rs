@@ -2,7 +2,7 @@
 //! redundancy group and takes entries down with it.
 
 use crate::analysis::{Analysis, EntryRef, Kind, Names, Spof, BLAST_NAMES};
-use crate::diagnostic::{BlastRadius, Diagnostic, Help, Label, Message, Parts, Severity};
+use crate::diagnostic::{BlastRadius, Diagnostic, Help, Label, Message, NameList, Parts, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
 use std::borrow::Cow;
@@ -53,11 +53,67 @@ pub fn help(kind: Kind, id: Arc<str>) -> Help {
 /// One finding per single point of failure.
 pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
     let mut names = Names::new(diagram);
+    let table = Table::of(a, &mut names, diagram.nodes.len());
     let mut scratch = Scratch::default();
     a.spofs
         .iter()
-        .map(|s| diagnostic(diagram, a, s, &mut names, &mut scratch))
+        .map(|s| diagnostic(diagram, a, s, &mut names, &table, &mut scratch))
         .collect()
+}
+
+/// Every name the diagram's findings list, once, shared by all of them:
+/// a finding's list is then indices into it (see [`NameList`]).
+struct Table {
+    names: Arc<[Arc<str>]>,
+    /// Where each node's name sits in `names`, if listed.
+    node: Vec<u32>,
+    /// Where "callers of" each node sits in `names`, if listed.
+    callers: Vec<u32>,
+}
+
+/// Not in the table.
+const UNLISTED: u32 = u32::MAX;
+
+impl Table {
+    /// The names the findings of `a` list, in the order first listed.
+    fn of(a: &Analysis, names: &mut Names<'_>, nodes: usize) -> Self {
+        let mut listed: Vec<Arc<str>> = Vec::new();
+        let mut node = vec![UNLISTED; nodes];
+        let mut callers = vec![UNLISTED; nodes];
+        let mut add = |slot: &mut u32, name: &mut dyn FnMut() -> Arc<str>| {
+            if *slot == UNLISTED {
+                if let Ok(at) = u32::try_from(listed.len()) {
+                    *slot = at;
+                    listed.push(name());
+                }
+            }
+        };
+        for s in &a.spofs {
+            for e in a.entries_of(s) {
+                match e {
+                    EntryRef::Node(v) => add(&mut node[v], &mut || names.get(v).clone()),
+                    EntryRef::CallersOf(v) => add(&mut callers[v], &mut || names.entry(e)),
+                }
+            }
+            for &v in a.components(s) {
+                let v = v as usize;
+                add(&mut node[v], &mut || names.get(v).clone());
+            }
+        }
+        Table {
+            names: listed.into(),
+            node,
+            callers,
+        }
+    }
+
+    /// Where entry `e` sits in the table.
+    fn entry(&self, e: EntryRef) -> u32 {
+        match e {
+            EntryRef::Node(v) => self.node[v],
+            EntryRef::CallersOf(v) => self.callers[v],
+        }
+    }
 }
 
 /// Buffers kept from one finding to the next (emptied): a big diagram has
@@ -65,7 +121,7 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
 #[derive(Debug, Default)]
 struct Scratch {
     /// The blast radius being gathered: entries, then components.
-    radius: Vec<Arc<str>>,
+    radius: Vec<u32>,
     /// Nodes named as entries.
     named_nodes: Vec<usize>,
 }
@@ -75,21 +131,18 @@ fn diagnostic(
     a: &Analysis,
     s: &Spof,
     names: &mut Names<'_>,
+    table: &Table,
     scratch: &mut Scratch,
 ) -> Diagnostic {
     let node = &diagram.nodes[s.node];
-    // One list at its final size, entries then components, shared by the
-    // blast radius and the message.
+    // One list, entries then components, shared by the blast radius and
+    // the message.
     let radius = &mut scratch.radius;
     radius.clear();
-    radius.extend(a.entries_of(s).map(|e| names.entry(e)));
+    radius.extend(a.entries_of(s).map(|e| table.entry(e)));
     let entries = radius.len();
-    radius.extend(
-        a.components(s)
-            .iter()
-            .map(|&v| names.get(v as usize).clone()),
-    );
-    let shared: Arc<[Arc<str>]> = radius.drain(..).collect();
+    radius.extend(a.components(s).iter().map(|&v| table.node[v as usize]));
+    let shared = NameList::picked(table.names.clone(), radius);
     let (facts, count) = facts_of(a, s, &mut scratch.named_nodes);
     let message = Message::lazy(Parts {
         name: names.get(s.node).clone(),
@@ -235,7 +288,7 @@ fn write_message(p: &Parts, who: &mut String) {
         who.push_str(" for some entries");
     }
     who.push_str("; what fails with it: ");
-    let (entries, components) = p.names.split_at(f.entries().min(p.names.len()));
+    let (entries, components) = p.names.split_at(f.entries());
     let mut names: Vec<Cow<'_, str>> = Vec::with_capacity(p.names.len());
     for (i, n) in entries.iter().enumerate() {
         let name: Cow<'_, str> = if f.own_callers(i) {
