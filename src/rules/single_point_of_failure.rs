@@ -176,22 +176,6 @@ fn diagnostic(
     d
 }
 
-/// Kinds by the number a message's facts keep.
-const KINDS: [Kind; 12] = [
-    Kind::Database,
-    Kind::Cache,
-    Kind::Queue,
-    Kind::LoadBalancer,
-    Kind::Gateway,
-    Kind::Network,
-    Kind::Secrets,
-    Kind::Storage,
-    Kind::Server,
-    Kind::Actor,
-    Kind::External,
-    Kind::Unknown,
-];
-
 // The facts keep a bit per listed entry and per listed component.
 const _: () = assert!(BLAST_NAMES <= 16);
 
@@ -214,8 +198,9 @@ impl Facts {
     fn many_more(&self) -> bool {
         self.0 & (1 << 9) != 0
     }
+    /// Kept as its place in [`Kind::ALL_KNOWN`]; past it, `Unknown`.
     fn kind(&self) -> Kind {
-        KINDS
+        Kind::ALL_KNOWN
             .get(((self.0 >> 10) & 0x1f) as usize)
             .copied()
             .unwrap_or(Kind::Unknown)
@@ -259,7 +244,10 @@ fn facts_of(a: &Analysis, s: &Spof, named_nodes: &mut Vec<usize>) -> (u64, usize
     if s.components_more.is_none() {
         facts |= 1 << 9;
     }
-    let kind = KINDS.iter().position(|&k| k == s.kind).unwrap_or(11);
+    let kind = Kind::ALL_KNOWN
+        .iter()
+        .position(|&k| k == s.kind)
+        .unwrap_or(Kind::ALL_KNOWN.len());
     facts |= (kind as u64) << 10;
     let comps = a.components(s).len();
     let count = if entries == 0 && comps == 0 {
