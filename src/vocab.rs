@@ -1827,6 +1827,20 @@ impl Vocab {
 mod tests {
     use super::*;
 
+    /// A proptest runner with a fixed seed (the same cases every run) and
+    /// no failure files.
+    fn seeded_runner(cases: u32, seed: u8) -> proptest::test_runner::TestRunner {
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        TestRunner::new_with_rng(
+            Config {
+                cases,
+                failure_persistence: None,
+                ..Config::default()
+            },
+            TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
+        )
+    }
+
     fn t(s: &str) -> Vec<String> {
         tokens(s)
     }
@@ -2031,15 +2045,7 @@ mod tests {
 
     #[test]
     fn ascii_fast_paths_split_as_the_general_ones() {
-        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-        let mut runner = TestRunner::new_with_rng(
-            Config {
-                cases: 3000,
-                failure_persistence: None,
-                ..Config::default()
-            },
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]),
-        );
+        let mut runner = seeded_runner(3000, 11);
         runner
             .run(&"[a-zA-Z0-9 _./:()-]{0,24}", |text| {
                 assert_eq!(tokens(&text), tokens_unicode(&text), "{text:?}");
@@ -2166,7 +2172,6 @@ mod tests {
     fn a_vocabularys_sets_agree_with_sets_of_their_own() {
         // A vocabulary's sets skip tokens by their `starts` bits; sets
         // built alone have no bits and look at every token.
-        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
         let v = Vocab::builtin();
         let alone = |l: &[String]| PhraseSet::new(l);
         let pairs = [
@@ -2194,14 +2199,7 @@ mod tests {
             proptest::sample::select(words).prop_map(|w| format!("{w}2")),
             "[a-z]{1,3}",
         ];
-        let mut runner = TestRunner::new_with_rng(
-            Config {
-                cases: 2000,
-                failure_persistence: None,
-                ..Config::default()
-            },
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[5; 32]),
-        );
+        let mut runner = seeded_runner(2000, 5);
         use proptest::strategy::Strategy;
         runner
             .run(&proptest::collection::vec(token, 0..6), |toks| {
@@ -2220,7 +2218,6 @@ mod tests {
     #[test]
     fn word_id_matching_agrees_with_string_matching() {
         use proptest::prelude::*;
-        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
         let v = Vocab::builtin();
         // Every phrase of the vocabulary, tagged with its list, plus short
         // odd words (one letter, `es`-ended) to probe the plural edges.
@@ -2257,14 +2254,7 @@ mod tests {
             "[a-z]{1,3}[0-9]{0,2}",
             "[a-z]{0,2}(s|es)",
         ];
-        let mut runner = TestRunner::new_with_rng(
-            Config {
-                cases: 4000,
-                failure_persistence: None,
-                ..Config::default()
-            },
-            TestRng::from_seed(RngAlgorithm::ChaCha, &[23; 32]),
-        );
+        let mut runner = seeded_runner(4000, 23);
         runner
             .run(&proptest::collection::vec(token, 0..7), |toks| {
                 let want = old.find_tagged(&toks);
