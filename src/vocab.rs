@@ -844,6 +844,16 @@ pub fn id_tokens(id: &str) -> Vec<String> {
     out
 }
 
+/// Whether an ASCII id breaks into a new word at byte `i`: a capital after
+/// a lowercase letter (`orderDb`), or the last capital of a run before a
+/// lowercase letter (`HTTPServer` → `HTTP`, `Server`).
+fn camel_break_at(b: &[u8], i: usize) -> bool {
+    i > 0
+        && b[i].is_ascii_uppercase()
+        && (b[i - 1].is_ascii_lowercase()
+            || (b[i - 1].is_ascii_uppercase() && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)))
+}
+
 /// [`id_tokens`], appended to `out`.
 fn id_tokens_into(id: &str, out: &mut Vec<String>) {
     // Plain ASCII ids (nearly all) are split in one pass over the bytes.
@@ -851,11 +861,7 @@ fn id_tokens_into(id: &str, out: &mut Vec<String>) {
         let b = id.as_bytes();
         let mut cur = String::new();
         for (i, &c) in b.iter().enumerate() {
-            let camel_break = i > 0
-                && c.is_ascii_uppercase()
-                && (b[i - 1].is_ascii_lowercase()
-                    || (b[i - 1].is_ascii_uppercase()
-                        && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+            let camel_break = camel_break_at(b, i);
             if (!c.is_ascii_alphanumeric() || camel_break) && !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
             }
@@ -1014,11 +1020,7 @@ impl NodeTexts {
         let b = id.as_bytes();
         let mut start = self.text.len();
         for (i, &c) in b.iter().enumerate() {
-            let camel_break = i > 0
-                && c.is_ascii_uppercase()
-                && (b[i - 1].is_ascii_lowercase()
-                    || (b[i - 1].is_ascii_uppercase()
-                        && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+            let camel_break = camel_break_at(b, i);
             if (!c.is_ascii_alphanumeric() || camel_break) && self.text.len() > start {
                 self.end_token();
                 start = self.text.len();
