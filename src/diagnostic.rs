@@ -404,6 +404,7 @@ fn shared_name<S: serde::Serializer>(name: &Option<Arc<str>>, s: S) -> Result<S:
 /// each, though a check that only counts findings (or prints a page of
 /// them) reads few. Reads as the `str` it is (`Deref`), compares and sorts
 /// by its text.
+#[derive(Clone)]
 pub struct Message {
     /// The text, once written.
     text: OnceLock<Box<str>>,
@@ -460,15 +461,6 @@ impl From<String> for Message {
 impl From<&str> for Message {
     fn from(s: &str) -> Self {
         Message::from(s.to_string())
-    }
-}
-
-impl Clone for Message {
-    fn clone(&self) -> Self {
-        Message {
-            text: self.text.clone(),
-            parts: self.parts.clone(),
-        }
     }
 }
 
@@ -569,14 +561,14 @@ impl Diagnostic {
         code: &'static str,
         severity: Severity,
         span: Span,
-        message: impl Into<String>,
+        message: impl Into<Message>,
     ) -> Self {
         Diagnostic {
             rule,
             code,
             severity,
             span,
-            message: Message::from(message.into()),
+            message: message.into(),
             help: None,
             labels: Vec::new(),
             node: None,

@@ -158,9 +158,8 @@ fn diagnostic(
     };
     // The id once, shared by the finding's node and its help.
     let id: Arc<str> = node.id.as_str().into();
-    let mut d = Diagnostic::new(META.name, META.code, severity, node.defined_at, "")
+    let mut d = Diagnostic::new(META.name, META.code, severity, node.defined_at, message)
         .with_help(help(s.kind, id.clone()));
-    d.message = message;
     d.node = Some(id);
     d.labels = a
         .needed_by(s)
