@@ -9,14 +9,21 @@
 //!   on the calling thread, in input order, and each job is queued as soon
 //!   as it is known, so the workers start on the first files while the walk
 //!   goes on instead of waiting for the whole list;
-//! - the output order (by path) is only known once the walk is over, so the
-//!   results wait in the channel, then in one slot per job, until they and
-//!   every job before them in output order are done. Jobs are taken in
-//!   input order, which is the output order for most trees, so few results
-//!   wait; a result holds what is to be written, never a file's text;
+//! - when the walk reaches the files in output order (one folder walked,
+//!   [`Order::Pushed`]), results are handed out while the walk goes on, and
+//!   the walk waits whenever [`WINDOW`] files are found and not yet handed
+//!   out: memory is bounded by the files in flight, not by the tree. This
+//!   is the usual run;
+//! - otherwise ([`Order::Returned`]: several paths, whose order is only
+//!   known once the walk is over) the results wait in the channel, then in
+//!   one slot per job, until they and every job before them in output order
+//!   are done. Jobs are taken in input order, which is the output order for
+//!   most runs, so few results wait; a result holds what is to be written,
+//!   never a file's text;
 //! - nothing costs a system call per file: jobs are queued in batches, the
 //!   workers' sends do not wake the calling thread (it looks a few times a
-//!   second, and the last worker to finish wakes it);
+//!   second, and the last worker to finish, or the one with the result it
+//!   waits for, wakes it);
 //! - a run with one job starts no thread (an editor, a pre-commit hook on
 //!   one file), and a run of fewer than [`HOLD`] jobs is walked whole before
 //!   any job runs.
@@ -86,36 +93,106 @@ impl<J> Queue<J> {
 
 /// Counts a worker out when dropped, even by a panic (so the calling thread
 /// stops waiting and the scope passes the panic on), and wakes the calling
-/// thread when it is the last.
+/// thread when it is the last, or at once on a panic: a job that panicked
+/// gives no result, so a run handing results out in push order would wait
+/// for it forever.
 struct Finished<'a> {
     count: &'a AtomicUsize,
     of: usize,
+    stop: &'a AtomicBool,
     waiting: &'a Thread,
 }
 
 impl Drop for Finished<'_> {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.stop.store(true, Ordering::SeqCst);
+            self.waiting.unpark();
+        }
         if self.count.fetch_add(1, Ordering::AcqRel) + 1 == self.of {
             self.waiting.unpark();
         }
     }
 }
 
-/// What pushes the jobs (given the function to push one with) and then
-/// returns the output order.
+/// Closes the queue and stops the workers when the calling thread leaves
+/// the scope, however it leaves: a panic there must not leave the workers
+/// waiting for jobs while the scope waits for them.
+struct Closing<'a, J> {
+    queue: &'a Queue<J>,
+    stop: &'a AtomicBool,
+}
+
+impl<J> Drop for Closing<'_, J> {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.queue.close();
+    }
+}
+
+/// The order results are handed out in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// The order the jobs are pushed in. Results are handed out while the
+    /// feed is still pushing, and the feed waits (inside `push`) whenever
+    /// [`WINDOW`] jobs are pushed and not yet handed out: what a run holds
+    /// is bounded by that window, whatever the number of jobs.
+    Pushed,
+    /// The order the feed returns once it is done: results wait for it.
+    Returned,
+}
+
+/// Under [`Order::Pushed`], how many jobs may be pushed and not yet handed
+/// out: enough that the workers never run dry while one of them is on a
+/// big file, few enough that the jobs and results held stay small.
+const WINDOW: usize = 1024;
+
+/// What pushes the jobs (given the function to push one with) and then,
+/// under [`Order::Returned`], returns the output order (under
+/// [`Order::Pushed`] what it returns is not used).
 pub(crate) type Feed<'a, J> = dyn FnMut(&mut dyn FnMut(J)) -> io::Result<Vec<usize>> + 'a;
+
+/// Results waiting to be handed out in push order, and the workers' way to
+/// wake the calling thread when the result it waits for arrives.
+struct InOrder<R> {
+    /// Results of jobs `next..`, where they have arrived.
+    slots: VecDeque<Option<R>>,
+    /// The first job not handed out yet.
+    next: usize,
+}
+
+impl<R> InOrder<R> {
+    fn put(&mut self, k: usize, r: R) {
+        // Every job below `next` has been handed out, so `k >= next`.
+        let i = k.saturating_sub(self.next);
+        if self.slots.len() <= i {
+            self.slots.resize_with(i + 1, || None);
+        }
+        self.slots[i] = Some(r);
+    }
+
+    fn take(&mut self) -> Option<R> {
+        let r = self.slots.front_mut().and_then(Option::take)?;
+        self.slots.pop_front();
+        self.next += 1;
+        Some(r)
+    }
+}
 
 /// Run `work` on every job `feed` pushes, on all cores, starting while
 /// `feed` is still running, and give the results to `each` on this thread
-/// in the order `feed` returns: a list of job numbers (jobs are numbered
-/// from 0 in the order they were pushed), each exactly once. `progress` is
-/// started with the number of jobs once `feed` is done (before any job is
-/// run if there are fewer than [`HOLD`]) and told of each result handed to
-/// `each`.
+/// in `order`: the order of the pushes, or the order `feed` returns (a
+/// list of job numbers, jobs being numbered from 0 in the order they were
+/// pushed, each exactly once). `progress` is started with the number of
+/// jobs found so far (again as the walk finds more, under
+/// [`Order::Pushed`]) and, last, with their total once `feed` is done,
+/// before any job is run if there are fewer than [`HOLD`]; it is told of
+/// each result handed to `each`.
 ///
 /// If `feed` or `each` fails, the workers stop taking jobs and the error is
 /// returned.
 pub(crate) fn run<J: Send, R: Send>(
+    order: Order,
     feed: &mut Feed<'_, J>,
     work: &(dyn Fn(J) -> R + Sync),
     each: &mut dyn FnMut(R) -> io::Result<()>,
@@ -128,34 +205,85 @@ pub(crate) fn run<J: Send, R: Send>(
     };
     let stop = AtomicBool::new(false);
     let finished = AtomicUsize::new(0);
+    // The job whose result the calling thread waits for, under
+    // `Order::Pushed` (the worker that sends it wakes it).
+    let awaited = AtomicUsize::new(usize::MAX);
     let me = std::thread::current();
     let (tx, rx) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|s| {
+        let _closing = Closing {
+            queue: &queue,
+            stop: &stop,
+        };
         let spawn = || {
             for _ in 0..threads {
                 let tx = tx.clone();
-                let (queue, stop, finished, me) = (&queue, &stop, &finished, &me);
+                let (queue, stop, finished, awaited, me) =
+                    (&queue, &stop, &finished, &awaited, &me);
                 s.spawn(move || {
                     let _out = Finished {
                         count: finished,
                         of: threads,
+                        stop,
                         waiting: me,
                     };
                     while let Some((k, job)) = queue.next(stop) {
                         if tx.send((k, work(job))).is_err() {
                             break;
                         }
+                        if awaited.load(Ordering::SeqCst) == k {
+                            me.unpark();
+                        }
                     }
                 });
             }
         };
+        let mut in_order = InOrder {
+            slots: VecDeque::new(),
+            next: 0,
+        };
+        // Hands out what has arrived in push order, waiting until job
+        // `upto - 1` has been handed out (or the workers are gone).
+        let hand_out = |in_order: &mut InOrder<R>,
+                        upto: usize,
+                        each: &mut dyn FnMut(R) -> io::Result<()>,
+                        progress: &mut dyn Progress|
+         -> io::Result<()> {
+            loop {
+                // Looked at before the results are taken: workers that are
+                // all gone have sent everything they will send.
+                let gone =
+                    stop.load(Ordering::SeqCst) || finished.load(Ordering::Acquire) == threads;
+                while let Ok((k, r)) = rx.try_recv() {
+                    in_order.put(k, r);
+                }
+                while let Some(r) = in_order.take() {
+                    progress.inc();
+                    each(r)?;
+                }
+                if in_order.next >= upto || gone {
+                    return Ok(());
+                }
+                awaited.store(in_order.next, Ordering::SeqCst);
+                // Sent between the look above and this store: not waited for.
+                if let Ok((k, r)) = rx.try_recv() {
+                    in_order.put(k, r);
+                    continue;
+                }
+                std::thread::park_timeout(LOOK_EVERY);
+            }
+        };
         let mut pushed = 0;
         let mut started = false;
+        let mut failed = None;
         // The first jobs wait here until there are `HOLD` of them: a small
         // run is walked whole before any file is read, and one job alone
         // starts no thread.
         let mut batch = Vec::with_capacity(BATCH);
         let mut push = |job: J| {
+            if failed.is_some() || stop.load(Ordering::Relaxed) {
+                return;
+            }
             batch.push((pushed, job));
             pushed += 1;
             if !started && batch.len() >= HOLD {
@@ -165,9 +293,20 @@ pub(crate) fn run<J: Send, R: Send>(
             if started && batch.len() >= BATCH {
                 queue.extend(&mut batch);
             }
+            if order == Order::Pushed && started && pushed - in_order.next >= WINDOW {
+                progress.start(pushed);
+                if let Err(e) = hand_out(&mut in_order, pushed - WINDOW / 2, each, progress) {
+                    stop.store(true, Ordering::SeqCst);
+                    failed = Some(e);
+                }
+            }
         };
         let fed = feed(&mut push);
-        let order = match fed {
+        if let Some(e) = failed {
+            queue.close();
+            return Err(e);
+        }
+        let returned = match fed {
             Ok(o) => o,
             Err(e) => {
                 stop.store(true, Ordering::Relaxed);
@@ -187,9 +326,16 @@ pub(crate) fn run<J: Send, R: Send>(
         queue.extend(&mut batch);
         queue.close();
         drop(tx);
+        if order == Order::Pushed {
+            let r = hand_out(&mut in_order, pushed, each, progress);
+            if r.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            return r;
+        }
         let n = pushed;
         let mut rank = vec![usize::MAX; n];
-        for (pos, &k) in order.iter().enumerate() {
+        for (pos, &k) in returned.iter().enumerate() {
             if let Some(r) = rank.get_mut(k) {
                 *r = pos;
             }
@@ -212,7 +358,7 @@ pub(crate) fn run<J: Send, R: Send>(
                     return Err(e);
                 }
             }
-            if cursor >= order.len() || all_done {
+            if cursor >= returned.len() || all_done {
                 return Ok(());
             }
             std::thread::park_timeout(LOOK_EVERY);
@@ -263,12 +409,139 @@ mod tests {
                 out.push(t);
                 Ok(())
             };
-            run(&mut feed, &work, &mut each, &mut count).unwrap();
+            run(Order::Returned, &mut feed, &work, &mut each, &mut count).unwrap();
             let mut want: Vec<usize> = (0..n).collect();
             want.sort_by_key(|&i| (i % 2 == 0, std::cmp::Reverse(i)));
             let want: Vec<usize> = want.into_iter().map(|i| i * 2).collect();
             assert_eq!(out, want);
             assert_eq!((count.0, count.1), (n, n));
+        }
+    }
+
+    #[test]
+    fn results_come_in_push_order_while_the_feed_holds_one_window() {
+        for n in [0, 1, 2, 33, HOLD, WINDOW + 1, 5 * WINDOW + 7] {
+            let mut count = Count::default();
+            let handed = AtomicUsize::new(0);
+            let most_ahead = AtomicUsize::new(0);
+            // Uneven work, so workers finish out of order.
+            let work = |i: usize| {
+                if i % 97 == 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(300));
+                }
+                i * 2
+            };
+            let mut feed = |push: &mut dyn FnMut(usize)| {
+                for i in 0..n {
+                    // Jobs pushed and not handed out yet, this one included.
+                    let ahead = i + 1 - handed.load(Ordering::SeqCst);
+                    most_ahead.fetch_max(ahead, Ordering::SeqCst);
+                    push(i);
+                }
+                Ok(Vec::new())
+            };
+            let mut out = Vec::new();
+            let mut each = |t: usize| {
+                out.push(t);
+                handed.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            };
+            run(Order::Pushed, &mut feed, &work, &mut each, &mut count).unwrap();
+            let want: Vec<usize> = (0..n).map(|i| i * 2).collect();
+            assert_eq!(out, want);
+            assert_eq!((count.0, count.1), (n, n));
+            assert!(most_ahead.load(Ordering::SeqCst) <= WINDOW, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn every_result_is_handed_out_when_the_workers_finish_first() {
+        // Workers that finish all their jobs between the calling thread's
+        // look at the results and its look at whether they are gone must
+        // not lose the last results (a run once ended after 4 files of 50).
+        for round in 0..2000 {
+            let n = 2 + round % 60;
+            // The last job ends at a different moment each round.
+            let work = |i: usize| {
+                if i + 1 == n {
+                    let t = std::time::Instant::now();
+                    let wait = std::time::Duration::from_micros((round % 97) as u64 * 3);
+                    while t.elapsed() < wait {
+                        std::hint::spin_loop();
+                    }
+                }
+                i
+            };
+            let mut feed = |push: &mut dyn FnMut(usize)| {
+                for i in 0..n {
+                    push(i);
+                }
+                Ok(Vec::new())
+            };
+            let mut got = 0;
+            let mut each = |_: usize| {
+                got += 1;
+                Ok(())
+            };
+            run(
+                Order::Pushed,
+                &mut feed,
+                &work,
+                &mut each,
+                &mut Count::default(),
+            )
+            .unwrap();
+            assert_eq!(got, n, "round {round}");
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_stops_the_feed_in_push_order() {
+        let work = |i: usize| i;
+        let pushed = AtomicUsize::new(0);
+        let mut feed = |push: &mut dyn FnMut(usize)| {
+            for i in 0..100_000 {
+                pushed.fetch_add(1, Ordering::SeqCst);
+                push(i);
+            }
+            Ok(Vec::new())
+        };
+        let mut each = |k: usize| {
+            if k == 3 {
+                Err(io::Error::other("full"))
+            } else {
+                Ok(())
+            }
+        };
+        let e = run(
+            Order::Pushed,
+            &mut feed,
+            &work,
+            &mut each,
+            &mut Count::default(),
+        );
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn a_panicking_job_ends_the_run_instead_of_hanging_it() {
+        for order in [Order::Pushed, Order::Returned] {
+            let work = |i: usize| {
+                assert!(i != 700, "a bug on one file");
+                i
+            };
+            let n = 4 * WINDOW;
+            let mut feed = |push: &mut dyn FnMut(usize)| {
+                for i in 0..n {
+                    push(i);
+                }
+                Ok((0..n).collect())
+            };
+            let mut each = |_: usize| Ok(());
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run(order, &mut feed, &work, &mut each, &mut Count::default())
+            }));
+            assert!(ran.is_err(), "{order:?}: the panic reaches the caller");
         }
     }
 
@@ -301,7 +574,14 @@ mod tests {
                 seen.push(s);
                 Ok(())
             };
-            run(&mut feed, &work, &mut each, &mut Flag(&started)).unwrap();
+            run(
+                Order::Returned,
+                &mut feed,
+                &work,
+                &mut each,
+                &mut Flag(&started),
+            )
+            .unwrap();
             assert_eq!(seen, vec![true; n]);
         }
     }
@@ -322,7 +602,13 @@ mod tests {
                 Ok(())
             }
         };
-        let e = run(&mut feed, &work, &mut each, &mut Count::default());
+        let e = run(
+            Order::Returned,
+            &mut feed,
+            &work,
+            &mut each,
+            &mut Count::default(),
+        );
         assert!(e.is_err());
     }
 
@@ -335,6 +621,13 @@ mod tests {
             Err(io::Error::other("stderr closed"))
         };
         let mut each = |_: usize| Ok(());
-        assert!(run(&mut feed, &work, &mut each, &mut Count::default()).is_err());
+        assert!(run(
+            Order::Returned,
+            &mut feed,
+            &work,
+            &mut each,
+            &mut Count::default()
+        )
+        .is_err());
     }
 }

@@ -6,9 +6,11 @@ use std::time::{Duration, Instant};
 
 /// Told about each file as a run goes.
 pub trait Progress {
-    /// The run will check `total` files: called once the walk is over. A
-    /// small run (a few hundred files) is walked whole before any file is
-    /// read; a bigger one starts checking while the walk goes on.
+    /// The run has found `total` files to check so far. A small run (a few
+    /// hundred files) is walked whole before any file is read, and this is
+    /// called once; a bigger one starts checking while the walk goes on and
+    /// may call it again with a bigger total as the walk finds more files,
+    /// the last call coming once the walk is over.
     fn start(&mut self, total: usize);
     /// One more file done.
     fn inc(&mut self);
@@ -31,7 +33,8 @@ impl Progress for Silent {
 #[derive(Debug)]
 pub struct Bar {
     bar: indicatif::ProgressBar,
-    started: Instant,
+    /// When `start` was first called.
+    started: Option<Instant>,
     shown: bool,
 }
 
@@ -48,7 +51,7 @@ impl Bar {
         );
         Bar {
             bar,
-            started: Instant::now(),
+            started: None,
             shown: false,
         }
     }
@@ -63,12 +66,13 @@ impl Default for Bar {
 impl Progress for Bar {
     fn start(&mut self, total: usize) {
         self.bar.set_length(total as u64);
-        self.started = Instant::now();
+        self.started.get_or_insert_with(Instant::now);
     }
 
     fn inc(&mut self) {
         self.bar.inc(1);
-        if !self.shown && self.started.elapsed() >= Self::DELAY {
+        let slow = self.started.is_some_and(|t| t.elapsed() >= Self::DELAY);
+        if !self.shown && slow {
             self.shown = true;
             self.bar
                 .set_draw_target(indicatif::ProgressDrawTarget::stderr());

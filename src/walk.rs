@@ -6,7 +6,8 @@
 //!
 //! - a file named explicitly is always checked, whatever its extension and
 //!   even if an ignore file or `exclude` would leave it out;
-//! - a folder is walked in sorted order (by file name), keeping files whose
+//! - a folder is walked in the order its files are reported (by the bytes
+//!   of their paths; see [`in_report_order`]), keeping files whose
 //!   extension is in [`EXTENSIONS`]; folders whose name starts with `.`
 //!   (so `.git`), `node_modules` and `target` are not entered;
 //! - `.gitignore` and `.ignore` files are obeyed, nested ones included, with
@@ -28,6 +29,7 @@
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
+use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -63,13 +65,42 @@ fn has_checked_extension(p: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-/// Siblings in file name order. Their paths are the same folder path
-/// joined with each name, so comparing the whole paths' bytes orders them
-/// as their names' bytes do (walkdir's `sort_by_file_name`), without
-/// taking each path apart again at every comparison (which cost a third
-/// of the walk).
-fn by_file_name(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
-    a.path().as_os_str().cmp(b.path().as_os_str())
+/// Siblings in the order the report lists files: by the bytes of the
+/// paths they lead to, a folder standing for its name followed by `/`. So
+/// the folder `b` comes after `b-c.md` and `b.md` (`-` and `.` are below
+/// `/`) and before `b0.md`, and a walk of one folder reaches its files in
+/// exactly the report's order: the report is written as the files are
+/// checked, with nothing kept per file (`pipeline::Order::Pushed`).
+///
+/// Siblings share their folder's path, so comparing whole paths orders
+/// them by name, without taking each path apart at every comparison (which
+/// cost a third of the walk). A name that is not UTF-8 is compared as it is
+/// shown, with `�` for what is not UTF-8.
+fn in_report_order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> Ordering {
+    let (x, y) = (a.path().as_os_str(), b.path().as_os_str());
+    let (a_dir, b_dir) = (a.file_type().is_dir(), b.file_type().is_dir());
+    match (x.to_str(), y.to_str()) {
+        (Some(x), Some(y)) => key_order(x.as_bytes(), a_dir, y.as_bytes(), b_dir),
+        _ => key_order(
+            x.to_string_lossy().as_bytes(),
+            a_dir,
+            y.to_string_lossy().as_bytes(),
+            b_dir,
+        ),
+    }
+}
+
+/// Orders `x` and `y`, each followed by `/` if it is a folder's.
+fn key_order(x: &[u8], x_dir: bool, y: &[u8], y_dir: bool) -> Ordering {
+    let common = x.len().min(y.len());
+    match x[..common].cmp(&y[..common]) {
+        Ordering::Equal => {}
+        o => return o,
+    }
+    // One is the start of the other: the byte after it decides, a folder's
+    // `/` or nothing (the end of a file's name, which comes first).
+    let after = |s: &[u8], dir: bool| s.get(common).copied().or(dir.then_some(b'/'));
+    after(x, x_dir).cmp(&after(y, y_dir))
 }
 
 fn is_skipped_dir(name: &str) -> bool {
@@ -157,7 +188,7 @@ fn walk_dir(
     let mut levels: Vec<Level> = Vec::new();
     let mut it = WalkDir::new(root)
         .follow_links(opts.follow_symlinks)
-        .sort_by(by_file_name)
+        .sort_by(in_report_order)
         .into_iter();
     loop {
         let entry = match it.next() {

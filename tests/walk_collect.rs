@@ -51,24 +51,36 @@ fn folders_are_walked_sorted_keeping_doc_extensions() {
 }
 
 #[test]
-fn siblings_are_ordered_by_the_bytes_of_their_names() {
-    // By the bytes of each name, as walkdir's `sort_by_file_name`: a name
-    // that is the start of another comes first (the folder `b` before
-    // `b-c.md`), upper case before lower case, `-` before `.` before
-    // digits, and a folder's files come right after its name.
+fn siblings_are_ordered_as_the_report_lists_their_paths() {
+    // By the bytes of the paths, as the report is sorted: upper case before
+    // lower case, `-` before `.` before `/` before digits, so the folder
+    // `b` (its files' paths go on with `b/`) comes after `b-c.md`, `b.md`
+    // and `b.md.md` and before `b0.md`.
     let d = tree(&[
         ("b.md", ""),
         ("b-c.md", ""),
         ("b.md.md", ""),
         ("B.md", ""),
         ("b/a.md", ""),
+        ("b/c/d.md", ""),
+        ("b/c.md", ""),
         ("b0.md", ""),
         ("é.md", ""),
         ("z.md", ""),
     ]);
+    let walked = walk(d.path(), &WalkOptions::default());
     assert_eq!(
-        walk(d.path(), &WalkOptions::default()),
-        ["B.md", "b/a.md", "b-c.md", "b.md", "b.md.md", "b0.md", "z.md", "é.md"]
+        walked,
+        [
+            "B.md", "b-c.md", "b.md", "b.md.md", "b/a.md", "b/c.md", "b/c/d.md", "b0.md", "z.md",
+            "é.md"
+        ]
+    );
+    let mut sorted = walked.clone();
+    sorted.sort();
+    assert_eq!(
+        walked, sorted,
+        "the walk's order is the paths' sorted order"
     );
 }
 

@@ -257,16 +257,33 @@ pub(crate) fn run(
     let trouble = std::cell::Cell::new(false);
     let err = std::cell::RefCell::new(&mut *io.err);
     let mut config_error = None;
-    // Where the report goes: known once the walk is over.
-    let dest: std::cell::RefCell<Option<Dest>> = std::cell::RefCell::new(None);
+    // One folder or file walked, the report on standard output (the usual
+    // run): the walk reaches the files in the report's order, so each
+    // file's part is written as soon as it and those before it are done,
+    // and nothing is kept per file (memory does not grow with the tree).
+    // Otherwise (several paths, `--output-file`) the order, and where the
+    // report goes, are known once the walk is over, and the walk is kept
+    // (a name per file) until then.
+    let order = if args.output_file.is_none()
+        && args.paths.len() <= 1
+        && args.paths.iter().all(|p| p.as_os_str() != "-")
+    {
+        pipeline::Order::Pushed
+    } else {
+        pipeline::Order::Returned
+    };
+    let dest: std::cell::RefCell<Option<Dest>> =
+        std::cell::RefCell::new((order == pipeline::Order::Pushed).then_some(Dest::Out));
     let stdin = &mut *io.stdin;
 
     // Walk, and queue each file as soon as it is found. Configuration is
     // resolved here, in input order: the resolver caches by folder, and a
     // broken configuration file stops the run where the sequential order
-    // meets it (its settings cannot be guessed, as in ruff).
+    // meets it (its settings cannot be guessed, as in ruff): the files
+    // before it are reported, none after it.
     let mut feed = |push: &mut dyn FnMut(Job)| -> io::Result<Vec<usize>> {
         let mut names = Vec::new();
+        let mut count = 0;
         let mut stdin_read = false;
         let mut checked_files = std::collections::HashSet::new();
         let mut walk_trouble = false;
@@ -274,7 +291,7 @@ pub(crate) fn run(
             &args.paths,
             args.config.stdin_filename.as_deref(),
             &walk_opts,
-            &mut **err.borrow_mut(),
+            &mut ErrOf(&err),
             &mut walk_trouble,
             &mut |input| {
                 if config_error.is_some() {
@@ -294,9 +311,12 @@ pub(crate) fn run(
                 } else if !input.stdin && args.output_file.is_some() {
                     checked_files.insert(config::normalize(&env.cwd, &input.name));
                 }
-                names.push(shown(&input.name));
+                if order == pipeline::Order::Returned {
+                    names.push(shown(&input.name));
+                }
+                count += 1;
                 push(Job {
-                    index: names.len() - 1,
+                    index: count - 1,
                     input,
                     config,
                 });
@@ -305,27 +325,25 @@ pub(crate) fn run(
         if walk_trouble {
             trouble.set(true);
         }
-        *dest.borrow_mut() = Some(if config_error.is_some() {
-            // A broken configuration: the files before it are checked
-            // (their notes and errors are said) but no report is written.
-            Dest::Discard
-        } else {
-            Dest::open(args.output_file.as_deref(), env, &checked_files)
-        });
+        if order == pipeline::Order::Pushed {
+            return Ok(Vec::new());
+        }
+        *dest.borrow_mut() = Some(Dest::open(args.output_file.as_deref(), env, &checked_files));
         // The report is in path order (as shown; a path named twice keeps
         // input order), each file's part written as soon as it and those
         // before it are done.
-        let mut order: Vec<usize> = (0..names.len()).collect();
-        order.sort_by(|&a, &b| names[a].cmp(&names[b]));
-        Ok(order)
+        let mut sorted: Vec<usize> = (0..names.len()).collect();
+        sorted.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        Ok(sorted)
     };
 
     let work = |job: Job| check_job(job, &shared);
 
     let mut sink = report::Sink::new(format, style);
     let mut summary = report::Summary::default();
-    // Messages go out in input order, pieces in output order.
-    let mut said: Vec<bool> = Vec::new();
+    // Messages go out in input order, pieces in output order: the messages
+    // of inputs done before an earlier one wait here (none do when the two
+    // orders are the same).
     let mut waiting: std::collections::BTreeMap<usize, Vec<Message>> = Default::default();
     let mut next_to_say = 0;
     let mut chunk = Vec::new();
@@ -339,16 +357,15 @@ pub(crate) fn run(
             dest.write(&chunk, out)?;
             chunk.clear();
         }
-        if said.len() <= done.input {
-            said.resize(done.input + 1, false);
-        }
-        said[done.input] = true;
-        if !done.messages.is_empty() {
+        let mut first = if done.input == next_to_say {
+            Some(done.messages)
+        } else {
             waiting.insert(done.input, done.messages);
-        }
+            None
+        };
         let mut err = err.borrow_mut();
-        while said.get(next_to_say) == Some(&true) {
-            for m in waiting.remove(&next_to_say).unwrap_or_default() {
+        while let Some(messages) = first.take().or_else(|| waiting.remove(&next_to_say)) {
+            for m in messages {
                 match m {
                     Message::Error(e) => {
                         trouble.set(true);
@@ -361,14 +378,10 @@ pub(crate) fn run(
         }
         Ok(())
     };
-    pipeline::run(&mut feed, &work, &mut each, io.progress)?;
+    pipeline::run(order, &mut feed, &work, &mut each, io.progress)?;
     let trouble = trouble.get();
-    let mut dest = dest.into_inner().unwrap_or(Dest::Discard);
+    let mut dest = dest.into_inner().unwrap_or(Dest::Out);
     io.progress.finish();
-    if let Some(e) = config_error {
-        report_error(io.err, &e)?;
-        return Ok(Outcome::Trouble);
-    }
     let mut end = Vec::new();
     sink.finish(summary, &mut end)?;
     dest.write(&end, io.out)?;
@@ -380,6 +393,11 @@ pub(crate) fn run(
                 message: io_message(&e),
             },
         )?;
+        return Ok(Outcome::Trouble);
+    }
+    if let Some(e) = config_error {
+        // After the report of the files before it, and their messages.
+        report_error(io.err, &e)?;
         return Ok(Outcome::Trouble);
     }
 
@@ -402,6 +420,22 @@ pub(crate) fn run(
     })
 }
 
+/// Standard error shared by the walk and the results handed out while it
+/// goes on: borrowed for one write at a time.
+struct ErrOf<'a, W>(&'a std::cell::RefCell<W>);
+
+impl<W: Write> Write for ErrOf<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.borrow_mut().write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
 /// Where a check's report goes.
 enum Dest {
     /// Standard output.
@@ -415,8 +449,6 @@ enum Dest {
     /// `--output-file` that could not be opened or written: the error is
     /// said at the end, after the files' notes.
     Failed(PathBuf, io::Error),
-    /// No report (the run stopped on a broken configuration).
-    Discard,
 }
 
 impl Dest {
@@ -456,14 +488,14 @@ impl Dest {
                 buf.extend_from_slice(bytes);
                 Ok(())
             }
-            Dest::Failed(..) | Dest::Discard => Ok(()),
+            Dest::Failed(..) => Ok(()),
         }
     }
 
     /// Finish the output file, if any.
     fn close(self) -> Result<(), (PathBuf, io::Error)> {
         match self {
-            Dest::Out | Dest::Discard => Ok(()),
+            Dest::Out => Ok(()),
             Dest::File(path, mut w) => w.flush().map_err(|e| (path, e)),
             Dest::Later(path, buf) => std::fs::File::create(&path)
                 .and_then(|mut f| f.write_all(&buf))
