@@ -125,11 +125,13 @@ impl Serialize for Label {
 /// each) the lists were 19 MB at 100,000 nodes. The rule builds one table
 /// of names per diagram, shared by all its findings, and each finding
 /// keeps the indices it names. Shared by a finding's blast radius and its
-/// [`Message`]; cheap to clone.
+/// [`Message`]; cheap to clone. The table sits behind a thin pointer (an
+/// `Arc` of a `Vec`), so a list is 24 bytes, not 32: every finding holds
+/// two (its message's and its blast radius's).
 #[derive(Clone)]
 pub struct NameList {
     /// The names this list picks from.
-    table: Arc<[Arc<str>]>,
+    table: Arc<Vec<Arc<str>>>,
     /// Indices into `table`, in order (each in range).
     picks: Arc<[u32]>,
 }
@@ -137,7 +139,7 @@ pub struct NameList {
 impl NameList {
     /// The names of `table` at `picks`, in that order (picks out of range
     /// are left out).
-    pub fn picked(table: Arc<[Arc<str>]>, picks: &[u32]) -> Self {
+    pub fn picked(table: Arc<Vec<Arc<str>>>, picks: &[u32]) -> Self {
         let picks = if picks.iter().all(|&i| (i as usize) < table.len()) {
             picks.into()
         } else {
@@ -191,7 +193,7 @@ impl From<Vec<Arc<str>>> for NameList {
         let picks: Vec<u32> = (0..names.len())
             .map_while(|i| u32::try_from(i).ok())
             .collect();
-        NameList::picked(names.into(), &picks)
+        NameList::picked(Arc::new(names), &picks)
     }
 }
 
@@ -290,8 +292,9 @@ impl Serialize for Picked<'_> {
 pub struct BlastRadius {
     /// The entries' names, then the components'.
     names: NameList,
-    /// How many of `names` are entries.
-    entries: usize,
+    /// How many of `names` are entries (a `u32`, so a blast radius is 32
+    /// bytes: a finding per node holds one).
+    entries: u32,
 }
 
 impl BlastRadius {
@@ -316,19 +319,19 @@ impl BlastRadius {
     /// finding's message).
     pub fn shared(names: NameList, entries: usize) -> Self {
         BlastRadius {
-            entries: entries.min(names.len()),
+            entries: u32::try_from(entries.min(names.len())).unwrap_or(u32::MAX),
             names,
         }
     }
 
     /// Entries (users, clients, ...) that fail, by label.
     pub fn entries(&self) -> Picked<'_> {
-        self.names.split_at(self.entries).0
+        self.names.split_at(self.entries as usize).0
     }
 
     /// Components that fail, by label.
     pub fn components(&self) -> Picked<'_> {
-        self.names.split_at(self.entries).1
+        self.names.split_at(self.entries as usize).1
     }
 }
 
@@ -543,13 +546,15 @@ pub struct Diagnostic {
     pub message: Message,
     /// How to fix it.
     pub help: Option<Help>,
-    /// Secondary locations.
-    pub labels: Vec<Label>,
+    /// Secondary locations (a boxed slice: 8 bytes less than a `Vec` in
+    /// every diagnostic, and a finding's labels are known at once).
+    pub labels: Box<[Label]>,
     /// The node id the finding is about (shared with its help).
     #[serde(serialize_with = "shared_name")]
     pub node: Option<Arc<str>>,
-    /// The subgraph id the finding is about.
-    pub subgraph: Option<String>,
+    /// The subgraph id the finding is about (a `Box`: 8 bytes less than a
+    /// `String` in every diagnostic).
+    pub subgraph: Option<Box<str>>,
     /// What fails with it.
     pub blast_radius: Option<BlastRadius>,
 }
@@ -570,7 +575,7 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: None,
-            labels: Vec::new(),
+            labels: Box::default(),
             node: None,
             subgraph: None,
             blast_radius: None,

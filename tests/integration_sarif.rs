@@ -37,8 +37,7 @@ fn reports() -> Vec<FileReport> {
         "`Main DB` is a single point of failure",
     )
     .with_help("add a replica");
-    spof.labels
-        .push(Label::new(Span::new(db - 6, db - 5), "needed by A"));
+    spof.labels = Box::new([Label::new(Span::new(db - 6, db - 5), "needed by A")]);
     spof.blast_radius = Some(BlastRadius::new(["A".into()], ["B".into()]));
     let parse = Diagnostic::new(
         "parse-error",

@@ -46,7 +46,7 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
         a.links
             .iter()
             .filter(|l| l.kind == k)
-            .map(|l| json!({"from": id(l.from), "to": id(l.to), "edge": l.edge, "why": l.why}))
+            .map(|l| json!({"from": id(l.from()), "to": id(l.to()), "edge": l.edge(), "why": l.why.as_str()}))
             .collect()
     };
     let entries: Vec<Value> = a

@@ -3,6 +3,7 @@
 //! subgraph ids expanded to entry/exit members. Owns subgraph structure
 //! (containment, leaves); judges nothing.
 
+use super::index32;
 use crate::config::Settings;
 use crate::model::{Diagram, Stroke};
 use crate::vocab::tokens;
@@ -24,18 +25,116 @@ pub enum LinkKind {
 }
 
 /// One dependency (or evidence) between two plain nodes.
+///
+/// Sixteen bytes: a big diagram has more links than nodes, and the analysis
+/// reads the whole list a score of times (counts, quotient graph, groups).
+/// With `usize` ends and the reason as a `&str` a link was 48 bytes, 8 MB
+/// at 100,000 nodes: past the caches, so every pass missed on every line.
 #[derive(Clone, Debug, Serialize)]
 pub struct Link {
     /// The node that needs.
-    pub from: usize,
+    from: u32,
     /// The node needed.
-    pub to: usize,
+    to: u32,
     /// Index into [`Diagram::edges`] of the edge it comes from.
-    pub edge: usize,
+    edge: u32,
     /// What it means.
     pub kind: LinkKind,
     /// Why it has that meaning.
-    pub why: &'static str,
+    pub why: Why,
+}
+
+impl Link {
+    /// A link from node `from` to node `to`, drawn by edge `edge`.
+    pub fn new(from: usize, to: usize, edge: usize, kind: LinkKind, why: Why) -> Self {
+        Link {
+            from: index32(from),
+            to: index32(to),
+            edge: index32(edge),
+            kind,
+            why,
+        }
+    }
+
+    /// The node that needs.
+    pub fn from(&self) -> usize {
+        self.from as usize
+    }
+
+    /// The node needed.
+    pub fn to(&self) -> usize {
+        self.to as usize
+    }
+
+    /// Index into [`Diagram::edges`] of the edge it comes from.
+    pub fn edge(&self) -> usize {
+        self.edge as usize
+    }
+}
+
+/// Why a link has its meaning: one of a fixed set of reasons (a byte in
+/// each [`Link`]), read as its words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// `invisible link`
+    Invisible,
+    /// `self-loop`
+    SelfLoop,
+    /// `label says replication`
+    LabelSaysReplication,
+    /// `label says observation`
+    LabelSaysObservation,
+    /// `link to an observer or optional node`
+    ToObserver,
+    /// `link from an observer or optional node`
+    FromObserver,
+    /// `dotted, and dotted links are hard by config`
+    DottedHardByConfig,
+    /// `dotted, but the label says dependence`
+    DottedLabelSaysDependence,
+    /// `dotted link`
+    Dotted,
+    /// `link`
+    Link,
+    /// `response to an actor`
+    ResponseToActor,
+    /// `delivery from a queue to its consumer`
+    QueueDelivery,
+    /// `inside a process subgraph`
+    InsideProcess,
+}
+
+impl Why {
+    /// The reason in words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Why::Invisible => "invisible link",
+            Why::SelfLoop => "self-loop",
+            Why::LabelSaysReplication => "label says replication",
+            Why::LabelSaysObservation => "label says observation",
+            Why::ToObserver => "link to an observer or optional node",
+            Why::FromObserver => "link from an observer or optional node",
+            Why::DottedHardByConfig => "dotted, and dotted links are hard by config",
+            Why::DottedLabelSaysDependence => "dotted, but the label says dependence",
+            Why::Dotted => "dotted link",
+            Why::Link => "link",
+            Why::ResponseToActor => "response to an actor",
+            Why::QueueDelivery => "delivery from a queue to its consumer",
+            Why::InsideProcess => "inside a process subgraph",
+        }
+    }
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Why {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// Subgraph containment, flattened.
@@ -115,44 +214,41 @@ pub fn edge_meaning(
     e: usize,
     settings: &Settings,
     soft_target: &[bool],
-) -> (LinkKind, &'static str) {
+) -> (LinkKind, Why) {
     let edge = &diagram.edges[e];
     let vocab = &settings.vocab;
     if edge.stroke == Stroke::Invisible {
-        return (LinkKind::Ignored, "invisible link");
+        return (LinkKind::Ignored, Why::Invisible);
     }
     if edge.from == edge.to {
-        return (LinkKind::Ignored, "self-loop");
+        return (LinkKind::Ignored, Why::SelfLoop);
     }
     let words = tokens(&edge.label);
     if vocab.link_redundancy.matches(&words) {
-        return (LinkKind::Redundancy, "label says replication");
+        return (LinkKind::Redundancy, Why::LabelSaysReplication);
     }
     if vocab.link_soft.matches(&words) {
-        return (LinkKind::Soft, "label says observation");
+        return (LinkKind::Soft, Why::LabelSaysObservation);
     }
     if soft_target[edge.to] {
-        return (LinkKind::Soft, "link to an observer or optional node");
+        return (LinkKind::Soft, Why::ToObserver);
     }
     // An observer's own links are scraping and querying: observation too.
     if soft_target[edge.from] {
-        return (LinkKind::Soft, "link from an observer or optional node");
+        return (LinkKind::Soft, Why::FromObserver);
     }
     if edge.stroke == Stroke::Dotted {
         if settings.dotted_links_hard {
-            return (
-                LinkKind::Hard,
-                "dotted, and dotted links are hard by config",
-            );
+            return (LinkKind::Hard, Why::DottedHardByConfig);
         }
         if vocab.link_hard.matches(&words) {
-            return (LinkKind::Hard, "dotted, but the label says dependence");
+            return (LinkKind::Hard, Why::DottedLabelSaysDependence);
         }
-        return (LinkKind::Soft, "dotted link");
+        return (LinkKind::Soft, Why::Dotted);
     }
     // Arrows, open links (declaration order) and Mermaid's INVALID type all
     // read from `from` to `to`; double-headed links are doubled in `build`.
-    (LinkKind::Hard, "link")
+    (LinkKind::Hard, Why::Link)
 }
 
 /// Build the subgraph structure and the expanded links of a diagram, given
@@ -212,7 +308,7 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
     }
 
     // Meaning of each edge; internal edges of each subgraph.
-    let meanings: Vec<(LinkKind, &'static str)> = (0..diagram.edges.len())
+    let meanings: Vec<(LinkKind, Why)> = (0..diagram.edges.len())
         .map(|e| edge_meaning(diagram, e, settings, &st.soft_target))
         .collect();
     // Internal edges of each subgraph: those whose ends both sit inside it
@@ -287,21 +383,9 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
                 if a == b && kind != LinkKind::Ignored {
                     continue;
                 }
-                links.push(Link {
-                    from: a,
-                    to: b,
-                    edge: e,
-                    kind,
-                    why,
-                });
+                links.push(Link::new(a, b, e, kind, why));
                 if edge.kind.is_double() && kind != LinkKind::Ignored {
-                    links.push(Link {
-                        from: b,
-                        to: a,
-                        edge: e,
-                        kind,
-                        why,
-                    });
+                    links.push(Link::new(b, a, e, kind, why));
                 }
             }
         }

@@ -282,8 +282,8 @@ pub fn compute(
 
     // Evidence 2a: replication links.
     for l in links {
-        if l.kind == LinkKind::Redundancy && eligible(l.from) && eligible(l.to) {
-            join(&mut uf, l.from, l.to, "replication link");
+        if l.kind == LinkKind::Redundancy && eligible(l.from()) && eligible(l.to()) {
+            join(&mut uf, l.from(), l.to(), "replication link");
         }
     }
     // Evidence 2b: labels that differ only by replica role words.
@@ -389,8 +389,8 @@ pub fn compute(
     let unit_links = || {
         links
             .iter()
-            .filter(|l| l.kind == LinkKind::Hard && unit_of[l.from] != unit_of[l.to])
-            .map(|l| (unit_of[l.from], unit_of[l.to]))
+            .filter(|l| l.kind == LinkKind::Hard && unit_of[l.from()] != unit_of[l.to()])
+            .map(|l| (unit_of[l.from()], unit_of[l.to()]))
     };
     let succs = Rows::sorted_from_pairs(nu, unit_links);
     let preds = Rows::sorted_from_pairs(nu, || unit_links().map(|(a, b)| (b, a)));

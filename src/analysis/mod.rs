@@ -21,7 +21,7 @@ pub use kinds::Kind;
 use crate::config::Settings;
 use crate::model::Diagram;
 use crate::vocab::NodeTexts;
-use graph::{Link, LinkKind, Rows, Structure};
+use graph::{Link, LinkKind, Rows, Structure, Why};
 use groups::Groups;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -222,11 +222,11 @@ pub fn analyse(diagram: &Diagram, settings: &Settings) -> Analysis {
 /// Why a soft link reaches its target only by observation, option or
 /// asynchronous delivery (SPEC §7), as `graph::edge_meaning` and the queue
 /// rule word it.
-const OBSERVED_OR_OPTIONAL: [&str; 4] = [
-    "label says observation",
-    "link to an observer or optional node",
-    "dotted link",
-    "delivery from a queue to its consumer",
+const OBSERVED_OR_OPTIONAL: [Why; 4] = [
+    Why::LabelSaysObservation,
+    Why::ToObserver,
+    Why::Dotted,
+    Why::QueueDelivery,
 ];
 
 /// Analyse one diagram.
@@ -246,9 +246,9 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let (structure, mut links) = graph::build(diagram, settings, &texts);
     // Responses drawn back to actors do not make them components (SPEC §3).
     for l in &mut links {
-        if l.kind == LinkKind::Hard && kind[l.to] == Kind::Actor {
+        if l.kind == LinkKind::Hard && kind[l.to()] == Kind::Actor {
             l.kind = LinkKind::Soft;
-            l.why = "response to an actor";
+            l.why = Why::ResponseToActor;
         }
     }
     // A queue delivers to its consumers asynchronously: a consumer that
@@ -256,9 +256,10 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     // producers behind it. (The consumer still needs the queue; that
     // dependency is drawn the other way, and its failure is the queue's.)
     for l in &mut links {
-        if l.kind == LinkKind::Hard && kind[l.from] == Kind::Queue && kind[l.to] != Kind::Queue {
+        if l.kind == LinkKind::Hard && kind[l.from()] == Kind::Queue && kind[l.to()] != Kind::Queue
+        {
             l.kind = LinkKind::Soft;
-            l.why = "delivery from a queue to its consumer";
+            l.why = Why::QueueDelivery;
         }
     }
     // Nodes only inside process subgraphs are steps, not dependencies (SPEC §3).
@@ -272,9 +273,9 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .map(|v| structure.parent_of[v].is_some_and(|s| in_a_process[s]))
         .collect();
     for l in &mut links {
-        if l.kind == LinkKind::Hard && (in_process[l.from] || in_process[l.to]) {
+        if l.kind == LinkKind::Hard && (in_process[l.from()] || in_process[l.to()]) {
             l.kind = LinkKind::Soft;
-            l.why = "inside a process subgraph";
+            l.why = Why::InsideProcess;
         }
     }
     // Parts of one product or process drawn as a subgraph (SPEC §7: not
@@ -325,8 +326,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let mut hard_out = vec![0usize; n];
     for l in &a.links {
         if l.kind == LinkKind::Hard {
-            hard_out[l.from] += 1;
-            hard_in[l.to] += 1;
+            hard_out[l.from()] += 1;
+            hard_in[l.to()] += 1;
         }
     }
     for v in 0..n {
@@ -363,8 +364,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let class_links = || {
         a.links
             .iter()
-            .filter(|l| l.kind == LinkKind::Hard && cls[l.from] != cls[l.to])
-            .map(|l| (cls[l.from], cls[l.to]))
+            .filter(|l| l.kind == LinkKind::Hard && cls[l.from()] != cls[l.to()])
+            .map(|l| (cls[l.from()], cls[l.to()]))
     };
     let mut has_pred = vec![false; ng];
     for (_, b) in class_links() {
@@ -394,7 +395,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let mut soft_in = vec![false; n];
     for l in &a.links {
         if l.kind == LinkKind::Soft && OBSERVED_OR_OPTIONAL.contains(&l.why) {
-            soft_in[l.to] = true;
+            soft_in[l.to()] = true;
         }
     }
     // Virtual vertices standing for the outside callers, numbered after the
@@ -432,7 +433,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let mut into_start = vec![0usize; n + 1];
     for l in &a.links {
         if l.kind == LinkKind::Hard {
-            into_start[l.to + 1] += 1;
+            into_start[l.to() + 1] += 1;
         }
     }
     for v in 0..n {
@@ -442,8 +443,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let mut fill = into_start.clone();
     for (i, l) in a.links.iter().enumerate() {
         if l.kind == LinkKind::Hard {
-            into[fill[l.to]] = i;
-            fill[l.to] += 1;
+            into[fill[l.to()]] = i;
+            fill[l.to()] += 1;
         }
     }
     let reach = propagate::reach(&succ, &entry_classes);
@@ -508,8 +509,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         needed_by.clear();
         for &li in &into[into_start[v]..into_start[v + 1]] {
             let l = &a.links[li];
-            let edge = index32(l.edge);
-            if cls[l.from] != g && !needed_by.contains(&edge) && needed_by.len() < BLAST_NAMES {
+            let edge = index32(l.edge());
+            if cls[l.from()] != g && !needed_by.contains(&edge) && needed_by.len() < BLAST_NAMES {
                 needed_by.push(edge);
             }
         }
@@ -544,7 +545,7 @@ pub fn is_not_component_shape(diagram: &Diagram, v: usize, vocab: &crate::vocab:
         .is_some_and(|s| vocab.file.shapes.not_components.iter().any(|x| x == s))
 }
 
-/// A node, edge or list index as `u32` (see `Analysis::spof_lists`):
+/// A node, edge or list index as `u32` (see `Analysis::spof_lists`, `graph::Link`):
 /// saturated, never wrapped, past 2^32 (no diagram held in memory gets
 /// there).
 fn index32(i: usize) -> u32 {

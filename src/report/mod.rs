@@ -301,8 +301,7 @@ pub(crate) mod testing {
             "`Main DB` is a single point of failure: 1 entry, 2 components depend on it",
         )
         .with_help("add a replica, e.g. `DB2[(Replica)]`, and link both");
-        spof.labels
-            .push(Label::new(Span::new(db - 6, db - 5), "needed by A"));
+        spof.labels = Box::new([Label::new(Span::new(db - 6, db - 5), "needed by A")]);
         spof.node = Some("DB".into());
         spof.blast_radius = Some(BlastRadius::new(["A".into()], ["A".into(), "B".into()]));
         let parse = Diagnostic::new(

@@ -64,7 +64,7 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
 /// Every name the diagram's findings list, once, shared by all of them:
 /// a finding's list is then indices into it (see [`NameList`]).
 struct Table {
-    names: Arc<[Arc<str>]>,
+    names: Arc<Vec<Arc<str>>>,
     /// Where each node's name sits in `names`, if listed.
     node: Vec<u32>,
     /// Where "callers of" each node sits in `names`, if listed.
@@ -101,7 +101,7 @@ impl Table {
             }
         }
         Table {
-            names: listed.into(),
+            names: Arc::new(listed),
             node,
             callers,
         }

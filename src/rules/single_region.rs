@@ -44,7 +44,7 @@ pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
         ),
     )
     .with_help("run the system in a second region or zone with failover between them (replicas there, and DNS or global load balancing in front)");
-    d.subgraph = Some(sg.id.clone());
+    d.subgraph = Some(sg.id.as_str().into());
     vec![d]
 }
 
