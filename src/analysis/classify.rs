@@ -31,7 +31,7 @@ pub fn decide(
     // Decisions (a diamond, or a label asking a question) draw a flow, not
     // a system: a running architecture has no branches to choose from.
     let decision = diagram.nodes.iter().enumerate().find(|(v, n)| {
-        structure.cluster_of[*v].is_none()
+        structure.cluster_of(*v).is_none()
             && (n
                 .shape
                 .as_deref()
@@ -102,7 +102,7 @@ pub fn decide(
     let mut specific = 0usize;
     for (v, node) in diagram.nodes.iter().enumerate() {
         // Clusters are subgraphs; `%%` vertices are Mermaid's phantom comment nodes.
-        if structure.cluster_of[v].is_some() || node.id.starts_with("%%") {
+        if structure.cluster_of(v).is_some() || node.id.starts_with("%%") {
             continue;
         }
         total += 1;
@@ -146,8 +146,8 @@ fn taxonomy(diagram: &Diagram, structure: &Structure, kinds: &[Kind]) -> Option<
     let mut children = vec![0usize; n];
     for e in &diagram.edges {
         if e.from == e.to
-            || structure.cluster_of[e.from].is_some()
-            || structure.cluster_of[e.to].is_some()
+            || structure.cluster_of(e.from).is_some()
+            || structure.cluster_of(e.to).is_some()
         {
             return None;
         }

@@ -19,7 +19,7 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
     let id = |v: usize| diagram.nodes[v].id.clone();
     let nodes: Vec<Value> = (0..diagram.nodes.len())
         .map(|v| {
-            let g = a.groups.class_of[v];
+            let g = a.groups.class_of[v] as usize;
             json!({
                 "id": id(v),
                 "label": display_name(diagram, v),
@@ -40,7 +40,7 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
         .iter()
         .enumerate()
         .filter(|(_, m)| m.len() > 1)
-        .map(|(g, m)| json!({"group": g, "members": m.iter().map(|&v| id(v)).collect::<Vec<_>>(), "why": a.groups.why[g]}))
+        .map(|(g, m)| json!({"group": g, "members": m.iter().map(|&v| id(v as usize)).collect::<Vec<_>>(), "why": a.groups.why[g]}))
         .collect();
     let links_of = |k: LinkKind| -> Vec<Value> {
         a.links

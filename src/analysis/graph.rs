@@ -57,16 +57,19 @@ impl Link {
     }
 
     /// The node that needs.
+    #[inline]
     pub fn from(&self) -> usize {
         self.from as usize
     }
 
     /// The node needed.
+    #[inline]
     pub fn to(&self) -> usize {
         self.to as usize
     }
 
     /// Index into [`Diagram::edges`] of the edge it comes from.
+    #[inline]
     pub fn edge(&self) -> usize {
         self.edge as usize
     }
@@ -140,11 +143,16 @@ impl Serialize for Why {
 /// Subgraph containment, flattened.
 #[derive(Clone, Debug, Default)]
 pub struct Structure {
-    /// For each node: the non-empty subgraph it stands for (its id is that
-    /// subgraph's id), if any. Such a node is the cluster, not a component.
-    pub cluster_of: Vec<Option<usize>>,
-    /// For each node: the innermost subgraph it is a member of.
-    pub parent_of: Vec<Option<usize>>,
+    /// For each node: the non-empty subgraph it stands for, or [`NO_SUBGRAPH`]
+    /// (see [`Structure::cluster_of`]).
+    cluster_of: Vec<u32>,
+    /// For each node: the innermost subgraph it is a member of, or
+    /// [`NO_SUBGRAPH`] (see [`Structure::parent_of`]).
+    ///
+    /// These two are read for every end of every edge, all over a big
+    /// diagram: as a `u32` with a sentinel a node's entry is 4 bytes, not
+    /// the 16 of an `Option<usize>`.
+    parent_of: Vec<u32>,
     /// For each subgraph: every plain node inside it, nested ones included.
     pub leaves: Vec<Vec<usize>>,
     /// For each subgraph: members no other member links to.
@@ -155,19 +163,41 @@ pub struct Structure {
     pub soft_target: Vec<bool>,
 }
 
+/// No subgraph, in [`Structure`]'s per-node lists.
+const NO_SUBGRAPH: u32 = u32::MAX;
+
+/// A per-node subgraph entry read back.
+#[inline]
+fn subgraph(s: u32) -> Option<usize> {
+    (s != NO_SUBGRAPH).then_some(s as usize)
+}
+
 impl Structure {
+    /// The non-empty subgraph node `n` stands for (its id is that
+    /// subgraph's id), if any. Such a node is the cluster, not a component.
+    #[inline]
+    pub fn cluster_of(&self, n: usize) -> Option<usize> {
+        subgraph(self.cluster_of[n])
+    }
+
+    /// The innermost subgraph node `n` is a member of, if any.
+    #[inline]
+    pub fn parent_of(&self, n: usize) -> Option<usize> {
+        subgraph(self.parent_of[n])
+    }
+
     /// The subgraphs around node `n`, innermost first.
     pub fn ancestors(&self, diagram: &Diagram, n: usize) -> Vec<usize> {
-        chain(diagram, self.parent_of[n]).collect()
+        chain(diagram, self.parent_of(n)).collect()
     }
 
     /// The subgraphs around an edge end: those around a node, or strictly
     /// around a subgraph (a link from a subgraph is inside the subgraphs
     /// around it, not inside itself).
     fn chain_of_end<'a>(&self, diagram: &'a Diagram, n: usize) -> impl Iterator<Item = usize> + 'a {
-        let first = match self.cluster_of[n] {
+        let first = match self.cluster_of(n) {
             Some(s) => diagram.subgraphs[s].parent,
-            None => self.parent_of[n],
+            None => self.parent_of(n),
         };
         chain(diagram, first)
     }
@@ -261,8 +291,8 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
 
     // Leaves, inner subgraphs first (the model lists them in closing order).
     let mut st = Structure {
-        cluster_of: vec![None; n],
-        parent_of: vec![None; n],
+        cluster_of: vec![NO_SUBGRAPH; n],
+        parent_of: vec![NO_SUBGRAPH; n],
         leaves: vec![Vec::new(); ns],
         entries: vec![Vec::new(); ns],
         exits: vec![Vec::new(); ns],
@@ -284,15 +314,15 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
                 continue;
             }
             if let Some(&v) = by_id.get(m) {
-                if st.parent_of[v].is_none() {
-                    st.parent_of[v] = Some(i);
+                if st.parent_of[v] == NO_SUBGRAPH {
+                    st.parent_of[v] = index32(i);
                 }
             }
         }
     }
-    for (v, p) in st.parent_of.iter().enumerate() {
-        if let Some(p) = p {
-            st.leaves[*p].push(v);
+    for (v, &p) in st.parent_of.iter().enumerate() {
+        if let Some(p) = subgraph(p) {
+            st.leaves[p].push(v);
         }
     }
     let mut visiting = vec![false; ns];
@@ -302,7 +332,7 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
     for (i, node) in diagram.nodes.iter().enumerate() {
         if let Some(&s) = sg_by_id.get(node.id.as_str()) {
             if !st.leaves[s].is_empty() {
-                st.cluster_of[i] = Some(s);
+                st.cluster_of[i] = index32(s);
             }
         }
     }
@@ -419,7 +449,7 @@ fn collect_leaves(
 
 /// The plain nodes an edge end stands for (`n` itself unless it is a cluster).
 fn expand<'a>(st: &'a Structure, n: &'a usize, as_target: bool) -> &'a [usize] {
-    match st.cluster_of[*n] {
+    match st.cluster_of(*n) {
         Some(s) if as_target => &st.entries[s],
         Some(s) => &st.exits[s],
         None => std::slice::from_ref(n),
@@ -442,10 +472,14 @@ fn first_index<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> FnvMap<&'a st
 /// `Vec` each was hundreds of thousands of allocations on fresh memory per
 /// 100,000 nodes, and reading them missed the cache. Index it like a slice
 /// of lists: `rows[v]` is row `v`.
+///
+/// Items and row starts are `u32` (see [`index32`]): half the memory of
+/// `usize`, and the partition refinement and the failure search read rows
+/// of a big diagram all over.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rows {
-    start: Vec<usize>,
-    items: Vec<usize>,
+    start: Vec<u32>,
+    items: Vec<u32>,
 }
 
 impl Default for Rows {
@@ -465,17 +499,17 @@ impl Rows {
     where
         I: Iterator<Item = (usize, usize)>,
     {
-        let mut start = vec![0usize; n + 1];
+        let mut start = vec![0u32; n + 1];
         for (r, _) in pairs() {
             start[r + 1] += 1;
         }
         for r in 0..n {
             start[r + 1] += start[r];
         }
-        let mut items = vec![0usize; start[n]];
+        let mut items = vec![0u32; start[n] as usize];
         let mut fill = start[..n].to_vec();
         for (r, x) in pairs() {
-            items[fill[r]] = x;
+            items[fill[r] as usize] = index32(x);
             fill[r] += 1;
         }
         Rows { start, items }
@@ -491,10 +525,10 @@ impl Rows {
         let mut write = 0;
         let mut old_start = 0;
         for r in 0..n {
-            let old_end = rows.start[r + 1];
+            let old_end = rows.start[r + 1] as usize;
             let row = &mut rows.items[old_start..old_end];
             row.sort_unstable();
-            rows.start[r] = write;
+            rows.start[r] = index32(write);
             let mut last = None;
             for i in old_start..old_end {
                 let x = rows.items[i];
@@ -506,7 +540,7 @@ impl Rows {
             }
             old_start = old_end;
         }
-        rows.start[n] = write;
+        rows.start[n] = index32(write);
         rows.items.truncate(write);
         rows
     }
@@ -522,6 +556,7 @@ impl Rows {
     }
 
     /// How many rows.
+    #[inline]
     pub fn len(&self) -> usize {
         self.start.len() - 1
     }
@@ -532,16 +567,17 @@ impl Rows {
     }
 
     /// Every row, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &[usize]> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
         (0..self.len()).map(move |r| &self[r])
     }
 }
 
 impl std::ops::Index<usize> for Rows {
-    type Output = [usize];
+    type Output = [u32];
 
-    fn index(&self, r: usize) -> &[usize] {
-        &self.items[self.start[r]..self.start[r + 1]]
+    #[inline]
+    fn index(&self, r: usize) -> &[u32] {
+        &self.items[self.start[r] as usize..self.start[r + 1] as usize]
     }
 }
 
@@ -558,7 +594,10 @@ mod tests {
         assert!(plain[1].is_empty() && plain[3].is_empty());
         assert_eq!(&plain[2], &[5, 1, 5]);
         let sorted = Rows::sorted_from_pairs(4, || pairs.iter().copied());
-        let lists: Vec<Vec<usize>> = sorted.iter().map(<[usize]>::to_vec).collect();
+        let lists: Vec<Vec<usize>> = sorted
+            .iter()
+            .map(|row| row.iter().map(|&x| x as usize).collect())
+            .collect();
         assert_eq!(lists, [vec![3], vec![], vec![1, 5], vec![]]);
         assert_eq!(sorted, Rows::from_lists(&lists));
         assert!(Rows::default().is_empty());

@@ -11,8 +11,9 @@ use std::collections::{HashMap, HashSet};
 /// The redundancy groups of one diagram.
 #[derive(Clone, Debug, Default)]
 pub struct Groups {
-    /// Group of each node.
-    pub class_of: Vec<usize>,
+    /// Group of each node (`u32`, as the rows of [`Rows`]: the analysis
+    /// looks it up for both ends of every link).
+    pub class_of: Vec<u32>,
     /// Members of each group, in node order.
     pub members: Rows,
     /// Why each group of two or more holds together (empty for singletons).
@@ -23,11 +24,12 @@ pub struct Groups {
 
 impl Groups {
     /// Whether group `g` survives the failure of any one member.
+    #[inline]
     pub fn is_redundant(&self, g: usize) -> bool {
         self.members[g].len() > 1
             || self.members[g]
                 .iter()
-                .any(|&v| self.self_redundant[v].is_some())
+                .any(|&v| self.self_redundant[v as usize].is_some())
     }
 }
 
@@ -272,7 +274,7 @@ pub fn compute(
             reason.insert(r, old);
         }
     };
-    let eligible = |v: usize| structure.cluster_of[v].is_none();
+    let eligible = |v: usize| structure.cluster_of(v).is_none();
     // Each label is stemmed once.
     let toks: Vec<Words<'_>> = (0..n).map(|v| texts.get(v).label_words()).collect();
     let stems = Strings::build(n, |v, buf| {
@@ -374,29 +376,32 @@ pub fn compute(
     // Numbered by first node; their members in node order, in two flat
     // arrays (a list per unit was an allocation per node).
     let mut nu = 0;
-    let mut unit_of_root: Vec<usize> = vec![usize::MAX; n];
-    let unit_of: Vec<usize> = (0..n)
+    // `u32`: looked up for both ends of every link, four times.
+    let mut unit_of_root: Vec<u32> = vec![u32::MAX; n];
+    let unit_of: Vec<u32> = (0..n)
         .map(|v| {
             let r = uf.find(v);
-            if unit_of_root[r] == usize::MAX {
-                unit_of_root[r] = nu;
+            if unit_of_root[r] == u32::MAX {
+                unit_of_root[r] = super::index32(nu);
                 nu += 1;
             }
             unit_of_root[r]
         })
         .collect();
-    let unit_members = Rows::from_pairs(nu, || unit_of.iter().enumerate().map(|(v, &u)| (u, v)));
+    let unit_members = Rows::from_pairs(nu, || {
+        unit_of.iter().enumerate().map(|(v, &u)| (u as usize, v))
+    });
     let unit_links = || {
         links
             .iter()
             .filter(|l| l.kind == LinkKind::Hard && unit_of[l.from()] != unit_of[l.to()])
-            .map(|l| (unit_of[l.from()], unit_of[l.to()]))
+            .map(|l| (unit_of[l.from()] as usize, unit_of[l.to()] as usize))
     };
     let succs = Rows::sorted_from_pairs(nu, unit_links);
     let preds = Rows::sorted_from_pairs(nu, || unit_links().map(|(a, b)| (b, a)));
 
     // Evidence 5: twins by partition refinement, starting from (kind, stem).
-    let mut class = vec![0usize; nu];
+    let mut class = vec![0u32; nu];
     let mut classes = 0;
     let mut new_class = || {
         classes += 1;
@@ -408,16 +413,16 @@ pub fn compute(
         // stem); merging explicit groups or redundant nodes into a larger
         // group never splits explicit evidence.
         let m = &unit_members[u];
-        let key_of = |v: usize| (kinds[v], stems.get(v));
+        let key_of = |v: u32| (kinds[v as usize], stems.get(v as usize));
         let first = key_of(m[0]);
-        let twin_key = (m.iter().all(|&v| eligible(v))
+        let twin_key = (m.iter().all(|&v| eligible(v as usize))
             && m[1..].iter().all(|&v| key_of(v) == first))
         .then_some(first)
         .filter(|(k, s)| k.is_infra() && !s.is_empty());
-        class[u] = match twin_key {
+        class[u] = super::index32(match twin_key {
             Some(key) => *by_key.entry(key).or_insert_with(&mut new_class),
             None => new_class(),
-        };
+        });
     }
     let classes = super::refine::refine(&mut class, classes, &preds, &succs);
 
@@ -426,14 +431,16 @@ pub fn compute(
     let mut class_of = vec![0; n];
     let mut ng = 0;
     for (v, &u) in unit_of.iter().enumerate() {
-        let c = class[u];
+        let c = class[u as usize] as usize;
         if group_of_class[c] == usize::MAX {
             group_of_class[c] = ng;
             ng += 1;
         }
-        class_of[v] = group_of_class[c];
+        class_of[v] = super::index32(group_of_class[c]);
     }
-    let members = Rows::from_pairs(ng, || class_of.iter().enumerate().map(|(v, &g)| (g, v)));
+    let members = Rows::from_pairs(ng, || {
+        class_of.iter().enumerate().map(|(v, &g)| (g as usize, v))
+    });
     let mut g = Groups {
         class_of,
         members,
@@ -444,9 +451,12 @@ pub fn compute(
         if g.members[gid].len() < 2 {
             continue;
         }
-        let units: HashSet<usize> = g.members[gid].iter().map(|&v| unit_of[v]).collect();
+        let units: HashSet<u32> = g.members[gid]
+            .iter()
+            .map(|&v| unit_of[v as usize])
+            .collect();
         g.why[gid] = if units.len() == 1 {
-            let r = uf.find(g.members[gid][0]);
+            let r = uf.find(g.members[gid][0] as usize);
             reason.get(&r).cloned().unwrap_or_default()
         } else {
             "twins: same kind, same label but for replica markers, same neighbours".into()

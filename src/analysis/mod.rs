@@ -270,7 +270,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .collect();
     let in_a_process = graph::within(diagram, &process);
     let in_process: Vec<bool> = (0..n)
-        .map(|v| structure.parent_of[v].is_some_and(|s| in_a_process[s]))
+        .map(|v| structure.parent_of(v).is_some_and(|s| in_a_process[s]))
         .collect();
     for l in &mut links {
         if l.kind == LinkKind::Hard && (in_process[l.from()] || in_process[l.to()]) {
@@ -288,8 +288,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let in_a_part = graph::within(diagram, &part_container);
     let internal: Vec<bool> = (0..n)
         .map(|v| {
-            structure.cluster_of[v].is_none()
-                && (structure.parent_of[v].is_some_and(|s| in_a_part[s])
+            structure.cluster_of(v).is_none()
+                && (structure.parent_of(v).is_some_and(|s| in_a_part[s])
                     || vocab.is_in_process_code_with(
                         &diagram.nodes[v].label,
                         texts.get(v).label_words(),
@@ -331,7 +331,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         }
     }
     for v in 0..n {
-        a.roles[v] = if a.structure.cluster_of[v].is_some() {
+        a.roles[v] = if a.structure.cluster_of(v).is_some() {
             Role::Cluster
         } else if hard_in[v] + hard_out[v] == 0 {
             Role::Unlinked
@@ -365,7 +365,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         a.links
             .iter()
             .filter(|l| l.kind == LinkKind::Hard && cls[l.from()] != cls[l.to()])
-            .map(|l| (cls[l.from()], cls[l.to()]))
+            .map(|l| (cls[l.from()] as usize, cls[l.to()] as usize))
     };
     let mut has_pred = vec![false; ng];
     for (_, b) in class_links() {
@@ -382,8 +382,8 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     for v in 0..n {
         if a.roles[v] == Role::Entry {
             a.entries.push(EntryRef::Node(v));
-            entry_classes.push(cls[v]);
-            is_entry_class[cls[v]] = true;
+            entry_classes.push(cls[v] as usize);
+            is_entry_class[cls[v] as usize] = true;
         }
     }
     let virtual_mode = a.entries.is_empty();
@@ -402,16 +402,16 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     // groups: (vertex, the group it calls).
     let mut callers: Vec<(usize, usize)> = Vec::new();
     for g in 0..ng {
-        let first = a.groups.members[g][0];
+        let first = a.groups.members[g][0] as usize;
         if virtual_mode
             && !has_pred[g]
             && !is_entry_class[g]
             && a.groups.members[g]
                 .iter()
-                .any(|&v| a.roles[v] == Role::Component && kind[v].is_infra())
+                .any(|&v| a.roles[v as usize] == Role::Component && kind[v as usize].is_infra())
             && !a.groups.members[g]
                 .iter()
-                .any(|&v| a.structure.soft_target[v] || soft_in[v])
+                .any(|&v| a.structure.soft_target[v as usize] || soft_in[v as usize])
         {
             let id = ng + callers.len();
             callers.push((id, g));
@@ -460,7 +460,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let mut components_buf: Vec<u32> = Vec::with_capacity(BLAST_NAMES);
     let mut needed_by_buf: Vec<u32> = Vec::with_capacity(BLAST_NAMES);
     let reported = |v: usize| {
-        let g = cls[v];
+        let g = cls[v] as usize;
         // A finding names the component's kind and its usual fix, so nodes
         // of unknown kind are not reported (they still fail with what they
         // need); on real docs they are mostly steps of a flow.
@@ -478,7 +478,7 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     let mut spofs: Vec<Spof> = Vec::with_capacity((0..n).filter(|&v| reported(v)).count());
     let mut spof_lists: Vec<u32> = Vec::new();
     for v in (0..n).filter(|&v| reported(v)) {
-        let g = cls[v];
+        let g = cls[v] as usize;
         let failing = reach.count[g];
         // The first entries that fail, as bits (no list of their own).
         let mut entry_bits = 0u64;
@@ -496,12 +496,12 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         let mut total_nodes = 0usize;
         for c in comps {
             for &m in &a.groups.members[c] {
-                if a.roles[m] == Role::Entry {
+                if a.roles[m as usize] == Role::Entry {
                     continue;
                 }
                 total_nodes += 1;
                 if components.len() < BLAST_NAMES {
-                    components.push(index32(m));
+                    components.push(m);
                 }
             }
         }
@@ -510,7 +510,10 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         for &li in &into[into_start[v]..into_start[v + 1]] {
             let l = &a.links[li];
             let edge = index32(l.edge());
-            if cls[l.from()] != g && !needed_by.contains(&edge) && needed_by.len() < BLAST_NAMES {
+            if cls[l.from()] as usize != g
+                && !needed_by.contains(&edge)
+                && needed_by.len() < BLAST_NAMES
+            {
                 needed_by.push(edge);
             }
         }

@@ -57,6 +57,7 @@ fn components(succ: &Rows) -> (Vec<usize>, usize) {
         while let Some(frame) = frames.last_mut() {
             let (v, i) = *frame;
             if let Some(&w) = succ[v].get(i) {
+                let w = w as usize;
                 frame.1 += 1;
                 if index[w] == UNSEEN {
                     index[w] = next_index;
@@ -97,8 +98,9 @@ pub fn reach(succ: &Rows, entries: &[usize]) -> Reach {
             let comp = &comp;
             succ[a]
                 .iter()
-                .filter(move |&&b| comp[a] != comp[b])
-                .map(move |&b| (comp[a], comp[b]))
+                .map(|&b| b as usize)
+                .filter(move |&b| comp[a] != comp[b])
+                .map(move |b| (comp[a], comp[b]))
         })
     });
     let mut count_c = vec![0usize; nc];
@@ -116,7 +118,7 @@ pub fn reach(succ: &Rows, entries: &[usize]) -> Reach {
                 continue;
             }
             for &d in &csucc[ci] {
-                mask[d] |= m;
+                mask[d as usize] |= m;
             }
         }
         for ci in 0..nc {
@@ -159,6 +161,7 @@ impl Searcher {
     /// flag says whether the search was cut short. (The search keeps only
     /// its queue: the classes are read from it, skipped ones left out as
     /// they are read, rather than copied into a second list.)
+    #[inline]
     pub fn failing_with<'s>(
         &'s mut self,
         pred: &Rows,
@@ -176,6 +179,7 @@ impl Searcher {
         'search: while let Some(&x) = self.queue.get(head) {
             head += 1;
             for &p in &pred[x] {
+                let p = p as usize;
                 if self.mark[p] != stamp {
                     self.mark[p] = stamp;
                     // The budget bounds the work, not only the output.

@@ -11,6 +11,7 @@
 //! cost; the tests check it against a plain fixpoint on random graphs.
 
 use super::graph::Rows;
+use super::index32;
 use std::collections::VecDeque;
 
 /// Split classes until every class's members have the same set of
@@ -40,7 +41,11 @@ use std::collections::VecDeque;
 /// cuts the range, so a new class costs no allocation (a list per class
 /// was an allocation per node of a big diagram, whose classes end up
 /// mostly single units).
-pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -> usize {
+///
+/// Units, classes and positions are `u32` (so are [`Rows`]' items): a big
+/// diagram's units are read all over, and half the bytes miss the cache
+/// half as often.
+pub fn refine(class: &mut [u32], classes: usize, preds: &Rows, succs: &Rows) -> usize {
     let mut p = Partition::new(class, classes);
     let mut dirty = vec![false; class.len()];
     let mut queue: VecDeque<usize> = VecDeque::new();
@@ -53,29 +58,30 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
     }
     for r in &p.ranges {
         if r.len > 1 {
-            for &u in &p.units[r.first..r.first + r.len] {
-                dirty[u] = true;
+            for &u in &p.units[r.first as usize..(r.first + r.len) as usize] {
+                dirty[u as usize] = true;
             }
         }
     }
     let mut sigs = Signatures::default();
-    let mut touched: Vec<usize> = Vec::new();
+    let mut touched: Vec<u32> = Vec::new();
     // The dirty members of the class being checked and their parts (one
     // buffer each for all classes).
-    let mut dirt: Vec<usize> = Vec::new();
+    let mut dirt: Vec<u32> = Vec::new();
     let mut part_of: Vec<usize> = Vec::new();
     // Per part: how many dirty members, then where the part starts.
     let mut sizes: Vec<usize> = Vec::new();
     let mut fill: Vec<usize> = Vec::new();
     while let Some(c) = queue.pop_front() {
         let Range { first, len, .. } = p.ranges[c];
+        let (first, len) = (first as usize, len as usize);
         p.ranges[c].queued = false;
-        let nd = std::mem::take(&mut p.ranges[c].ndirty);
+        let nd = std::mem::take(&mut p.ranges[c].ndirty) as usize;
         let clean = len - nd;
         dirt.clear();
         dirt.extend_from_slice(&p.units[first + clean..first + len]);
         for &u in &dirt {
-            dirty[u] = false;
+            dirty[u as usize] = false;
         }
         if len < 2 || nd == 0 {
             continue;
@@ -84,7 +90,7 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
         // share the signature of any one of them.
         sigs.clear();
         if clean > 0 {
-            sigs.part_of(class, preds, succs, p.units[first], c);
+            sigs.part_of(class, preds, succs, p.units[first] as usize, c);
         }
         part_of.clear();
         sizes.clear();
@@ -92,7 +98,7 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
             sizes.push(0);
         }
         for &u in &dirt {
-            let q = sigs.part_of(class, preds, succs, u, c);
+            let q = sigs.part_of(class, preds, succs, u as usize, c);
             if q == sizes.len() {
                 sizes.push(0);
             }
@@ -126,7 +132,7 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
         );
         for (&u, &q) in dirt.iter().zip(&part_of) {
             p.units[fill[q]] = u;
-            p.pos[u] = fill[q];
+            p.pos[u as usize] = index32(fill[q]);
             fill[q] += 1;
         }
         // The largest part stays in `c` (the first largest, as parts are
@@ -134,8 +140,8 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
         touched.clear();
         for q in 0..sizes.len() {
             let range = Range {
-                first: sizes[q],
-                len: fill[q] - sizes[q],
+                first: index32(sizes[q]),
+                len: index32(fill[q] - sizes[q]),
                 ndirty: 0,
                 queued: false,
             };
@@ -143,9 +149,10 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
                 p.ranges[c] = range;
                 continue;
             }
-            let id = p.ranges.len();
-            let members = &p.units[range.first..range.first + range.len];
+            let id = index32(p.ranges.len());
+            let members = &p.units[sizes[q]..fill[q]];
             for &u in members {
+                let u = u as usize;
                 class[u] = id;
                 touched.extend_from_slice(&preds[u]);
                 touched.extend_from_slice(&succs[u]);
@@ -156,7 +163,8 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
             p.ranges.push(range);
         }
         for &w in &touched {
-            let k = class[w];
+            let w = w as usize;
+            let k = class[w] as usize;
             let r = &mut p.ranges[k];
             if r.len < 2 {
                 continue;
@@ -164,11 +172,12 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
             if !dirty[w] {
                 dirty[w] = true;
                 // Swap `w` into the dirty tail.
-                let t = r.first + r.len - 1 - r.ndirty;
-                let other = p.units[t];
-                p.units.swap(p.pos[w], t);
-                p.pos[other] = p.pos[w];
-                p.pos[w] = t;
+                let t = (r.first + r.len - 1 - r.ndirty) as usize;
+                let other = p.units[t] as usize;
+                let at = p.pos[w];
+                p.units.swap(at as usize, t);
+                p.pos[other] = at;
+                p.pos[w] = index32(t);
                 r.ndirty += 1;
             }
             if !r.queued {
@@ -184,9 +193,9 @@ pub fn refine(class: &mut [usize], classes: usize, preds: &Rows, succs: &Rows) -
 /// a class a range of it.
 struct Partition {
     /// The units, class by class.
-    units: Vec<usize>,
+    units: Vec<u32>,
     /// Where each unit sits in `units`.
-    pos: Vec<usize>,
+    pos: Vec<u32>,
     /// Each class's range and worklist state.
     ranges: Vec<Range>,
 }
@@ -195,19 +204,19 @@ struct Partition {
 /// len]`, the last `ndirty` of them dirty.
 #[derive(Clone, Copy, Default)]
 struct Range {
-    first: usize,
-    len: usize,
-    ndirty: usize,
+    first: u32,
+    len: u32,
+    ndirty: u32,
     /// Whether the class waits in the worklist.
     queued: bool,
 }
 
 impl Partition {
     /// The partition `class` gives, classes numbered below `classes`.
-    fn new(class: &[usize], classes: usize) -> Self {
+    fn new(class: &[u32], classes: usize) -> Self {
         let mut ranges = vec![Range::default(); classes];
         for &c in class {
-            ranges[c].len += 1;
+            ranges[c as usize].len += 1;
         }
         let mut at = 0;
         for r in &mut ranges {
@@ -216,9 +225,10 @@ impl Partition {
         }
         let mut units = vec![0; class.len()];
         let mut pos = vec![0; class.len()];
-        let mut fill: Vec<usize> = ranges.iter().map(|r| r.first).collect();
+        let mut fill: Vec<u32> = ranges.iter().map(|r| r.first).collect();
         for (u, &c) in class.iter().enumerate() {
-            units[fill[c]] = u;
+            let c = c as usize;
+            units[fill[c] as usize] = index32(u);
             pos[u] = fill[c];
             fill[c] += 1;
         }
@@ -238,15 +248,15 @@ struct Signatures {
     /// The number of each signature seen, hashed by its classes.
     index: hashbrown::HashTable<usize>,
     /// The signatures seen: number `p`'s is `keys[ends[p - 1]..ends[p]]`.
-    keys: Vec<usize>,
+    keys: Vec<u32>,
     /// Where each signature ends in `keys`.
     ends: Vec<usize>,
     /// The signature being read.
-    buf: Vec<usize>,
+    buf: Vec<u32>,
 }
 
 /// The FNV hash of a signature.
-fn hash_of(sig: &[usize]) -> u64 {
+fn hash_of(sig: &[u32]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = crate::vocab::Fnv::default();
     sig.hash(&mut h);
@@ -261,14 +271,7 @@ impl Signatures {
     }
 
     /// The part number of unit `u` of class `c`.
-    fn part_of(
-        &mut self,
-        class: &[usize],
-        preds: &Rows,
-        succs: &Rows,
-        u: usize,
-        c: usize,
-    ) -> usize {
+    fn part_of(&mut self, class: &[u32], preds: &Rows, succs: &Rows, u: usize, c: usize) -> usize {
         let Signatures {
             index,
             keys,
@@ -276,8 +279,9 @@ impl Signatures {
             buf,
         } = self;
         buf.clear();
+        let c = index32(c);
         push_classes(buf, class, &preds[u], c);
-        buf.push(usize::MAX);
+        buf.push(u32::MAX);
         push_classes(buf, class, &succs[u], c);
         let sig = |p: usize| &keys[if p == 0 { 0 } else { ends[p - 1] }..ends[p]];
         let hash = hash_of(buf);
@@ -295,9 +299,9 @@ impl Signatures {
 }
 
 /// Append the classes of `list` other than `c`, sorted and deduplicated.
-fn push_classes(buf: &mut Vec<usize>, class: &[usize], list: &[usize], c: usize) {
+fn push_classes(buf: &mut Vec<u32>, class: &[u32], list: &[u32], c: u32) {
     let start = buf.len();
-    buf.extend(list.iter().map(|&w| class[w]).filter(|&k| k != c));
+    buf.extend(list.iter().map(|&w| class[w as usize]).filter(|&k| k != c));
     buf[start..].sort_unstable();
     let mut w = start;
     for r in start..buf.len() {
@@ -372,13 +376,14 @@ mod tests {
             l.dedup();
         }
         let k = start.iter().max().map_or(0, |m| m + 1);
-        let mut class = start.to_vec();
+        let mut class32: Vec<u32> = start.iter().map(|&c| index32(c)).collect();
         let classes = refine(
-            &mut class,
+            &mut class32,
             k,
             &Rows::from_lists(&preds),
             &Rows::from_lists(&succs),
         );
+        let class: Vec<usize> = class32.iter().map(|&c| c as usize).collect();
         // Every class number is below the count returned.
         assert!(class.iter().all(|&c| c < classes));
         assert_eq!(class.len(), n);

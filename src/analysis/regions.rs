@@ -35,7 +35,7 @@ pub fn single_region(
         }
         locs.clear();
         locs.extend(
-            super::graph::chain(diagram, a.structure.parent_of[v]).filter(|&s| vocab_locations[s]),
+            super::graph::chain(diagram, a.structure.parent_of(v)).filter(|&s| vocab_locations[s]),
         );
         if locs.is_empty() {
             continue;
@@ -54,13 +54,14 @@ pub fn single_region(
     let mut seen = vec![false; pred.len()];
     let mut queue: VecDeque<usize> = VecDeque::new();
     for &v in &located {
-        let g = a.groups.class_of[v];
+        let g = a.groups.class_of[v] as usize;
         if !std::mem::replace(&mut seen[g], true) {
             queue.push_back(g);
         }
     }
     while let Some(x) = queue.pop_front() {
         for &p in &pred[x] {
+            let p = p as usize;
             if !std::mem::replace(&mut seen[p], true) {
                 queue.push_back(p);
             }
