@@ -130,6 +130,31 @@ impl<J> Drop for Closing<'_, J> {
     }
 }
 
+/// How workers wake the calling thread when, under [`Order::Pushed`], it
+/// waits for results: once a number of results are sent, or once one job's
+/// result is. One wake-up per half window, not one per file.
+struct Wake {
+    /// Results sent so far.
+    sent: AtomicUsize,
+    /// Wake the calling thread when `sent` reaches this.
+    at_count: AtomicUsize,
+    /// Wake it when this job's result is sent.
+    on_job: AtomicUsize,
+}
+
+impl Wake {
+    /// A worker has sent job `k`'s result. (Each side stores before it
+    /// loads, all `SeqCst`: either the worker sees what the calling thread
+    /// waits for, or the calling thread sees the result and does not park.)
+    fn sent(&self, k: usize, waiting: &Thread) {
+        let n = self.sent.fetch_add(1, Ordering::SeqCst) + 1;
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if n == self.at_count.load(Ordering::SeqCst) || k == self.on_job.load(Ordering::SeqCst) {
+            waiting.unpark();
+        }
+    }
+}
+
 /// The order results are handed out in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Order {
@@ -205,9 +230,11 @@ pub(crate) fn run<J: Send, R: Send>(
     };
     let stop = AtomicBool::new(false);
     let finished = AtomicUsize::new(0);
-    // The job whose result the calling thread waits for, under
-    // `Order::Pushed` (the worker that sends it wakes it).
-    let awaited = AtomicUsize::new(usize::MAX);
+    let wake = Wake {
+        sent: AtomicUsize::new(0),
+        at_count: AtomicUsize::new(usize::MAX),
+        on_job: AtomicUsize::new(usize::MAX),
+    };
     let me = std::thread::current();
     let (tx, rx) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|s| {
@@ -218,8 +245,7 @@ pub(crate) fn run<J: Send, R: Send>(
         let spawn = || {
             for _ in 0..threads {
                 let tx = tx.clone();
-                let (queue, stop, finished, awaited, me) =
-                    (&queue, &stop, &finished, &awaited, &me);
+                let (queue, stop, finished, wake, me) = (&queue, &stop, &finished, &wake, &me);
                 s.spawn(move || {
                     let _out = Finished {
                         count: finished,
@@ -231,9 +257,7 @@ pub(crate) fn run<J: Send, R: Send>(
                         if tx.send((k, work(job))).is_err() {
                             break;
                         }
-                        if awaited.load(Ordering::SeqCst) == k {
-                            me.unpark();
-                        }
+                        wake.sent(k, me);
                     }
                 });
             }
@@ -264,11 +288,24 @@ pub(crate) fn run<J: Send, R: Send>(
                 if in_order.next >= upto || gone {
                     return Ok(());
                 }
-                awaited.store(in_order.next, Ordering::SeqCst);
-                // Sent between the look above and this store: not waited for.
-                if let Ok((k, r)) = rx.try_recv() {
-                    in_order.put(k, r);
-                    continue;
+                if wake.sent.load(Ordering::SeqCst) < upto {
+                    // Woken once `upto` results are sent (jobs are taken in
+                    // order, so those are nearly always the ones needed).
+                    wake.on_job.store(usize::MAX, Ordering::SeqCst);
+                    wake.at_count.store(upto, Ordering::SeqCst);
+                    if wake.sent.load(Ordering::SeqCst) >= upto {
+                        continue;
+                    }
+                } else {
+                    // Enough results are sent, but not one before them: a
+                    // worker is still on it (a big file). Woken when it is.
+                    wake.at_count.store(usize::MAX, Ordering::SeqCst);
+                    wake.on_job.store(in_order.next, Ordering::SeqCst);
+                    std::sync::atomic::fence(Ordering::SeqCst);
+                    if let Ok((k, r)) = rx.try_recv() {
+                        in_order.put(k, r);
+                        continue;
+                    }
                 }
                 std::thread::park_timeout(LOOK_EVERY);
             }
