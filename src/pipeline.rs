@@ -177,8 +177,7 @@ const WINDOW: usize = 1024;
 /// [`Order::Pushed`] what it returns is not used).
 pub(crate) type Feed<'a, J> = dyn FnMut(&mut dyn FnMut(J)) -> io::Result<Vec<usize>> + 'a;
 
-/// Results waiting to be handed out in push order, and the workers' way to
-/// wake the calling thread when the result it waits for arrives.
+/// Results waiting to be handed out in push order ([`Order::Pushed`]).
 struct InOrder<R> {
     /// Results of jobs `next..`, where they have arrived.
     slots: VecDeque<Option<R>>,
@@ -201,6 +200,54 @@ impl<R> InOrder<R> {
         self.slots.pop_front();
         self.next += 1;
         Some(r)
+    }
+
+    /// Hand out what has arrived, in push order, waiting until job
+    /// `upto - 1` has been handed out or the workers are `gone`.
+    fn hand_out(
+        &mut self,
+        upto: usize,
+        rx: &mpsc::Receiver<(usize, R)>,
+        wake: &Wake,
+        gone: &dyn Fn() -> bool,
+        each: &mut dyn FnMut(R) -> io::Result<()>,
+        progress: &mut dyn Progress,
+    ) -> io::Result<()> {
+        loop {
+            // Looked at before the results are taken, so none sent before
+            // the workers went is left behind.
+            let gone = gone();
+            while let Ok((k, r)) = rx.try_recv() {
+                self.put(k, r);
+            }
+            while let Some(r) = self.take() {
+                progress.inc();
+                each(r)?;
+            }
+            if self.next >= upto || gone {
+                return Ok(());
+            }
+            if wake.sent.load(Ordering::SeqCst) < upto {
+                // Woken once `upto` results are sent (jobs are taken in
+                // order, so those are nearly always the ones needed).
+                wake.on_job.store(usize::MAX, Ordering::SeqCst);
+                wake.at_count.store(upto, Ordering::SeqCst);
+                if wake.sent.load(Ordering::SeqCst) >= upto {
+                    continue;
+                }
+            } else {
+                // Enough results are sent, but not one before them: a
+                // worker is still on it (a big file). Woken when it is.
+                wake.at_count.store(usize::MAX, Ordering::SeqCst);
+                wake.on_job.store(self.next, Ordering::SeqCst);
+                std::sync::atomic::fence(Ordering::SeqCst);
+                if let Ok((k, r)) = rx.try_recv() {
+                    self.put(k, r);
+                    continue;
+                }
+            }
+            std::thread::park_timeout(LOOK_EVERY);
+        }
     }
 }
 
@@ -266,50 +313,8 @@ pub(crate) fn run<J: Send, R: Send>(
             slots: VecDeque::new(),
             next: 0,
         };
-        // Hands out what has arrived in push order, waiting until job
-        // `upto - 1` has been handed out (or the workers are gone).
-        let hand_out = |in_order: &mut InOrder<R>,
-                        upto: usize,
-                        each: &mut dyn FnMut(R) -> io::Result<()>,
-                        progress: &mut dyn Progress|
-         -> io::Result<()> {
-            loop {
-                // Looked at before the results are taken: workers that are
-                // all gone have sent everything they will send.
-                let gone =
-                    stop.load(Ordering::SeqCst) || finished.load(Ordering::Acquire) == threads;
-                while let Ok((k, r)) = rx.try_recv() {
-                    in_order.put(k, r);
-                }
-                while let Some(r) = in_order.take() {
-                    progress.inc();
-                    each(r)?;
-                }
-                if in_order.next >= upto || gone {
-                    return Ok(());
-                }
-                if wake.sent.load(Ordering::SeqCst) < upto {
-                    // Woken once `upto` results are sent (jobs are taken in
-                    // order, so those are nearly always the ones needed).
-                    wake.on_job.store(usize::MAX, Ordering::SeqCst);
-                    wake.at_count.store(upto, Ordering::SeqCst);
-                    if wake.sent.load(Ordering::SeqCst) >= upto {
-                        continue;
-                    }
-                } else {
-                    // Enough results are sent, but not one before them: a
-                    // worker is still on it (a big file). Woken when it is.
-                    wake.at_count.store(usize::MAX, Ordering::SeqCst);
-                    wake.on_job.store(in_order.next, Ordering::SeqCst);
-                    std::sync::atomic::fence(Ordering::SeqCst);
-                    if let Ok((k, r)) = rx.try_recv() {
-                        in_order.put(k, r);
-                        continue;
-                    }
-                }
-                std::thread::park_timeout(LOOK_EVERY);
-            }
-        };
+        // Workers that are all gone have sent everything they will send.
+        let gone = || stop.load(Ordering::SeqCst) || finished.load(Ordering::Acquire) == threads;
         let mut pushed = 0;
         let mut started = false;
         let mut failed = None;
@@ -332,7 +337,9 @@ pub(crate) fn run<J: Send, R: Send>(
             }
             if order == Order::Pushed && started && pushed - in_order.next >= WINDOW {
                 progress.start(pushed);
-                if let Err(e) = hand_out(&mut in_order, pushed - WINDOW / 2, each, progress) {
+                if let Err(e) =
+                    in_order.hand_out(pushed - WINDOW / 2, &rx, &wake, &gone, each, progress)
+                {
                     stop.store(true, Ordering::SeqCst);
                     failed = Some(e);
                 }
@@ -364,7 +371,7 @@ pub(crate) fn run<J: Send, R: Send>(
         queue.close();
         drop(tx);
         if order == Order::Pushed {
-            let r = hand_out(&mut in_order, pushed, each, progress);
+            let r = in_order.hand_out(pushed, &rx, &wake, &gone, each, progress);
             if r.is_err() {
                 stop.store(true, Ordering::Relaxed);
             }
