@@ -59,12 +59,12 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
     let edge = |d: &mut Diagram, from: usize, to: usize| {
         let n = d.edges.len();
         d.edges.push(Edge {
-            from,
-            to,
+            from: from as u32,
+            to: to as u32,
             kind: EdgeType::ArrowPoint,
             stroke: Stroke::Normal,
             length: Some(1),
-            label: String::new(),
+            label: Box::default(),
             id: EdgeId::Auto(n as u32),
             span: Span::new(from, to.max(from) + 1),
         });
@@ -116,8 +116,8 @@ pub fn regional(components: usize, width: usize) -> Diagram {
     let edge = |d: &mut Diagram, from: usize, to: usize, stroke: Stroke, label: &str| {
         let n = d.edges.len();
         d.edges.push(Edge {
-            from,
-            to,
+            from: from as u32,
+            to: to as u32,
             kind: EdgeType::ArrowPoint,
             stroke,
             length: Some(1),

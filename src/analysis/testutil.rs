@@ -317,12 +317,12 @@ impl B {
                 for &b in &right {
                     let n = self.d.edges.len();
                     self.d.edges.push(Edge {
-                        from: a,
-                        to: b,
+                        from: a as u32,
+                        to: b as u32,
                         kind: ty,
                         stroke,
                         length: Some(1),
-                        label: label.clone(),
+                        label: label.as_str().into(),
                         id: EdgeId::Auto(n as u32),
                         span: Span::new(at + ls, at + le),
                     });
@@ -359,7 +359,7 @@ mod tests {
         assert_eq!(d.subgraphs[0].members, ["DB"]);
         assert_eq!(d.subgraphs[0].title, "Data");
         assert_eq!(d.edges[3].stroke, Stroke::Dotted);
-        assert_eq!(d.edges[3].label, "metrics");
+        assert_eq!(&*d.edges[3].label, "metrics");
         assert_eq!(d.comments[0].text, "spoflint: skip");
         let src = "flowchart LR\n  U[Users] --> LB[Load Balancer]";
         let d = diagram(src);

@@ -344,7 +344,7 @@ impl<'a> Builder<'a> {
             self.auto_ids_indexed = true;
             let nodes = &self.d.nodes;
             let auto = self.d.edges.iter().filter_map(|e| match e.id {
-                EdgeId::Auto(n) => Some(auto_edge_id(&nodes[e.from].id, &nodes[e.to].id, n)),
+                EdgeId::Auto(n) => Some(auto_edge_id(&nodes[e.from()].id, &nodes[e.to()].id, n)),
                 EdgeId::User(_) => None,
             });
             self.edge_ids.extend(auto);
@@ -571,14 +571,14 @@ impl<'a> Builder<'a> {
             i => i as usize,
         };
         let user_id = match id {
-            Some(id) if !self.is_edge_id(id, id.starts_with("L_")) => Some(id.to_string()),
+            Some(id) if !self.is_edge_id(id, id.starts_with("L_")) => Some(id),
             _ => None,
         };
         let n = self.count_pair(from as u32, to as u32);
         let id = match user_id {
             Some(id) => {
-                self.edge_ids.insert(id.clone());
-                EdgeId::User(id)
+                self.edge_ids.insert(id.to_string());
+                EdgeId::User(id.into())
             }
             None => {
                 // Mermaid numbers automatic ids 0, 2, 3, ...: it skips 1.
@@ -591,12 +591,12 @@ impl<'a> Builder<'a> {
             }
         };
         self.d.edges.push(Edge {
-            from,
-            to,
+            from: from as u32,
+            to: to as u32,
             kind: link.kind,
             stroke: link.stroke,
             length: link.length,
-            label,
+            label: label.into(),
             id,
             span,
         });
