@@ -44,20 +44,55 @@ pub struct Node {
     /// label given, trimmed, one pair of outer quotes removed, entity codes as
     /// written, HTML kept as written (not sanitised).
     pub label: String,
-    /// `text`, `string` or `markdown`, as Mermaid's `labelType` (one of
-    /// three words: no allocation per node).
-    pub label_type: &'static str,
+    /// Mermaid's `labelType`.
+    pub label_type: LabelType,
     /// Mermaid's shape name: `None` for a bare id; the internal bracket name
     /// (`square`, `round`, `cylinder`, ...) for bracket forms; the `@{ shape }`
     /// name as written for node data. The parser only stores names from
     /// its fixed lists (borrowed, so no allocation per node); owned names
     /// are for diagrams built by hand.
     pub shape: Option<Cow<'static, str>>,
-    /// Classes from `:::`, `class` and `clickable` from `click`, in order.
-    pub classes: Vec<String>,
+    /// Classes from `:::`, `class` and `clickable` from `click`, in order
+    /// ([`Node::add_class`] appends one). A boxed slice, not a `Vec`: most
+    /// nodes have none, and the analysis reads every node of a big diagram.
+    pub classes: Box<[String]>,
     /// The mention that gave the node its final label or shape (the last
     /// bracketed or `@{}` mention), else the first mention. Findings point here.
     pub defined_at: Span,
+}
+
+/// Mermaid's `labelType` of a vertex: one byte, not the word, since a big
+/// diagram's analysis reads every node. Serialises as the word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelType {
+    /// `text`: a bare id or unquoted label.
+    #[default]
+    Text,
+    /// `string`: a quoted label.
+    String,
+    /// `markdown`: a backquoted markdown string.
+    Markdown,
+}
+
+impl LabelType {
+    /// The word Mermaid prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelType::Text => "text",
+            LabelType::String => "string",
+            LabelType::Markdown => "markdown",
+        }
+    }
+}
+
+impl Node {
+    /// Append a class (rare: the list is rebuilt).
+    pub fn add_class(&mut self, class: impl Into<String>) {
+        let mut classes = std::mem::take(&mut self.classes).into_vec();
+        classes.push(class.into());
+        self.classes = classes.into_boxed_slice();
+    }
 }
 
 /// One mention of a vertex in the source.
@@ -509,6 +544,18 @@ mod tests {
         let user = edge(EdgeId::User("e1".into()));
         assert_eq!(d.edge_id(&user), "e1");
         assert!(user.has_user_id() && !edge(EdgeId::Auto(0)).has_user_id());
+    }
+
+    #[test]
+    fn label_types_serialise_as_mermaid_words() {
+        for t in [LabelType::Text, LabelType::String, LabelType::Markdown] {
+            let json = serde_json::to_string(&t).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", t.as_str()));
+        }
+        let mut n = Node::default();
+        n.add_class("a");
+        n.add_class(String::from("b"));
+        assert_eq!(&*n.classes, ["a", "b"]);
     }
 
     #[test]

@@ -13,7 +13,8 @@ use super::preprocess::{decode_entities, js_space, js_trim};
 use super::shapes::shape_name;
 use super::yaml::{self, Value};
 use crate::model::{
-    auto_edge_id, Diagram, Edge, EdgeId, EdgeType, Members, Mention, Node, Stroke, Subgraph,
+    auto_edge_id, Diagram, Edge, EdgeId, EdgeType, LabelType, Members, Mention, Node, Stroke,
+    Subgraph,
 };
 use crate::span::Span;
 use crate::vocab::FnvSet;
@@ -39,7 +40,7 @@ const RECENT: usize = 1024;
 pub(crate) struct TextObj<'a> {
     pub text: Cow<'a, str>,
     /// `text`, `string` or `markdown`.
-    pub kind: &'static str,
+    pub kind: LabelType,
 }
 
 /// A link as the grammar found it.
@@ -86,11 +87,11 @@ impl Direction {
     }
 }
 
-fn sanitize_label_type(t: Option<&str>) -> &'static str {
+fn sanitize_label_type(t: Option<&str>) -> LabelType {
     match t {
-        Some("text") => "text",
-        Some("string") => "string",
-        _ => "markdown",
+        Some("text") => LabelType::Text,
+        Some("string") => LabelType::String,
+        _ => LabelType::Markdown,
     }
 }
 
@@ -384,14 +385,14 @@ impl<'a> Builder<'a> {
         let id = self.name(s).to_string();
         let (label, label_type) = match label {
             Some(t) => (clean_label(&t.text), t.kind),
-            None => (id.clone(), "text"),
+            None => (id.clone(), LabelType::Text),
         };
         self.d.nodes.push(Node {
             label,
             id,
             label_type,
             shape: None,
-            classes: Vec::new(),
+            classes: Box::default(),
             defined_at: span,
         });
         self.mention(i, span);
@@ -497,7 +498,7 @@ impl<'a> Builder<'a> {
             let Some(s) = self.lookup(id) else { continue };
             let SymInfo { node, sub, .. } = self.info[s as usize];
             if node != NONE {
-                self.d.nodes[node as usize].classes.push(class.to_string());
+                self.d.nodes[node as usize].add_class(class);
             }
             if sub != NONE {
                 self.d.subgraphs[sub as usize]
