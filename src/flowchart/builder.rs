@@ -518,10 +518,12 @@ impl<'a> Builder<'a> {
     ) -> Result<(), String> {
         let last_start = starts.last().map(|s| s.0);
         let first_end = ends.first().map(|s| s.0);
-        let mut label = link
+        // Boxed once here, not per edge: most links have no label, and those
+        // need no conversion at all.
+        let mut label: Box<str> = link
             .text
             .as_ref()
-            .map(|t| clean_label(&t.text))
+            .map(|t| clean_label(&t.text).into())
             .unwrap_or_default();
         // The last edge takes the label itself; the others get copies (a
         // link mostly joins one start to one end).
@@ -553,7 +555,7 @@ impl<'a> Builder<'a> {
         end: Sym,
         end_span: Span,
         link: &LinkInfo,
-        label: String,
+        label: Box<str>,
         id: Option<&str>,
         span: Span,
     ) -> Result<(), String> {
@@ -597,7 +599,7 @@ impl<'a> Builder<'a> {
             kind: link.kind,
             stroke: link.stroke,
             length: link.length,
-            label: label.into(),
+            label,
             id,
             span,
         });
