@@ -66,7 +66,7 @@ pub fn flowchart_parse(data: &[u8]) {
         assert!(d.mentions.iter().all(|m| in_bounds(text, m.span)));
         for e in &d.edges {
             assert!(in_bounds(text, e.span), "edge span {:?}", e.span);
-            assert!(e.from < d.nodes.len() && e.to < d.nodes.len());
+            assert!(e.from() < d.nodes.len() && e.to() < d.nodes.len());
         }
         assert!(d.subgraphs.iter().all(|s| in_bounds(text, s.span)));
     }

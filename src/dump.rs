@@ -51,8 +51,8 @@ pub fn dump_file(
                     .iter()
                     .map(|e| {
                         json!({
-                            "from": d.nodes[e.from].id,
-                            "to": d.nodes[e.to].id,
+                            "from": d.nodes[e.from()].id,
+                            "to": d.nodes[e.to()].id,
                             "kind": e.kind.as_str(),
                             "stroke": e.stroke.as_str(),
                             "label": e.label,

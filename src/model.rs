@@ -44,20 +44,55 @@ pub struct Node {
     /// label given, trimmed, one pair of outer quotes removed, entity codes as
     /// written, HTML kept as written (not sanitised).
     pub label: String,
-    /// `text`, `string` or `markdown`, as Mermaid's `labelType` (one of
-    /// three words: no allocation per node).
-    pub label_type: &'static str,
+    /// Mermaid's `labelType`.
+    pub label_type: LabelType,
     /// Mermaid's shape name: `None` for a bare id; the internal bracket name
     /// (`square`, `round`, `cylinder`, ...) for bracket forms; the `@{ shape }`
     /// name as written for node data. The parser only stores names from
     /// its fixed lists (borrowed, so no allocation per node); owned names
     /// are for diagrams built by hand.
     pub shape: Option<Cow<'static, str>>,
-    /// Classes from `:::`, `class` and `clickable` from `click`, in order.
-    pub classes: Vec<String>,
+    /// Classes from `:::`, `class` and `clickable` from `click`, in order
+    /// ([`Node::add_class`] appends one). A boxed slice, not a `Vec`: most
+    /// nodes have none, and the analysis reads every node of a big diagram.
+    pub classes: Box<[String]>,
     /// The mention that gave the node its final label or shape (the last
     /// bracketed or `@{}` mention), else the first mention. Findings point here.
     pub defined_at: Span,
+}
+
+/// Mermaid's `labelType` of a vertex: one byte, not the word, since a big
+/// diagram's analysis reads every node. Serialises as the word.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelType {
+    /// `text`: a bare id or unquoted label.
+    #[default]
+    Text,
+    /// `string`: a quoted label.
+    String,
+    /// `markdown`: a backquoted markdown string.
+    Markdown,
+}
+
+impl LabelType {
+    /// The word Mermaid prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelType::Text => "text",
+            LabelType::String => "string",
+            LabelType::Markdown => "markdown",
+        }
+    }
+}
+
+impl Node {
+    /// Append a class (rare: the list is rebuilt).
+    pub fn add_class(&mut self, class: impl Into<String>) {
+        let mut classes = std::mem::take(&mut self.classes).into_vec();
+        classes.push(class.into());
+        self.classes = classes.into_boxed_slice();
+    }
 }
 
 /// One mention of a vertex in the source.
@@ -148,12 +183,16 @@ impl Stroke {
 }
 
 /// An edge between two vertices (either end may be a subgraph id).
+///
+/// Kept to one cache line (64 bytes: `u32` ends, boxed texts): the
+/// analysis of a big diagram reads every edge over several passes, and at
+/// 88 bytes each one took two lines.
 #[derive(Clone, Debug, Serialize)]
 pub struct Edge {
-    /// Index into [`Diagram::nodes`] of the start.
-    pub from: usize,
-    /// Index into [`Diagram::nodes`] of the end.
-    pub to: usize,
+    /// Index into [`Diagram::nodes`] of the start ([`Edge::from`] as a `usize`).
+    pub from: u32,
+    /// Index into [`Diagram::nodes`] of the end ([`Edge::to`] as a `usize`).
+    pub to: u32,
     /// Link type.
     pub kind: EdgeType,
     /// Stroke.
@@ -161,7 +200,7 @@ pub struct Edge {
     /// Extra rank length 1–10; `None` for [`EdgeType::Invalid`].
     pub length: Option<u8>,
     /// Label text (`""` when none), as Mermaid stores it.
-    pub label: String,
+    pub label: Box<str>,
     /// The user's edge id (`e1@-->`) or Mermaid's automatic `L_a_b_n`;
     /// [`Diagram::edge_id`] gives its text.
     pub id: EdgeId,
@@ -173,7 +212,7 @@ pub struct Edge {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum EdgeId {
     /// Written by the user (`e1@-->`).
-    User(String),
+    User(Box<str>),
     /// Mermaid's automatic `L_{from}_{to}_{n}`. Only `n` is kept: the rest
     /// is the end vertices' ids, so a stored text was one allocation per
     /// edge that little ever reads ([`Diagram::edge_id`] spells it out).
@@ -181,6 +220,16 @@ pub enum EdgeId {
 }
 
 impl Edge {
+    /// Index into [`Diagram::nodes`] of the start.
+    pub fn from(&self) -> usize {
+        self.from as usize
+    }
+
+    /// Index into [`Diagram::nodes`] of the end.
+    pub fn to(&self) -> usize {
+        self.to as usize
+    }
+
     /// Whether the user wrote the edge's id.
     pub fn has_user_id(&self) -> bool {
         matches!(self.id, EdgeId::User(_))
@@ -391,7 +440,7 @@ impl Diagram {
             EdgeId::User(id) => Cow::Borrowed(id),
             &EdgeId::Auto(n) => {
                 let id = |v: usize| self.nodes.get(v).map_or("", |node| node.id.as_str());
-                Cow::Owned(auto_edge_id(id(edge.from), id(edge.to), n))
+                Cow::Owned(auto_edge_id(id(edge.from()), id(edge.to()), n))
             }
         }
     }
@@ -428,7 +477,7 @@ impl Diagram {
         let mut g = DiGraph::with_capacity(self.nodes.len(), self.edges.len());
         let idx: Vec<NodeIndex> = (0..self.nodes.len()).map(|i| g.add_node(i)).collect();
         for (i, e) in self.edges.iter().enumerate() {
-            g.add_edge(idx[e.from], idx[e.to], i);
+            g.add_edge(idx[e.from()], idx[e.to()], i);
         }
         g
     }
@@ -487,7 +536,7 @@ mod tests {
             kind: EdgeType::ArrowPoint,
             stroke: Stroke::Normal,
             length: Some(1),
-            label: String::new(),
+            label: Box::default(),
             id,
             span: Span::default(),
         };
@@ -495,5 +544,22 @@ mod tests {
         let user = edge(EdgeId::User("e1".into()));
         assert_eq!(d.edge_id(&user), "e1");
         assert!(user.has_user_id() && !edge(EdgeId::Auto(0)).has_user_id());
+    }
+
+    #[test]
+    fn label_types_serialise_as_mermaid_words() {
+        for t in [LabelType::Text, LabelType::String, LabelType::Markdown] {
+            let json = serde_json::to_string(&t).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", t.as_str()));
+        }
+        let mut n = Node::default();
+        n.add_class("a");
+        n.add_class(String::from("b"));
+        assert_eq!(&*n.classes, ["a", "b"]);
+    }
+
+    #[test]
+    fn an_edge_fits_one_cache_line() {
+        assert!(std::mem::size_of::<Edge>() <= 64);
     }
 }

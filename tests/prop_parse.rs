@@ -184,7 +184,8 @@ fn print(d: &Diagram) -> String {
         };
         s.push_str(&format!(
             "    {} {arrow}{label} {}\n",
-            d.nodes[e.from].id, d.nodes[e.to].id
+            d.nodes[e.from()].id,
+            d.nodes[e.to()].id
         ));
     }
     s
@@ -209,13 +210,13 @@ fn graph_of(d: &Diagram) -> (Nodes, Edges) {
         .edges
         .iter()
         .map(|e| {
-            let (from, to) = (d.nodes[e.from].id.clone(), d.nodes[e.to].id.clone());
+            let (from, to) = (d.nodes[e.from()].id.clone(), d.nodes[e.to()].id.clone());
             (
                 from,
                 to,
                 e.kind.as_str(),
                 e.stroke.as_str(),
-                e.label.clone(),
+                e.label.to_string(),
             )
         })
         .collect();
@@ -373,7 +374,10 @@ fn token_soup_never_panics_and_spans_stay_in_bounds() {
                         .all(|m| ok(m.span) && m.node < d.nodes.len());
                 prop_assert!(nodes_ok);
                 let n = d.nodes.len();
-                prop_assert!(d.edges.iter().all(|e| ok(e.span) && e.from < n && e.to < n));
+                prop_assert!(d
+                    .edges
+                    .iter()
+                    .all(|e| ok(e.span) && e.from() < n && e.to() < n));
             }
             Ok(())
         })

@@ -146,13 +146,13 @@ fn taxonomy(diagram: &Diagram, structure: &Structure, kinds: &[Kind]) -> Option<
     let mut children = vec![0usize; n];
     for e in &diagram.edges {
         if e.from == e.to
-            || structure.cluster_of(e.from).is_some()
-            || structure.cluster_of(e.to).is_some()
+            || structure.cluster_of(e.from()).is_some()
+            || structure.cluster_of(e.to()).is_some()
         {
             return None;
         }
-        parents[e.to] += 1;
-        children[e.from] += 1;
+        parents[e.to()] += 1;
+        children[e.from()] += 1;
     }
     if kinds.contains(&Kind::Actor) || parents.iter().any(|&p| p > 1) {
         return None;

@@ -260,11 +260,11 @@ pub fn edge_meaning(
     if vocab.link_soft.matches(&words) {
         return (LinkKind::Soft, Why::LabelSaysObservation);
     }
-    if soft_target[edge.to] {
+    if soft_target[edge.to()] {
         return (LinkKind::Soft, Why::ToObserver);
     }
     // An observer's own links are scraping and querying: observation too.
-    if soft_target[edge.from] {
+    if soft_target[edge.from()] {
         return (LinkKind::Soft, Why::FromObserver);
     }
     if edge.stroke == Stroke::Dotted {
@@ -352,10 +352,10 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
         if !matches!(meanings[e].0, LinkKind::Hard | LinkKind::Soft) {
             continue;
         }
-        for s in st.chain_of_end(diagram, edge.from) {
+        for s in st.chain_of_end(diagram, edge.from()) {
             around_from[s] = e;
         }
-        for s in st.chain_of_end(diagram, edge.to) {
+        for s in st.chain_of_end(diagram, edge.to()) {
             if around_from[s] == e {
                 internal[s].push(e);
             }
@@ -367,9 +367,9 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
     let mut has_out: Vec<usize> = vec![usize::MAX; n];
     for (s, internal_edges) in internal.iter().enumerate() {
         for &e in internal_edges {
-            let edge = &diagram.edges[e];
-            let froms = expand(&st, &edge.from, false);
-            let tos = expand(&st, &edge.to, true);
+            let (from, to) = (diagram.edges[e].from(), diagram.edges[e].to());
+            let froms = expand(&st, &from, false);
+            let tos = expand(&st, &to, true);
             let both = diagram.edges[e].kind.is_double();
             for &a in froms {
                 for &b in tos {
@@ -406,8 +406,9 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
     let mut links = Vec::with_capacity(diagram.edges.len());
     for (e, edge) in diagram.edges.iter().enumerate() {
         let (kind, why) = meanings[e];
-        let froms = expand(&st, &edge.from, false);
-        let tos = expand(&st, &edge.to, true);
+        let (from, to) = (edge.from(), edge.to());
+        let froms = expand(&st, &from, false);
+        let tos = expand(&st, &to, true);
         for &a in froms {
             for &b in tos {
                 if a == b && kind != LinkKind::Ignored {

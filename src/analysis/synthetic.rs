@@ -3,7 +3,7 @@
 //! three links per node. Owns nothing the linter decides; only used to
 //! measure it.
 
-use crate::model::{Diagram, Edge, EdgeId, EdgeType, Node, Stroke, Subgraph};
+use crate::model::{Diagram, Edge, EdgeId, EdgeType, LabelType, Node, Stroke, Subgraph};
 use crate::span::Span;
 
 /// Number of user groups (entries) in a generated architecture.
@@ -27,7 +27,7 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
     let node = |id: String, label: String, shape: Option<&'static str>, i: usize| Node {
         id,
         label,
-        label_type: "text",
+        label_type: LabelType::Text,
         shape: shape.map(Into::into),
         defined_at: Span::new(i, i + 1),
         ..Node::default()
@@ -59,12 +59,12 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
     let edge = |d: &mut Diagram, from: usize, to: usize| {
         let n = d.edges.len();
         d.edges.push(Edge {
-            from,
-            to,
+            from: from as u32,
+            to: to as u32,
             kind: EdgeType::ArrowPoint,
             stroke: Stroke::Normal,
             length: Some(1),
-            label: String::new(),
+            label: Box::default(),
             id: EdgeId::Auto(n as u32),
             span: Span::new(from, to.max(from) + 1),
         });
@@ -110,14 +110,14 @@ pub fn regional(components: usize, width: usize) -> Diagram {
             d.nodes[ENTRIES + c + 1].shape = d.nodes[ENTRIES + c].shape.clone();
         }
         if c % 10 == 8 {
-            d.nodes[ENTRIES + c].classes.push("ha".into());
+            d.nodes[ENTRIES + c].add_class("ha");
         }
     }
     let edge = |d: &mut Diagram, from: usize, to: usize, stroke: Stroke, label: &str| {
         let n = d.edges.len();
         d.edges.push(Edge {
-            from,
-            to,
+            from: from as u32,
+            to: to as u32,
             kind: EdgeType::ArrowPoint,
             stroke,
             length: Some(1),
@@ -132,7 +132,7 @@ pub fn regional(components: usize, width: usize) -> Diagram {
         d.nodes.push(Node {
             id: format!("M{z}"),
             label: format!("Prometheus {z}"),
-            label_type: "text",
+            label_type: LabelType::Text,
             defined_at: Span::new(at, at + 1),
             ..Node::default()
         });

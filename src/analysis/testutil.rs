@@ -4,7 +4,9 @@
 //! `|label|` and `-- label -->`, `subgraph id [title]` / `end`, `class a,b c`,
 //! `:::c`, `@{ shape: x }` and `%%` comments. Not Mermaid: never use it outside tests.
 
-use crate::model::{Comment, Diagram, Edge, EdgeId, EdgeType, Mention, Node, Stroke, Subgraph};
+use crate::model::{
+    Comment, Diagram, Edge, EdgeId, EdgeType, LabelType, Mention, Node, Stroke, Subgraph,
+};
 use crate::span::Span;
 
 const SHAPES: [(&str, &str, &str); 10] = [
@@ -133,7 +135,7 @@ impl B {
             let cls = parts.next().unwrap_or("");
             for id in ids.split(',') {
                 let v = self.node(id.trim(), None, None, Span::at(at));
-                self.d.nodes[v].classes.push(cls.into());
+                self.d.nodes[v].add_class(cls);
             }
             return;
         }
@@ -174,7 +176,7 @@ impl B {
                 self.d.nodes.push(Node {
                     id: id.into(),
                     label: id.into(),
-                    label_type: "text",
+                    label_type: LabelType::Text,
                     defined_at: span,
                     ..Node::default()
                 });
@@ -246,7 +248,9 @@ impl B {
         }
         let span = Span::new(at + start, at + i);
         let v = self.node(id, label, shape.as_deref(), span);
-        self.d.nodes[v].classes.extend(classes);
+        for class in classes {
+            self.d.nodes[v].add_class(class);
+        }
         if let Some(open) = self.stack.last_mut() {
             open.mentions.push(id.to_string());
         }
@@ -317,12 +321,12 @@ impl B {
                 for &b in &right {
                     let n = self.d.edges.len();
                     self.d.edges.push(Edge {
-                        from: a,
-                        to: b,
+                        from: a as u32,
+                        to: b as u32,
                         kind: ty,
                         stroke,
                         length: Some(1),
-                        label: label.clone(),
+                        label: label.as_str().into(),
                         id: EdgeId::Auto(n as u32),
                         span: Span::new(at + ls, at + le),
                     });
@@ -355,11 +359,11 @@ mod tests {
         assert_eq!(ids, ["U", "LB", "S1", "S2", "DB", "M"]);
         assert_eq!(d.edges.len(), 4);
         assert_eq!(d.nodes[4].shape.as_deref(), Some("cylinder"));
-        assert_eq!(d.nodes[4].classes, ["ha"]);
+        assert_eq!(&*d.nodes[4].classes, ["ha"]);
         assert_eq!(d.subgraphs[0].members, ["DB"]);
         assert_eq!(d.subgraphs[0].title, "Data");
         assert_eq!(d.edges[3].stroke, Stroke::Dotted);
-        assert_eq!(d.edges[3].label, "metrics");
+        assert_eq!(&*d.edges[3].label, "metrics");
         assert_eq!(d.comments[0].text, "spoflint: skip");
         let src = "flowchart LR\n  U[Users] --> LB[Load Balancer]";
         let d = diagram(src);

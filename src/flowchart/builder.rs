@@ -13,7 +13,8 @@ use super::preprocess::{decode_entities, js_space, js_trim};
 use super::shapes::shape_name;
 use super::yaml::{self, Value};
 use crate::model::{
-    auto_edge_id, Diagram, Edge, EdgeId, EdgeType, Members, Mention, Node, Stroke, Subgraph,
+    auto_edge_id, Diagram, Edge, EdgeId, EdgeType, LabelType, Members, Mention, Node, Stroke,
+    Subgraph,
 };
 use crate::span::Span;
 use crate::vocab::FnvSet;
@@ -39,7 +40,7 @@ const RECENT: usize = 1024;
 pub(crate) struct TextObj<'a> {
     pub text: Cow<'a, str>,
     /// `text`, `string` or `markdown`.
-    pub kind: &'static str,
+    pub kind: LabelType,
 }
 
 /// A link as the grammar found it.
@@ -86,11 +87,11 @@ impl Direction {
     }
 }
 
-fn sanitize_label_type(t: Option<&str>) -> &'static str {
+fn sanitize_label_type(t: Option<&str>) -> LabelType {
     match t {
-        Some("text") => "text",
-        Some("string") => "string",
-        _ => "markdown",
+        Some("text") => LabelType::Text,
+        Some("string") => LabelType::String,
+        _ => LabelType::Markdown,
     }
 }
 
@@ -344,7 +345,7 @@ impl<'a> Builder<'a> {
             self.auto_ids_indexed = true;
             let nodes = &self.d.nodes;
             let auto = self.d.edges.iter().filter_map(|e| match e.id {
-                EdgeId::Auto(n) => Some(auto_edge_id(&nodes[e.from].id, &nodes[e.to].id, n)),
+                EdgeId::Auto(n) => Some(auto_edge_id(&nodes[e.from()].id, &nodes[e.to()].id, n)),
                 EdgeId::User(_) => None,
             });
             self.edge_ids.extend(auto);
@@ -384,14 +385,14 @@ impl<'a> Builder<'a> {
         let id = self.name(s).to_string();
         let (label, label_type) = match label {
             Some(t) => (clean_label(&t.text), t.kind),
-            None => (id.clone(), "text"),
+            None => (id.clone(), LabelType::Text),
         };
         self.d.nodes.push(Node {
             label,
             id,
             label_type,
             shape: None,
-            classes: Vec::new(),
+            classes: Box::default(),
             defined_at: span,
         });
         self.mention(i, span);
@@ -497,7 +498,7 @@ impl<'a> Builder<'a> {
             let Some(s) = self.lookup(id) else { continue };
             let SymInfo { node, sub, .. } = self.info[s as usize];
             if node != NONE {
-                self.d.nodes[node as usize].classes.push(class.to_string());
+                self.d.nodes[node as usize].add_class(class);
             }
             if sub != NONE {
                 self.d.subgraphs[sub as usize]
@@ -517,10 +518,12 @@ impl<'a> Builder<'a> {
     ) -> Result<(), String> {
         let last_start = starts.last().map(|s| s.0);
         let first_end = ends.first().map(|s| s.0);
-        let mut label = link
+        // Boxed once here, not per edge: most links have no label, and those
+        // need no conversion at all.
+        let mut label: Box<str> = link
             .text
             .as_ref()
-            .map(|t| clean_label(&t.text))
+            .map(|t| clean_label(&t.text).into())
             .unwrap_or_default();
         // The last edge takes the label itself; the others get copies (a
         // link mostly joins one start to one end).
@@ -552,7 +555,7 @@ impl<'a> Builder<'a> {
         end: Sym,
         end_span: Span,
         link: &LinkInfo,
-        label: String,
+        label: Box<str>,
         id: Option<&str>,
         span: Span,
     ) -> Result<(), String> {
@@ -571,14 +574,14 @@ impl<'a> Builder<'a> {
             i => i as usize,
         };
         let user_id = match id {
-            Some(id) if !self.is_edge_id(id, id.starts_with("L_")) => Some(id.to_string()),
+            Some(id) if !self.is_edge_id(id, id.starts_with("L_")) => Some(id),
             _ => None,
         };
         let n = self.count_pair(from as u32, to as u32);
         let id = match user_id {
             Some(id) => {
-                self.edge_ids.insert(id.clone());
-                EdgeId::User(id)
+                self.edge_ids.insert(id.to_string());
+                EdgeId::User(id.into())
             }
             None => {
                 // Mermaid numbers automatic ids 0, 2, 3, ...: it skips 1.
@@ -591,8 +594,8 @@ impl<'a> Builder<'a> {
             }
         };
         self.d.edges.push(Edge {
-            from,
-            to,
+            from: from as u32,
+            to: to as u32,
             kind: link.kind,
             stroke: link.stroke,
             length: link.length,

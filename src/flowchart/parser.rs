@@ -7,7 +7,7 @@
 use super::builder::{js_trim_cow, Builder, Direction, LinkInfo, Member, Sym, TextObj};
 use super::lexer::{Tok, Token, Tokens};
 use super::preprocess::{js_space_prefix, js_trim, Mapped};
-use crate::model::{Diagram, EdgeType, Stroke};
+use crate::model::{Diagram, EdgeType, LabelType, Stroke};
 use crate::span::Span;
 use std::borrow::Cow;
 
@@ -659,12 +659,16 @@ impl<'a> Parser<'a> {
     /// `text_no_tags = ( STR | MD_STR | no_tags_token ) { no_tags_token }`
     fn text_no_tags(&mut self) -> PResult<TextObj<'a>> {
         // Mermaid calls a quoted subgraph title `text`, not `string`.
-        self.text_run("text", is_text_no_tags_token, "expected a subgraph title")
+        self.text_run(
+            LabelType::Text,
+            is_text_no_tags_token,
+            "expected a subgraph title",
+        )
     }
 
     /// `text = ( STR | MD_STR | text_token ) { text_token }`
     fn text(&mut self, expected: &str) -> PResult<TextObj<'a>> {
-        self.text_run("string", is_text_token, expected)
+        self.text_run(LabelType::String, is_text_token, expected)
     }
 
     /// The shape both text productions share: a quoted string (label type
@@ -672,14 +676,14 @@ impl<'a> Parser<'a> {
     /// then a run of tokens that `more` accepts.
     fn text_run(
         &mut self,
-        quoted: &'static str,
+        quoted: LabelType,
         more: fn(Tok) -> bool,
         expected: &str,
     ) -> PResult<TextObj<'a>> {
         let kind = match self.kind() {
             Tok::Str => quoted,
-            Tok::MdStr => "markdown",
-            k if more(k) => "text",
+            Tok::MdStr => LabelType::Markdown,
+            k if more(k) => LabelType::Text,
             _ => return self.fail(expected),
         };
         let (text, _, _) = self.gather(more);
@@ -1027,9 +1031,9 @@ impl<'a> Parser<'a> {
             Tok::StartLink => {
                 let st = self.bump();
                 let kind = match self.kind() {
-                    Tok::Str => "string",
-                    Tok::MdStr => "markdown",
-                    Tok::EdgeText | Tok::UnicodeText => "text",
+                    Tok::Str => LabelType::String,
+                    Tok::MdStr => LabelType::Markdown,
+                    Tok::EdgeText | Tok::UnicodeText => LabelType::Text,
                     _ => return self.fail("expected the edge text"),
                 };
                 let edge_text = |k| matches!(k, Tok::EdgeText | Tok::UnicodeText);

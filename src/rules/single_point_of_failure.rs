@@ -167,7 +167,7 @@ fn diagnostic(
         .map(|&e| {
             // The shared name and fixed words: no text of its own to build.
             let edge = &diagram.edges[e as usize];
-            let from = names.get(edge.from).clone();
+            let from = names.get(edge.from()).clone();
             Label::named(edge.span, &["", " needs it here"], from)
         })
         .collect();

@@ -19,8 +19,8 @@ pub fn ours(p: &Parsed) -> Value {
         .iter()
         .map(|e| {
             serde_json::json!([
-                d.nodes[e.from].id,
-                d.nodes[e.to].id,
+                d.nodes[e.from()].id,
+                d.nodes[e.to()].id,
                 e.kind.as_str(),
                 e.stroke.as_str(),
                 e.length,
