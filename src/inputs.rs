@@ -43,19 +43,49 @@ pub(crate) fn inputs(
     trouble: &mut bool,
 ) -> io::Result<Vec<Input>> {
     let mut out = Vec::new();
-    expand(paths, stdin_filename, walk_opts, err, trouble, &mut |i| {
-        out.push(i)
-    })?;
+    expand(
+        paths,
+        stdin_filename,
+        walk_opts,
+        false,
+        err,
+        trouble,
+        &mut |i| out.push(i),
+    )?;
     Ok(out)
+}
+
+/// Whether walking `paths` one after another (`cwd` being where they are
+/// relative to) reaches files in the report's order, each once: each
+/// path's shown form sorts after the one before it without starting with
+/// it (so every file under it does too), and none lies inside another.
+/// True of one path, and of a pre-commit hook's sorted list of files or
+/// `docs guides`: such a run is reported as the walk goes, with nothing
+/// kept per file.
+pub(crate) fn in_report_order(paths: &[PathBuf], cwd: &Path) -> bool {
+    let shown: Vec<String> = paths.iter().map(|p| shown(p)).collect();
+    let sorted = shown
+        .windows(2)
+        .all(|w| w[0] < w[1] && !w[1].starts_with(w[0].as_str()));
+    if !sorted {
+        return false;
+    }
+    // Sorted by components, a path's descendants come right after it.
+    let mut abs: Vec<PathBuf> = paths.iter().map(|p| config::normalize(cwd, p)).collect();
+    abs.sort();
+    abs.windows(2).all(|w| !w[1].starts_with(&w[0]))
 }
 
 /// [`inputs`], handing each input to `found` as soon as it is known, so
 /// files can be checked while the walk goes on. Paths that do not exist are
-/// said first, then (after the walk) the walk's errors.
+/// said first, then (after the walk) the walk's errors. `disjoint` (see
+/// [`in_report_order`]): no path lies inside another, so no file can be
+/// reached twice and none is remembered to find out.
 pub(crate) fn expand(
     paths: &[PathBuf],
     stdin_filename: Option<&Path>,
     walk_opts: &walk::WalkOptions,
+    disjoint: bool,
     err: &mut dyn Write,
     trouble: &mut bool,
     found: &mut dyn FnMut(Input),
@@ -103,8 +133,9 @@ pub(crate) fn expand(
     let roots: Vec<PathBuf> = on_disk.iter().map(|(p, _)| p.clone()).collect();
     // One path walked gives each file once already (the walker drops
     // repeats); this check costs a path normalisation per file.
-    let overlap_possible = roots.len() > 1;
-    let walk_errors = walk::visit(&roots, walk_opts, &mut |t| {
+    let overlap_possible = roots.len() > 1 && !disjoint;
+    let mut walk_errors = Vec::new();
+    let mut each = |t: walk::Target| {
         // `spoflint docs docs/a.md` checks docs/a.md once.
         if overlap_possible && !seen.insert(config::normalize(Path::new(""), &t.path)) {
             return;
@@ -116,7 +147,19 @@ pub(crate) fn expand(
             name: t.path,
             explicit,
         });
-    });
+    };
+    if disjoint {
+        // Walked one at a time: the walker keeps no set of the files seen.
+        for root in &roots {
+            walk_errors.extend(walk::visit(
+                std::slice::from_ref(root),
+                walk_opts,
+                &mut each,
+            ));
+        }
+    } else {
+        walk_errors = walk::visit(&roots, walk_opts, &mut each);
+    }
     for e in &walk_errors {
         *trouble = true;
         let e = Error::Io {
@@ -212,5 +255,35 @@ pub(crate) fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
 pub(crate) fn keep_read_buf(buf: Vec<u8>) {
     if buf.len() <= READ_KEEP {
         READ_BUF.set(buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ordered(paths: &[&str]) -> bool {
+        let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        in_report_order(&paths, Path::new("/repo"))
+    }
+
+    #[test]
+    fn paths_in_report_order_are_sorted_and_none_inside_another() {
+        assert!(ordered(&[]));
+        assert!(ordered(&["docs"]));
+        assert!(ordered(&["README.md", "docs/a.md", "docs/b.md", "guides"]));
+        assert!(ordered(&["./a-b", "a.b", "a0"]), "shown without `./`");
+        assert!(!ordered(&["docs/b.md", "docs/a.md"]), "not sorted");
+        assert!(!ordered(&["docs", "docs"]), "named twice");
+        assert!(!ordered(&["docs", "docs/a.md"]), "a file inside a folder");
+        // `docs`'s files (`docs/…`) sort after `docs-x.md`: a path that
+        // starts another is never taken as ordered.
+        assert!(!ordered(&["docs", "docs-x.md"]));
+        assert!(!ordered(&["/repo/docs", "docs"]), "the same folder twice");
+        assert!(!ordered(&["/repo", "docs"]), "a folder inside another");
+        assert!(
+            !ordered(&["docs/../guides", "guides"]),
+            "the same folder twice"
+        );
     }
 }

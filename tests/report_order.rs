@@ -184,3 +184,35 @@ fn a_broken_configuration_deep_in_the_tree_ends_the_report_there() {
         );
     }
 }
+
+#[test]
+fn several_paths_named_in_order_are_reported_as_in_any_other_order() {
+    // Folders and files named in the report's order (a pre-commit hook's
+    // sorted list, `docs guides`) are reported as the walk goes; named in
+    // another order, once it is over. The report is the same.
+    let d = tempfile::tempdir().unwrap();
+    for i in 0..1500 {
+        let folder = ["a-b", "a.b", "a0"][i % 3];
+        let text = if i % 10 == 0 {
+            LONE.to_string()
+        } else {
+            format!("# Page {i}\n\nNo diagram.\n")
+        };
+        write(d.path(), &format!("{folder}/{}/p{i}.md", i % 5), &text);
+    }
+    write(d.path(), "b.md", LONE);
+    let in_order = go(
+        d.path(),
+        &["--format", "concise"],
+        &["a-b", "a.b", "a0", "b.md"],
+    );
+    let other = go(
+        d.path(),
+        &["--format", "concise"],
+        &["b.md", "a0", "a-b", "a.b"],
+    );
+    assert_eq!(files(d.path(), &in_order.out).len(), 151);
+    assert_eq!(in_order.out, other.out);
+    assert_eq!(in_order.err, other.err);
+    assert_eq!(in_order.outcome, other.outcome);
+}

@@ -6,7 +6,7 @@ use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format};
 use crate::config::{self, Level, Resolver};
 use crate::diagnostic::FileReport;
 use crate::error::{io_message, Error};
-use crate::inputs::{expand, keep_read_buf, read_into, shown, take_read_buf, Input};
+use crate::inputs::{self, expand, keep_read_buf, read_into, shown, take_read_buf, Input};
 use crate::{check, markdown, pipeline, report, report_error, walk, Environment, Outcome, Streams};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -257,15 +257,17 @@ pub(crate) fn run(
     let trouble = std::cell::Cell::new(false);
     let err = std::cell::RefCell::new(&mut *io.err);
     let mut config_error = None;
-    // One folder or file walked, the report on standard output (the usual
-    // run): the walk reaches the files in the report's order, so each
-    // file's part is written as soon as it and those before it are done,
-    // and nothing is kept per file (memory does not grow with the tree).
-    // Otherwise (several paths, `--output-file`) the order, and where the
-    // report goes, are known once the walk is over, and the walk is kept
-    // (a name per file) until then.
+    // One folder walked (or several, or files, named in the report's
+    // order), the report on standard output (the usual run): the walk
+    // reaches the files in the report's order, so each file's part is
+    // written as soon as it and those before it are done, and nothing is
+    // kept per file (memory does not grow with the tree). Otherwise
+    // (paths in another order, standard input, `--output-file`) the order,
+    // and where the report goes, are known once the walk is over, and the
+    // walk is kept (a name per file) until then.
+    let disjoint = inputs::in_report_order(&args.paths, &env.cwd);
     let order = if args.output_file.is_none()
-        && args.paths.len() <= 1
+        && disjoint
         && args.paths.iter().all(|p| p.as_os_str() != "-")
     {
         pipeline::Order::Pushed
@@ -291,6 +293,7 @@ pub(crate) fn run(
             &args.paths,
             args.config.stdin_filename.as_deref(),
             &walk_opts,
+            disjoint,
             &mut ErrOf(&err),
             &mut walk_trouble,
             &mut |input| {
