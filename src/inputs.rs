@@ -62,7 +62,7 @@ pub(crate) fn inputs(
 /// True of one path, and of a pre-commit hook's sorted list of files or
 /// `docs guides`: such a run is reported as the walk goes, with nothing
 /// kept per file.
-pub(crate) fn in_report_order(paths: &[PathBuf], cwd: &Path) -> bool {
+pub(crate) fn paths_in_report_order(paths: &[PathBuf], cwd: &Path) -> bool {
     let shown: Vec<String> = paths.iter().map(|p| shown(p)).collect();
     let sorted = shown
         .windows(2)
@@ -79,7 +79,7 @@ pub(crate) fn in_report_order(paths: &[PathBuf], cwd: &Path) -> bool {
 /// [`inputs`], handing each input to `found` as soon as it is known, so
 /// files can be checked while the walk goes on. Paths that do not exist are
 /// said first, then (after the walk) the walk's errors. `disjoint` (see
-/// [`in_report_order`]): no path lies inside another, so no file can be
+/// [`paths_in_report_order`]): no path lies inside another, so no file can be
 /// reached twice and none is remembered to find out.
 pub(crate) fn expand(
     paths: &[PathBuf],
@@ -264,7 +264,7 @@ mod tests {
 
     fn ordered(paths: &[&str]) -> bool {
         let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-        in_report_order(&paths, Path::new("/repo"))
+        paths_in_report_order(&paths, Path::new("/repo"))
     }
 
     #[test]

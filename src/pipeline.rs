@@ -346,18 +346,12 @@ pub(crate) fn run<J: Send, R: Send>(
             }
         };
         let fed = feed(&mut push);
+        // Leaving the scope (`_closing`) stops the workers and closes the
+        // queue, on an error as on a panic.
         if let Some(e) = failed {
-            queue.close();
             return Err(e);
         }
-        let returned = match fed {
-            Ok(o) => o,
-            Err(e) => {
-                stop.store(true, Ordering::Relaxed);
-                queue.close();
-                return Err(e);
-            }
-        };
+        let returned = fed?;
         progress.start(pushed);
         if !started && pushed == 1 {
             if let Some((k, job)) = batch.pop() {
@@ -371,11 +365,7 @@ pub(crate) fn run<J: Send, R: Send>(
         queue.close();
         drop(tx);
         if order == Order::Pushed {
-            let r = in_order.hand_out(pushed, &rx, &wake, &gone, each, progress);
-            if r.is_err() {
-                stop.store(true, Ordering::Relaxed);
-            }
-            return r;
+            return in_order.hand_out(pushed, &rx, &wake, &gone, each, progress);
         }
         let n = pushed;
         let mut rank = vec![usize::MAX; n];
@@ -397,10 +387,7 @@ pub(crate) fn run<J: Send, R: Send>(
             while let Some(r) = slots.get_mut(cursor).and_then(Option::take) {
                 progress.inc();
                 cursor += 1;
-                if let Err(e) = each(*r) {
-                    stop.store(true, Ordering::Relaxed);
-                    return Err(e);
-                }
+                each(*r)?;
             }
             if cursor >= returned.len() || all_done {
                 return Ok(());

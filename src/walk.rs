@@ -79,19 +79,13 @@ fn has_checked_extension(p: &Path) -> bool {
 fn in_report_order(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> Ordering {
     let (x, y) = (a.path().as_os_str(), b.path().as_os_str());
     let (a_dir, b_dir) = (a.file_type().is_dir(), b.file_type().is_dir());
-    // ASCII (nearly every path) is checked faster than UTF-8.
+    // ASCII (nearly every path) is checked faster than UTF-8; valid UTF-8
+    // is shown (and borrowed) as it is.
     if x.is_ascii() && y.is_ascii() {
         return key_order(x.as_encoded_bytes(), a_dir, y.as_encoded_bytes(), b_dir);
     }
-    match (x.to_str(), y.to_str()) {
-        (Some(x), Some(y)) => key_order(x.as_bytes(), a_dir, y.as_bytes(), b_dir),
-        _ => key_order(
-            x.to_string_lossy().as_bytes(),
-            a_dir,
-            y.to_string_lossy().as_bytes(),
-            b_dir,
-        ),
-    }
+    let (x, y) = (x.to_string_lossy(), y.to_string_lossy());
+    key_order(x.as_bytes(), a_dir, y.as_bytes(), b_dir)
 }
 
 /// Orders `x` and `y`, each followed by `/` if it is a folder's.

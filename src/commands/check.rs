@@ -265,7 +265,7 @@ pub(crate) fn run(
     // (paths in another order, standard input, `--output-file`) the order,
     // and where the report goes, are known once the walk is over, and the
     // walk is kept (a name per file) until then.
-    let disjoint = inputs::in_report_order(&args.paths, &env.cwd);
+    let disjoint = inputs::paths_in_report_order(&args.paths, &env.cwd);
     let order = if args.output_file.is_none()
         && disjoint
         && args.paths.iter().all(|p| p.as_os_str() != "-")
