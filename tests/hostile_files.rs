@@ -7,43 +7,17 @@
 //! link loop, a Unix socket, a file that vanishes or turns into a folder
 //! between the walk and the read.
 
-use clap::Parser;
-use spoflint::cli::Cli;
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::Ran;
 use spoflint::progress::{Progress, Silent};
-use spoflint::{run, Environment, Outcome, Streams};
+use spoflint::Outcome;
 use std::fs;
 use std::path::Path;
 
-struct Ran {
-    outcome: Outcome,
-    out: String,
-    err: String,
-}
-
 fn go_with(cwd: &Path, args: &[&str], progress: &mut dyn Progress) -> Ran {
-    let cli = Cli::try_parse_from(std::iter::once("spoflint").chain(args.iter().copied())).unwrap();
-    let env = Environment {
-        cwd: cwd.to_path_buf(),
-        ..Environment::default()
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut stdin: &[u8] = b"";
-    let outcome = run(
-        &cli,
-        &env,
-        &mut Streams {
-            out: &mut out,
-            err: &mut err,
-            stdin: &mut stdin,
-            progress,
-        },
-    )
-    .unwrap();
-    Ran {
-        outcome,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
+    cli::run_in(cwd, args, "", progress)
 }
 
 /// Run in `dir` with paths relative to it (so output paths are short).

@@ -1,10 +1,13 @@
 //! The library's `run`, driven with in-memory streams: what the binary does
 //! besides parsing arguments, including what depends on the terminal.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use clap::Parser;
 use spoflint::cli::{Cli, Format};
 use spoflint::progress::Progress;
-use spoflint::{output_choice, run, Environment, Outcome, Streams};
+use spoflint::{output_choice, Environment, Outcome};
 
 #[derive(Default)]
 struct Counting {
@@ -33,29 +36,13 @@ struct Ran {
 }
 
 fn go(args: &[&str], stdin: &str) -> Ran {
-    let cli = Cli::try_parse_from(std::iter::once("spoflint").chain(args.iter().copied())).unwrap();
-    let env = Environment {
-        cwd: std::env::current_dir().unwrap(),
-        ..Environment::default()
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut input = stdin.as_bytes();
     let mut progress = Counting::default();
-    let outcome = run(
-        &cli,
-        &env,
-        &mut Streams {
-            out: &mut out,
-            err: &mut err,
-            stdin: &mut input,
-            progress: &mut progress,
-        },
-    )
-    .unwrap();
+    let cwd = std::env::current_dir().unwrap();
+    let r = cli::run_in(&cwd, args, stdin, &mut progress);
     Ran {
-        outcome,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
+        outcome: r.outcome,
+        out: r.out,
+        err: r.err,
         progress,
     }
 }

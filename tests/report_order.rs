@@ -5,21 +5,17 @@
 //! paths are reported once the walk is over, sorted. Both must give the
 //! same report: files in the order of their paths' bytes as shown.
 
-use clap::Parser;
-use spoflint::cli::Cli;
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::Ran;
 use spoflint::progress::Silent;
-use spoflint::{run, Environment, Outcome, Streams};
+use spoflint::Outcome;
 use std::fs;
 use std::path::Path;
 
 /// A diagram with three findings (a lone load balancer, server, database).
 const LONE: &str = "```mermaid\nflowchart LR\n    Users --> LB[Load Balancer] --> API[API Server] --> DB[(Orders DB)]\n```\n";
-
-struct Ran {
-    outcome: Outcome,
-    out: String,
-    err: String,
-}
 
 /// Run with `paths` (relative to `root`) after `args`.
 fn go(root: &Path, args: &[&str], paths: &[&str]) -> Ran {
@@ -27,30 +23,12 @@ fn go(root: &Path, args: &[&str], paths: &[&str]) -> Ran {
         .iter()
         .map(|p| root.join(p).display().to_string())
         .collect();
-    let all = args.iter().copied().chain(paths.iter().map(String::as_str));
-    let cli = Cli::try_parse_from(std::iter::once("spoflint").chain(all)).unwrap();
-    let env = Environment {
-        cwd: root.to_path_buf(),
-        ..Environment::default()
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut stdin: &[u8] = b"";
-    let outcome = run(
-        &cli,
-        &env,
-        &mut Streams {
-            out: &mut out,
-            err: &mut err,
-            stdin: &mut stdin,
-            progress: &mut Silent,
-        },
-    )
-    .unwrap();
-    Ran {
-        outcome,
-        out: String::from_utf8(out).unwrap(),
-        err: String::from_utf8(err).unwrap(),
-    }
+    let all: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(paths.iter().map(String::as_str))
+        .collect();
+    cli::run_in(root, &all, "", &mut Silent)
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
