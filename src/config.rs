@@ -417,6 +417,9 @@ pub struct Resolver {
     ignore: Vec<&'static str>,
     all: bool,
     dotted_hard: bool,
+    /// Every configuration file this resolver has read (absolute, as
+    /// found): `--output-file` must not replace one of them.
+    read: Vec<PathBuf>,
 }
 
 /// `path` made absolute against `cwd`, with `.` and `..` removed lexically.
@@ -445,9 +448,11 @@ impl Resolver {
 
     /// A resolver for the settings flags alone.
     pub fn new(args: &ConfigArgs, cwd: &Path) -> Result<Resolver, Error> {
+        let mut read = Vec::new();
         let fixed = if args.isolated {
             Some(None)
         } else if let Some(p) = &args.config {
+            read.push(normalize(cwd, p));
             Some(Some(Arc::new(Config::load(p)?)))
         } else {
             None
@@ -461,7 +466,13 @@ impl Resolver {
             ignore: Vec::new(),
             all: args.all,
             dotted_hard: args.dotted_hard,
+            read,
         })
+    }
+
+    /// The configuration files read so far (absolute).
+    pub fn files_read(&self) -> &[PathBuf] {
+        &self.read
     }
 
     /// The configuration for a file at `path` (as the user named it):
@@ -495,6 +506,7 @@ impl Resolver {
         for name in CONFIG_FILE_NAMES {
             let candidate = dir.join(name);
             if candidate.is_file() {
+                self.read.push(candidate.clone());
                 let shown = self.shown(&candidate);
                 let mut c = Config::load(&candidate).map_err(|e| match e {
                     Error::Config {

@@ -28,6 +28,16 @@ pub enum Error {
         /// A hint (did you mean ...).
         help: Option<String>,
     },
+    /// `--output-file` names a file the run reads (an input or a
+    /// configuration file, directly or through a link): the report is not
+    /// written, and the file is left as it was.
+    #[error("{path}: refusing to write the report over {input}, which this run reads")]
+    OutputIsInput {
+        /// The output file as the user named it.
+        path: String,
+        /// The input or configuration file it is (as named or found).
+        input: String,
+    },
     /// A rule name or code that no rule has.
     #[error("unknown rule `{name}`")]
     UnknownRule {
@@ -43,6 +53,9 @@ impl Error {
     pub fn help(&self) -> Option<&str> {
         match self {
             Error::Config { help, .. } | Error::UnknownRule { help, .. } => help.as_deref(),
+            Error::OutputIsInput { .. } => Some(
+                "write the report outside the files being checked, e.g. `-o spoflint-report.txt`",
+            ),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 //! reads, checks and renders one file, and the main thread writes the
 //! pieces in path order and the messages in input order.
 
+use super::output_file::{Dest, Guard};
 use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format};
 use crate::config::{self, Level, Resolver};
 use crate::diagnostic::FileReport;
@@ -9,7 +10,7 @@ use crate::error::{io_message, Error};
 use crate::inputs::{self, expand, keep_read_buf, read_into, shown, take_read_buf, Input};
 use crate::{check, markdown, pipeline, report, report_error, walk, Environment, Outcome, Streams};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// A file queued for a worker: the input, its place in input order, and
@@ -277,6 +278,9 @@ pub(crate) fn run(
     let dest: std::cell::RefCell<Option<Dest>> =
         std::cell::RefCell::new((order == pipeline::Order::Pushed).then_some(Dest::Out));
     let stdin = &mut *io.stdin;
+    // Taken before any file is read: the output file's identity, to make
+    // sure the report never replaces a file the run reads.
+    let mut guard = args.output_file.as_deref().map(|p| Guard::new(p, &env.cwd));
 
     // Walk, and queue each file as soon as it is found. Configuration is
     // resolved here, in input order: the resolver caches by folder, and a
@@ -287,7 +291,6 @@ pub(crate) fn run(
         let mut names = Vec::new();
         let mut count = 0;
         let mut stdin_read = false;
-        let mut checked_files = std::collections::HashSet::new();
         let mut walk_trouble = false;
         expand(
             &args.paths,
@@ -311,8 +314,9 @@ pub(crate) fn run(
                     stdin_read = true;
                     let mut buf = Vec::new();
                     let _ = shared.stdin.set(stdin.read_to_end(&mut buf).map(|_| buf));
-                } else if !input.stdin && args.output_file.is_some() {
-                    checked_files.insert(config::normalize(&env.cwd, &input.name));
+                }
+                if let Some(g) = &mut guard {
+                    g.reads(&input.name);
                 }
                 if order == pipeline::Order::Returned {
                     names.push(shown(&input.name));
@@ -331,7 +335,7 @@ pub(crate) fn run(
         if order == pipeline::Order::Pushed {
             return Ok(Vec::new());
         }
-        *dest.borrow_mut() = Some(Dest::open(args.output_file.as_deref(), env, &checked_files));
+        *dest.borrow_mut() = Some(Dest::open(args.output_file.as_deref()));
         // The report is in path order (as shown; a path named twice keeps
         // input order), each file's part written as soon as it and those
         // before it are done.
@@ -388,14 +392,13 @@ pub(crate) fn run(
     let mut end = Vec::new();
     sink.finish(summary, &mut end)?;
     dest.write(&end, io.out)?;
-    if let Err((path, e)) = dest.close() {
-        report_error(
-            io.err,
-            &Error::Io {
-                path: shown(&path),
-                message: io_message(&e),
-            },
-        )?;
+    if let Some(g) = &mut guard {
+        for config in resolver.files_read() {
+            g.reads(config);
+        }
+    }
+    if let Err(e) = dest.close(guard.as_ref()) {
+        report_error(io.err, &e)?;
         return Ok(Outcome::Trouble);
     }
     if let Some(e) = config_error {
@@ -436,74 +439,5 @@ impl<W: Write> Write for ErrOf<'_, W> {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.0.borrow_mut().flush()
-    }
-}
-
-/// Where a check's report goes.
-enum Dest {
-    /// Standard output.
-    Out,
-    /// `--output-file`, opened before the checks.
-    File(PathBuf, io::BufWriter<std::fs::File>),
-    /// `--output-file` naming one of the files being checked: written at
-    /// the end, so the file is checked as it was before the run (as when
-    /// the whole report was written at the end).
-    Later(PathBuf, Vec<u8>),
-    /// `--output-file` that could not be opened or written: the error is
-    /// said at the end, after the files' notes.
-    Failed(PathBuf, io::Error),
-}
-
-impl Dest {
-    /// `checked`: the files being checked (absolute, normalised).
-    fn open(
-        output_file: Option<&Path>,
-        env: &Environment,
-        checked: &std::collections::HashSet<PathBuf>,
-    ) -> Dest {
-        let Some(path) = output_file else {
-            return Dest::Out;
-        };
-        if checked.contains(&config::normalize(&env.cwd, path)) {
-            return Dest::Later(path.to_path_buf(), Vec::new());
-        }
-        match std::fs::File::create(path) {
-            Ok(f) => Dest::File(path.to_path_buf(), io::BufWriter::new(f)),
-            Err(e) => Dest::Failed(path.to_path_buf(), e),
-        }
-    }
-
-    /// Write `bytes`; an error on standard output ends the run, one on the
-    /// output file is said at the end.
-    fn write(&mut self, bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
-        if bytes.is_empty() {
-            return Ok(());
-        }
-        match self {
-            Dest::Out => out.write_all(bytes),
-            Dest::File(path, w) => {
-                if let Err(e) = w.write_all(bytes) {
-                    *self = Dest::Failed(std::mem::take(path), e);
-                }
-                Ok(())
-            }
-            Dest::Later(_, buf) => {
-                buf.extend_from_slice(bytes);
-                Ok(())
-            }
-            Dest::Failed(..) => Ok(()),
-        }
-    }
-
-    /// Finish the output file, if any.
-    fn close(self) -> Result<(), (PathBuf, io::Error)> {
-        match self {
-            Dest::Out => Ok(()),
-            Dest::File(path, mut w) => w.flush().map_err(|e| (path, e)),
-            Dest::Later(path, buf) => std::fs::File::create(&path)
-                .and_then(|mut f| f.write_all(&buf))
-                .map_err(|e| (path, e)),
-            Dest::Failed(path, e) => Err((path, e)),
-        }
     }
 }

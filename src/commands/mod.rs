@@ -3,3 +3,4 @@
 
 pub(crate) mod check;
 pub(crate) mod dump;
+pub(crate) mod output_file;
