@@ -80,6 +80,11 @@ pub struct LinkWords {
     /// Soft targets: a link to a node named so is observation or optional,
     /// not a dependency.
     pub soft_targets: Vec<String>,
+    /// Links that are not request needs whatever their stroke: data flow
+    /// after the request (export, ETL, batch, archive, train), control
+    /// (scale, provision, configure, reconcile, issue certificates) and
+    /// fallbacks. They carry no failure from their target to their source.
+    pub not_needs: Vec<String>,
 }
 
 /// Labels that are artefacts, not components.
@@ -106,6 +111,9 @@ pub struct ArtefactWords {
     pub code_roles: Vec<String>,
     /// Head nouns of subgraph titles whose members are parts of one process.
     pub code_containers: Vec<String>,
+    /// Names of API objects (records in a control plane's API, such as
+    /// Kubernetes kinds): a box named exactly so is configuration.
+    pub api_objects: Vec<String>,
 }
 
 /// Redundancy evidence words.
@@ -908,9 +916,11 @@ pub struct NodeTexts {
     /// [`WordIds`] of each token in a vocabulary's lexicon, if computed
     /// ([`NodeTexts::in_vocab`]); empty otherwise.
     ids: Vec<WordIds>,
-    /// Per node: its first token and its first id token (its label's
-    /// tokens come first, then its id's); then one more entry, the end.
-    nodes: Vec<[u32; 2]>,
+    /// Per node: its first token, its first id token (its label's
+    /// tokens come first, then its id's), and the first and end token of
+    /// its name (the label's first line with words, [`name_range`]); then
+    /// one more entry, the end.
+    nodes: Vec<[u32; 4]>,
 }
 
 /// A buffer offset as stored: diagrams are far below 4 GiB of words, and
@@ -937,11 +947,21 @@ impl NodeTexts {
             let first = offset(t.ends.len() - 1);
             t.push_label(&node.label);
             let split = offset(t.ends.len() - 1);
+            let (name_start, name_end) = match name_range(&node.label) {
+                // Nearly every label is one line: its name is all of it.
+                None => (first, split),
+                Some((a, b)) => {
+                    let before = offset(tokens(&node.label[..a]).len());
+                    let len = offset(tokens(&node.label[a..b]).len());
+                    let start = (first + before).min(split);
+                    (start, (start + len).min(split))
+                }
+            };
             t.push_id(&node.id);
-            t.nodes.push([first, split]);
+            t.nodes.push([first, split, name_start, name_end]);
         }
         let end = offset(t.ends.len() - 1);
-        t.nodes.push([end, end]);
+        t.nodes.push([end, end, end, end]);
         t
     }
 
@@ -972,7 +992,7 @@ impl NodeTexts {
 
     /// The words of node `v` (`v < len`).
     pub fn get(&self, v: usize) -> NodeText<'_> {
-        let [first, split] = self.nodes[v];
+        let [first, split, name_start, name_end] = self.nodes[v];
         let end = self.nodes[v + 1][0];
         let (first, split, end) = (first as usize, split as usize, end as usize);
         NodeText {
@@ -980,6 +1000,7 @@ impl NodeTexts {
             ends: self.ends.get(first..=end).unwrap_or(&[0]),
             ids: self.ids.get(first..end).unwrap_or(&[]),
             split: split - first,
+            name: (name_start as usize - first, name_end as usize - first),
         }
     }
 
@@ -1045,6 +1066,8 @@ pub struct NodeText<'a> {
     ids: &'a [WordIds],
     /// How many of the tokens are the label's.
     split: usize,
+    /// The tokens of the node's name (the label's first line with words).
+    name: (usize, usize),
 }
 
 impl<'a> NodeText<'a> {
@@ -1063,6 +1086,12 @@ impl<'a> NodeText<'a> {
         self.words().to(self.split)
     }
 
+    /// The name's tokens: the label's first line with words (SPEC §4:
+    /// it names the box; later lines are annotations and give no kind).
+    pub fn name_words(&self) -> Words<'a> {
+        self.words().to(self.name.1).from(self.name.0)
+    }
+
     /// The id's [`id_tokens`], with their ids if computed.
     pub fn id_words(&self) -> Words<'a> {
         self.words().from(self.split)
@@ -1075,6 +1104,117 @@ impl<'a> NodeText<'a> {
 fn is_plain(text: &str) -> bool {
     // Bytes, not chars: a set of chars is searched a char at a time.
     text.is_ascii() && !text.bytes().any(|b| matches!(b, b'<' | b'#' | b'&'))
+}
+
+/// The byte range of a label's name, its first line with a letter or
+/// digit and the lines that continue it, when the label has more than one
+/// line (`None`: it has one, and the name is all of it). Lines end at a
+/// line break or a `<br>` tag in any spelling (`<br/>`, `<BR >`); an icon
+/// line (`⚙️<br>Config`) before the name is passed over. A line continues
+/// the name when it starts in lower case or the line before ends with a
+/// joining word or sign (`Backends de<br/>observabilidad`, `Pool of<br/>
+/// workers`): the author wrapped a long name. A line that starts in
+/// capitals, a digit or a sign is an annotation (`Postgres<br/>User data`,
+/// `Checkout<br/>Error rate: 2%`).
+pub fn name_range(label: &str) -> Option<(usize, usize)> {
+    if !label.contains(['\n', '<']) {
+        return None;
+    }
+    let b = label.as_bytes();
+    let mut lines = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        let br = b[i] == b'<' && b.len() >= i + 3 && b[i + 1..i + 3].eq_ignore_ascii_case(b"br");
+        if b[i] == b'\n' || br {
+            lines.push((start, i));
+            i = if br {
+                // Past the tag's `>` (or to the end of an unclosed one).
+                b[i..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .map_or(b.len(), |p| i + p + 1)
+            } else {
+                i + 1
+            };
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines.push((start, b.len()));
+    let first = lines
+        .iter()
+        .position(|&(a, e)| label[a..e].chars().any(char::is_alphanumeric));
+    let Some(first) = first else {
+        return Some((0, 0));
+    };
+    let (a, mut e) = lines[first];
+    for &(na, ne) in &lines[first + 1..] {
+        let next = label[na..ne].trim_start();
+        if next.starts_with(char::is_lowercase) || ends_joined(&label[a..e]) {
+            e = ne;
+        } else {
+            break;
+        }
+    }
+    Some((a, e))
+}
+
+/// Whether a line ends with a word or sign that joins it to the next
+/// (`Backends de`, `Pool of`, `Orders &`, `Auth /`).
+fn ends_joined(line: &str) -> bool {
+    let t = line.trim_end();
+    if t.ends_with(['&', '/', '-', ',', '+', '(']) {
+        return true;
+    }
+    let last = t
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "of" | "for"
+            | "the"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "to"
+            | "in"
+            | "on"
+            | "with"
+            | "by"
+            | "de"
+            | "del"
+            | "la"
+            | "el"
+            | "los"
+            | "las"
+            | "des"
+            | "du"
+            | "le"
+            | "les"
+            | "der"
+            | "die"
+            | "das"
+            | "und"
+            | "y"
+            | "e"
+            | "o"
+            | "da"
+            | "do"
+            | "di"
+            | "per"
+            | "para"
+            | "pour"
+            | "für"
+            | "von"
+            | "en"
+    )
 }
 
 /// The text before the first `<br` (all of it when there is none): a
@@ -1282,6 +1422,10 @@ pub struct Vocab {
     pub grouping: PhraseSet,
     /// Category words of subgraph titles.
     pub categories: PhraseSet,
+    /// Link words of data flow, control and fallbacks: not needs.
+    pub link_not_needs: PhraseSet,
+    /// Names of API objects.
+    pub api_objects: PhraseSet,
     /// The words of every set above, numbered.
     lexicon: std::sync::Arc<Lexicon>,
 }
@@ -1356,7 +1500,9 @@ impl Vocab {
             subgraphs.alternatives,
             subgraphs.periods,
             subgraphs.grouping,
-            subgraphs.categories
+            subgraphs.categories,
+            links.not_needs,
+            artefacts.api_objects
         );
         Ok(Vocab::compile(file))
     }
@@ -1419,7 +1565,7 @@ impl Vocab {
     }
 
     fn compile(file: VocabFile) -> Self {
-        let lists: [&[String]; 27] = [
+        let lists: [&[String]; 29] = [
             &file.links.hard,
             &file.links.soft,
             &file.links.redundancy,
@@ -1447,6 +1593,8 @@ impl Vocab {
             &file.subgraphs.periods,
             &file.subgraphs.grouping,
             &file.subgraphs.categories,
+            &file.links.not_needs,
+            &file.artefacts.api_objects,
         ];
         // One lexicon for every set, so a token's ids, computed once, are
         // good in all of them. Each phrase is tokenized once, into word ids
@@ -1497,6 +1645,7 @@ impl Vocab {
         let (managed, single, pool_titles, machines) = (set(), set(), set(), set());
         let (process, locations, not_locations, alternatives) = (set(), set(), set(), set());
         let (periods, grouping, categories) = (set(), set(), set());
+        let (link_not_needs, api_objects) = (set(), set());
         Vocab {
             kinds: file
                 .kinds
@@ -1540,6 +1689,8 @@ impl Vocab {
             periods,
             grouping,
             categories,
+            link_not_needs,
+            api_objects,
             lexicon,
             file,
         }
@@ -1810,9 +1961,12 @@ impl Vocab {
     }
 
     /// Whether a node is an observer or optional (links to it are soft),
-    /// given the node's words.
-    pub fn is_soft_target_with(&self, text: &NodeText<'_>) -> bool {
-        self.soft_targets.matches(text.label_words()) || self.soft_targets.matches(text.id_words())
+    /// given the node's words: its name says so (an annotation line such as
+    /// `Audit logs` or `Error rate: 2%` does not), or, for a box with no
+    /// label of its own (`own_label` false), its id.
+    pub fn is_soft_target_with(&self, text: &NodeText<'_>, own_label: bool) -> bool {
+        self.soft_targets.matches(text.name_words())
+            || (!own_label && self.soft_targets.matches(text.id_words()))
     }
 
     /// Whether a class name is one of the redundant classes.

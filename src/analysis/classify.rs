@@ -11,12 +11,15 @@ use crate::vocab::{id_tokens, tokens, Vocab};
 
 /// Whether the diagram is analysed for failure points, and why. `kinds`
 /// are the kinds as seen for classification (artefacts count as unknown);
-/// `artefact` says which nodes are steps, states, data or code.
+/// `named` says which nodes got their kind from a word of their name or a
+/// class (not from their shape or id); `artefact` says which nodes are
+/// steps, states, data or code.
 pub fn decide(
     diagram: &Diagram,
     settings: &Settings,
     structure: &Structure,
     kinds: &[Kind],
+    named: &[bool],
     artefact: &[bool],
     ov: &Overrides,
 ) -> (bool, String) {
@@ -95,11 +98,17 @@ pub fn decide(
     if let Some(why) = taxonomy(diagram, structure, kinds) {
         return (false, format!("does not look like an architecture: {why}"));
     }
+    if let Some(why) = api_objects(diagram, structure, &settings.vocab) {
+        return (false, format!("does not look like an architecture: {why}"));
+    }
     let mut total = 0usize;
     let mut known = 0usize;
     let mut artefacts = 0usize;
     let mut infra = 0usize;
     let mut specific = 0usize;
+    let mut named_specific = 0usize;
+    let mut actors = 0usize;
+    let mut shaped_specific = 0usize;
     for (v, node) in diagram.nodes.iter().enumerate() {
         // Clusters are subgraphs; `%%` vertices are Mermaid's phantom comment nodes.
         if structure.cluster_of(v).is_some() || node.id.starts_with("%%") {
@@ -111,6 +120,9 @@ pub fn decide(
         known += usize::from(k != Kind::Unknown);
         infra += usize::from(k.is_infra());
         specific += usize::from(k.is_specific_infra());
+        named_specific += usize::from(k.is_specific_infra() && named[v]);
+        shaped_specific += usize::from(k.is_specific_infra() && !named[v]);
+        actors += usize::from(k == Kind::Actor);
     }
     let facts = format!(
         "{known} of {total} nodes have a kind, {infra} infrastructure, {specific} specific infrastructure"
@@ -124,7 +136,18 @@ pub fn decide(
             format!("does not look like an architecture: {artefacts} of {total} nodes are steps, states, data or code"),
         );
     }
-    let architecture = (specific >= 1 && known * 3 >= total) || (infra >= 2 && known * 2 >= total);
+    // What an SRE looks for first: named pieces of infrastructure that hold
+    // state or carry traffic (a database, a queue, a load balancer...), not
+    // a cylinder's shape or an id. Two of them, or one (a cylinder will do)
+    // beside drawn users (`Users --> Server --> Database`), make a running
+    // system; a source box of unknown kind is no such evidence (it is as
+    // often a process's first step: measured on the development fold);
+    // boxes of generic servers alone (`App`, `API`, `Service`) are as often
+    // code, steps or API objects as they are deployed processes (measured on
+    // the development fold: no finding in such a diagram was right).
+    let architecture = known * 3 >= total
+        && (named_specific >= 2
+            || (named_specific + shaped_specific >= 1 && actors >= 1 && known * 2 >= total));
     if architecture {
         (true, format!("looks like an architecture: {facts}"))
     } else {
@@ -161,6 +184,58 @@ fn taxonomy(diagram: &Diagram, structure: &Structure, kinds: &[Kind]) -> Option<
     (branching >= 3).then(|| {
         format!("a tree with no consumer ({branching} nodes branch, none has two parents)")
     })
+}
+
+/// A graph of API objects (configuration records that refer to each
+/// other: `Gateway` → `HTTPRoute` → `Service`, a claim composing a
+/// `Deployment`): two or more boxes named exactly as API kinds, a third of
+/// all boxes at least, and one of them named in an API's own spelling (a
+/// camel-case kind such as `HTTPRoute` or `ConfigMap`, or an all-capital
+/// one such as `XR`), so a plain `Gateway --> Service` sketch is not taken
+/// for one. Its links say "refers to", not "needs at run time".
+fn api_objects(diagram: &Diagram, structure: &Structure, vocab: &Vocab) -> Option<String> {
+    let mut objects = 0usize;
+    let mut spelled = false;
+    let mut total = 0usize;
+    for (v, node) in diagram.nodes.iter().enumerate() {
+        if structure.cluster_of(v).is_some() || node.id.starts_with("%%") {
+            continue;
+        }
+        total += 1;
+        let name = crate::vocab::clean_text_cow(super::kinds::name_of(&node.label));
+        // The name before any parenthesis, and what a parenthesis says
+        // (`Application (XR)`).
+        let (head, note) = match name.split_once('(') {
+            Some((h, rest)) => (h, rest.split(')').next().unwrap_or("")),
+            None => (&*name, ""),
+        };
+        for part in [head, note] {
+            let words: Vec<&str> = part
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            if words.is_empty() || words.len() > 2 {
+                continue;
+            }
+            let toks: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            if vocab.api_objects.is_exactly(&toks) {
+                objects += 1;
+                spelled |= words.len() == 1 && api_spelling(words[0]);
+                break;
+            }
+        }
+    }
+    (objects >= 2 && objects * 3 >= total && spelled)
+        .then(|| format!("{objects} of {total} boxes are API objects (configuration records)"))
+}
+
+/// An API kind's own spelling: camel case of two humps or more
+/// (`HTTPRoute`, `ConfigMap`) or all capitals (`XR`, `CRD`).
+fn api_spelling(word: &str) -> bool {
+    let upper = word.chars().filter(char::is_ascii_uppercase).count();
+    let lower = word.chars().filter(char::is_ascii_lowercase).count();
+    (lower == 0 && upper >= 2)
+        || (upper >= 2 && lower >= 1 && word.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 /// Subgraphs that are not parts of one system: two or more titled as
@@ -392,24 +467,51 @@ mod classify_tests {
     }
 
     #[test]
-    fn a_specific_infrastructure_node_and_a_third_with_kinds() {
-        // 1 database + 0 others of 3 nodes: a third have a kind.
+    fn two_named_pieces_of_infrastructure_and_a_third_with_kinds() {
         assert!(analysed(
-            "flowchart LR\n  A[Orders] --> B[Billing] --> DB[(Orders DB)]\n"
+            "flowchart LR\n  A[Orders] --> Q[Order Queue] --> B[Billing] --> DB[(Orders DB)]\n"
         ));
-        // 1 of 4: not enough.
+        // 2 of 7: not enough.
         assert!(!analysed(
-            "flowchart LR\n  A[Orders] --> B[Billing] --> C[Ledger] --> DB[(Orders DB)]\n"
+            "flowchart LR\n  A[Orders] --> B[Billing] --> C[Ledger] --> D[Tax] --> E[Fees] --> Q[Order Queue] --> DB[(Orders DB)]\n"
         ));
     }
 
     #[test]
-    fn two_infrastructure_nodes_and_half_with_kinds() {
+    fn one_piece_of_infrastructure_needs_drawn_users() {
+        // The article's first diagram.
         assert!(analysed(
+            "flowchart LR\n  Users --> S[Server] --> DB[(Database)]\n"
+        ));
+        // A cylinder beside users will do.
+        assert!(analysed(
+            "flowchart LR\n  Users --> S[Server] --> DB[(Orders)]\n"
+        ));
+        // Without users: a flow of steps that mentions one store.
+        assert!(!analysed(
+            "flowchart LR\n  A[Orders] --> B[Billing] --> DB[(Orders DB)]\n"
+        ));
+        // Generic servers alone are as often code or steps.
+        assert!(!analysed(
             "flowchart LR\n  A[Web App] --> B[Worker] --> C[Step] --> D[Other]\n"
         ));
+        // A cylinder's shape alone, without users, says nothing.
         assert!(!analysed(
-            "flowchart LR\n  A[Web App] --> B[Step] --> C[Step 2] --> D[Other]\n"
+            "flowchart LR\n  A[Mix] --> B[(Ingredients State)] --> C[(Recipe State)]\n"
+        ));
+    }
+
+    #[test]
+    fn a_graph_of_api_objects_is_configuration() {
+        assert!(!analysed(
+            "flowchart LR\n  client --> GW[Gateway] --> R[HTTPRoute] --> S[Service]\n  P[BackendTLSPolicy] --> S\n  S --> DB[(Database)]\n"
+        ));
+        assert!(!analysed(
+            "flowchart TD\n  xr[Application (XR)] --> d[Deployment] --> db[(Database)]\n  xr --> s[Service] --> q[Queue]\n"
+        ));
+        // Plain words are not an API's spelling.
+        assert!(analysed(
+            "flowchart LR\n  Users --> GW[Gateway] --> S[Service] --> DB[(Database)]\n"
         ));
     }
 

@@ -105,6 +105,8 @@ pub enum Why {
     QueueDelivery,
     /// `inside a process subgraph`
     InsideProcess,
+    /// `label says data flow, control or fallback, not a need`
+    LabelSaysNotANeed,
 }
 
 impl Why {
@@ -124,6 +126,7 @@ impl Why {
             Why::ResponseToActor => "response to an actor",
             Why::QueueDelivery => "delivery from a queue to its consumer",
             Why::InsideProcess => "inside a process subgraph",
+            Why::LabelSaysNotANeed => "label says data flow, control or fallback, not a need",
         }
     }
 }
@@ -260,6 +263,11 @@ pub fn edge_meaning(
     if vocab.link_soft.matches(&words) {
         return (LinkKind::Soft, Why::LabelSaysObservation);
     }
+    // Export, ETL, scaling, provisioning, a fallback: the source does not
+    // stop when the target does (SPEC §1), whatever the stroke.
+    if vocab.link_not_needs.matches(&words) {
+        return (LinkKind::Soft, Why::LabelSaysNotANeed);
+    }
     if soft_target[edge.to()] {
         return (LinkKind::Soft, Why::ToObserver);
     }
@@ -297,7 +305,10 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
         entries: vec![Vec::new(); ns],
         exits: vec![Vec::new(); ns],
         soft_target: (0..texts.len())
-            .map(|v| settings.vocab.is_soft_target_with(&texts.get(v)))
+            .map(|v| {
+                let own = crate::analysis::kinds::has_own_label(&diagram.nodes[v]);
+                settings.vocab.is_soft_target_with(&texts.get(v), own)
+            })
             .collect(),
     };
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); ns];

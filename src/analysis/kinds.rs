@@ -2,7 +2,7 @@
 //! longest-match and tie-break rules; knows nothing about links.
 
 use crate::model::Node;
-use crate::vocab::{id_tokens, tokens, NodeText, NodeTexts, Vocab, Words};
+use crate::vocab::{id_tokens, name_range, tokens, NodeText, NodeTexts, Vocab, Words};
 use serde::Serialize;
 
 /// What a node is, for reliability.
@@ -98,7 +98,7 @@ pub struct KindOf {
 /// Where a node's words are read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// The label's [`tokens`].
+    /// The [`tokens`] of the label's name (its first line with words).
     Label,
     /// The id's [`id_tokens`].
     Id,
@@ -135,6 +135,18 @@ pub enum Evidence {
 }
 
 impl KindOf {
+    /// Whether the kind comes from a word of the box's name or a class:
+    /// what the author called it, not its shape or its id.
+    pub fn is_named(&self) -> bool {
+        matches!(
+            self.evidence,
+            Evidence::Word {
+                source: Source::Label | Source::Class(_),
+                ..
+            } | Evidence::Alternative { .. }
+        )
+    }
+
     /// Why, for `dump --analysis`: `word "db" in label`, `shape cylinder`, ...
     /// (`node` is the node the kind was found for).
     pub fn why(&self, node: &Node) -> String {
@@ -144,7 +156,7 @@ impl KindOf {
         match self.evidence {
             Evidence::Word { source, start, len } => {
                 let (toks, where_) = match source {
-                    Source::Label => (tokens(&node.label), "label"),
+                    Source::Label => (tokens(name_of(&node.label)), "label"),
                     Source::Id => (id_tokens(&node.id), "id"),
                     Source::Class(i) => (
                         node.classes
@@ -169,8 +181,24 @@ impl KindOf {
     }
 }
 
+/// A label's name: its first line with words ([`name_range`]).
+pub fn name_of(label: &str) -> &str {
+    match name_range(label) {
+        Some((a, b)) => &label[a..b],
+        None => label,
+    }
+}
+
+/// Whether a node has a label of its own: one with a letter or digit that
+/// is not just its id. Only a box without one is named by its id (SPEC §4:
+/// ids are weak evidence, `db` on a box labelled "Dedupe" is no database).
+pub fn has_own_label(node: &Node) -> bool {
+    node.label != node.id && node.label.chars().any(char::is_alphanumeric)
+}
+
 /// The kind of one node (SPEC §4): the longest phrase of any kind in its
-/// label, id or class names wins (a class name that is exactly a kind word
+/// name (the label's first line with words; the id only for a box with no
+/// label of its own) or class names wins (a class name that is exactly a kind word
 /// beats any phrase: `class Gemini external` is a statement); on a tie the
 /// kind listed first in the vocabulary wins (specific infrastructure, then
 /// servers, then actors and externals); a database or storage shape decides
@@ -221,8 +249,10 @@ pub fn kind_of_with(node: &Node, text: &NodeText<'_>, vocab: &Vocab) -> KindOf {
             }
         });
     };
-    consider(text.label_words(), Source::Label);
-    consider(text.id_words(), Source::Id);
+    consider(text.name_words(), Source::Label);
+    if !has_own_label(node) {
+        consider(text.id_words(), Source::Id);
+    }
     for (i, c) in node.classes.iter().enumerate() {
         consider((&id_tokens(c)).into(), Source::Class(i));
     }
@@ -340,8 +370,13 @@ mod tests {
     }
 
     #[test]
-    fn id_and_class_words_count() {
-        assert_eq!(kind("Ledger", "OrderDB", None, &[]), Kind::Database);
+    fn id_words_count_only_without_a_label_and_class_words_count() {
+        assert_eq!(kind("OrderDB", "OrderDB", None, &[]), Kind::Database);
+        // A label of its own names the box: the id's words are a weak guess
+        // (`db` on "Dedupe", `lb_in` on "Incoming request").
+        assert_eq!(kind("Ledger", "OrderDB", None, &[]), Kind::Unknown);
+        assert_eq!(kind("Dedupe", "db", None, &[]), Kind::Unknown);
+        assert_eq!(kind("Incoming request", "lb_in", None, &[]), Kind::Unknown);
         // `class Gemini external` marks an external even when the label says API.
         assert_eq!(kind("Gemini API", "G", None, &["external"]), Kind::External);
         assert_eq!(kind("Thing", "T", None, &[]), Kind::Unknown);
@@ -364,6 +399,34 @@ mod tests {
             Kind::Unknown
         );
         assert_eq!(kind("Box", "B", None, &["service"]), Kind::Unknown);
+    }
+
+    #[test]
+    fn the_first_line_names_the_box_and_later_lines_give_no_kind() {
+        assert_eq!(
+            kind("Checkout<br/>Error rate: 2%", "C", None, &[]),
+            Kind::Unknown
+        );
+        assert_eq!(
+            kind("Postgres Primary<br>User & order data", "P", None, &[]),
+            Kind::Database
+        );
+        assert_eq!(
+            kind("API v2\nMobile app support", "A", None, &[]),
+            Kind::Server
+        );
+        assert_eq!(kind("⚙️<br>Config Server", "X", None, &[]), Kind::Server);
+        assert_eq!(
+            kind("Billing<BR/>Audit logs", "B", None, &[]),
+            Kind::Unknown
+        );
+        // A wrapped name goes on: a lower-case line, or a joining word.
+        assert_eq!(kind("Pool of<br>workers", "X", None, &[]), Kind::Server);
+        assert_eq!(kind("Orders<br>database", "X", None, &[]), Kind::Database);
+        assert_eq!(
+            kind("Backends de<br/>Postgres", "X", None, &[]),
+            Kind::Database
+        );
     }
 
     #[test]

@@ -308,8 +308,10 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .zip(&artefact)
         .map(|(&k, &art)| if art { Kind::Unknown } else { k })
         .collect();
-    let (analysed, analysed_why) =
-        classify::decide(diagram, settings, &structure, &kind_seen, &artefact, ov);
+    let named: Vec<bool> = kinds.iter().map(kinds::KindOf::is_named).collect();
+    let (analysed, analysed_why) = classify::decide(
+        diagram, settings, &structure, &kind_seen, &named, &artefact, ov,
+    );
     let mut a = Analysis {
         analysed,
         analysed_why,

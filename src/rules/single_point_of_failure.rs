@@ -450,10 +450,10 @@ mod tests {
 
     #[test]
     fn replication_links_are_redundancy_not_dependency() {
-        let src = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> DB1[(Orders)]\n  DB1 -. replication .-> DB2[(Orders copy)]\n";
+        let src = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> DB1[(Orders DB)]\n  DB1 -. replication .-> DB2[(Orders DB copy)]\n";
         assert_eq!(spofs(src), Vec::<String>::new());
         // Without the replication label, the copy is just a dependency of nothing.
-        let plain = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> DB1[(Orders)]\n  DB1 -.-> DB2[(Ledger)]\n";
+        let plain = "flowchart LR\n  Users --> App[App Server]:::ha\n  App --> DB1[(Orders DB)]\n  DB1 -.-> DB2[(Ledger DB)]\n";
         assert_eq!(spofs(plain), ["DB1:error"]);
     }
 
@@ -639,8 +639,8 @@ mod tests {
 
     #[test]
     fn unknown_sources_are_entries() {
-        let src = "flowchart LR\n  Acme[Acme Corp] --> API[API Server] --> DB[(Database)]\n";
-        assert_eq!(spofs(src), ["API:error", "DB:error"]);
+        let src = "flowchart LR\n  Acme[Acme Corp] --> LB[Load Balancer] --> API[API Server] --> DB[(Database)]\n";
+        assert_eq!(spofs(src), ["LB:error", "API:error", "DB:error"]);
     }
 
     #[test]
@@ -651,13 +651,20 @@ mod tests {
 
     #[test]
     fn infrastructure_sources_are_components_with_outside_callers() {
-        let src = "flowchart LR\n  API[API Server] --> Q[Queue]\n";
+        let src = "flowchart LR\n  API[API Server] --> Q[Queue]\n  API --> C[(Order Cache)]\n";
         let d = run(src);
         let ids: Vec<(&str, Severity)> = d
             .iter()
             .map(|f| (f.node.as_deref().unwrap(), f.severity))
             .collect();
-        assert_eq!(ids, [("API", Severity::Error), ("Q", Severity::Error)]);
+        assert_eq!(
+            ids,
+            [
+                ("API", Severity::Error),
+                ("Q", Severity::Error),
+                ("C", Severity::Error)
+            ]
+        );
         // The callers are named through the node they call, never as
         // "callers of X, X", and the node's own callers as its callers.
         assert!(
