@@ -1113,10 +1113,35 @@ fn is_plain(text: &str) -> bool {
 /// line (`⚙️<br>Config`) before the name is passed over. A line continues
 /// the name when it starts in lower case or the line before ends with a
 /// joining word or sign (`Backends de<br/>observabilidad`, `Pool of<br/>
-/// workers`): the author wrapped a long name. A line that starts in
+/// workers`), or is a parenthesis (`キャッシュ<br/>(Valkey)`: the product the
+/// box runs): the author wrapped a long name. A line that starts in
 /// capitals, a digit or a sign is an annotation (`Postgres<br/>User data`,
 /// `Checkout<br/>Error rate: 2%`).
 pub fn name_range(label: &str) -> Option<(usize, usize)> {
+    let lines = label_lines(label)?;
+    let first = lines
+        .iter()
+        .position(|&(a, e)| label[a..e].chars().any(char::is_alphanumeric));
+    let Some(first) = first else {
+        return Some((0, 0));
+    };
+    let (a, mut e) = lines[first];
+    for &(na, ne) in &lines[first + 1..] {
+        let next = label[na..ne].trim_start();
+        // (`&#40` is how Mermaid text writes a parenthesis.)
+        let qualifies = next.starts_with('(') || next.starts_with("&#40");
+        if next.starts_with(char::is_lowercase) || qualifies || ends_joined(&label[a..e]) {
+            e = ne;
+        } else {
+            break;
+        }
+    }
+    Some((a, e))
+}
+
+/// The byte ranges of a label's lines, when it has more than one (lines
+/// end at a line break or a `<br>` tag in any spelling).
+pub fn label_lines(label: &str) -> Option<Vec<(usize, usize)>> {
     if !label.contains(['\n', '<']) {
         return None;
     }
@@ -1145,22 +1170,7 @@ pub fn name_range(label: &str) -> Option<(usize, usize)> {
         return None;
     }
     lines.push((start, b.len()));
-    let first = lines
-        .iter()
-        .position(|&(a, e)| label[a..e].chars().any(char::is_alphanumeric));
-    let Some(first) = first else {
-        return Some((0, 0));
-    };
-    let (a, mut e) = lines[first];
-    for &(na, ne) in &lines[first + 1..] {
-        let next = label[na..ne].trim_start();
-        if next.starts_with(char::is_lowercase) || ends_joined(&label[a..e]) {
-            e = ne;
-        } else {
-            break;
-        }
-    }
-    Some((a, e))
+    Some(lines)
 }
 
 /// Whether a line ends with a word or sign that joins it to the next
@@ -1760,6 +1770,12 @@ impl Vocab {
         if head_is_artefact {
             return true;
         }
+        // A category of products listed by example ("Time series database
+        // (TDengine, InfluxDB, etc.)", "e.g. Redis"): one of several
+        // options, not a deployed box.
+        if t.contains("etc.") || t.contains("e.g.") || t.contains("etc)") {
+            return true;
+        }
         // A numbered step ("1. Gather context", "Step 2: ...").
         let mut words = t.split_whitespace();
         let first = words.next().unwrap_or("");
@@ -1868,6 +1884,50 @@ impl Vocab {
             }
         }
         end > 0 && self.artefact_nouns.is_exactly(toks.to(end).from(end - 1))
+    }
+
+    /// The plural kind word that heads a box's name (`Application
+    /// Services`, `Databases`, `OCI registries`, `HSMs`): the name stands for
+    /// several boxes of that kind (SPEC §2). The head is the last word
+    /// before any parenthesis or preposition; it counts when it is the
+    /// plural of an infrastructure kind word and not itself a listed word
+    /// (`Secrets`, `Credentials` name one store).
+    pub fn plural_kind_head(&self, name: &str) -> Option<String> {
+        let clean = clean_text_cow(name);
+        let head = head_of(&clean);
+        let toks = tokens(head);
+        let end = (1..toks.len())
+            .find(|&s| self.prepositions.occurs_at(&toks, s))
+            .unwrap_or(toks.len());
+        let last = toks.get(end.checked_sub(1)?)?;
+        let singular = if let Some(stem) = last.strip_suffix("ies") {
+            format!("{stem}y")
+        } else if let Some(stem) = last
+            .strip_suffix("es")
+            .filter(|s| s.ends_with(['s', 'x', 'h']))
+        {
+            stem.to_string()
+        } else {
+            last.strip_suffix('s')?.to_string()
+        };
+        if singular.len() < 2 || singular.ends_with('s') {
+            return None;
+        }
+        let listed = |w: &str| {
+            self.file
+                .kinds
+                .iter()
+                .any(|k| k.words.iter().any(|x| x == w))
+        };
+        if listed(last) || !listed(&singular) {
+            return None;
+        }
+        let kind = self
+            .file
+            .kinds
+            .iter()
+            .find(|k| k.words.contains(&singular))?;
+        (!matches!(kind.name.as_str(), "actor" | "external")).then(|| last.clone())
     }
 
     /// Whether a label names code that runs inside its caller's process: a

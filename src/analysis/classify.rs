@@ -9,20 +9,36 @@ use crate::config::{AnalyseMode, Settings};
 use crate::model::{Diagram, Subgraph};
 use crate::vocab::{id_tokens, tokens, Vocab};
 
-/// Whether the diagram is analysed for failure points, and why. `kinds`
-/// are the kinds as seen for classification (artefacts count as unknown);
-/// `named` says which nodes got their kind from a word of their name or a
-/// class (not from their shape or id); `artefact` says which nodes are
-/// steps, states, data or code.
+/// What the boxes of a diagram are, as the architecture test reads them.
+#[derive(Clone, Copy)]
+pub struct Evidence<'a> {
+    /// Each node's kind as seen for classification (artefacts count as
+    /// unknown).
+    pub kinds: &'a [Kind],
+    /// Whether the kind comes from a word of the node's name or a class
+    /// (not from its shape or id).
+    pub named: &'a [bool],
+    /// Whether its name or its id says it has some kind (the looser reading
+    /// for the share of boxes that are components).
+    pub some_kind: &'a [bool],
+    /// Whether the node is a step, state, data or code.
+    pub artefact: &'a [bool],
+}
+
+/// Whether the diagram is analysed for failure points, and why.
 pub fn decide(
     diagram: &Diagram,
     settings: &Settings,
     structure: &Structure,
-    kinds: &[Kind],
-    named: &[bool],
-    artefact: &[bool],
+    evidence: &Evidence<'_>,
     ov: &Overrides,
 ) -> (bool, String) {
+    let Evidence {
+        kinds,
+        named,
+        some_kind,
+        artefact,
+    } = *evidence;
     match ov.analyse {
         Some(true) => return (true, "opted in by a `spoflint: analyse` comment".into()),
         Some(false) => return (false, "opted out by a `spoflint: skip` comment".into()),
@@ -117,7 +133,7 @@ pub fn decide(
         total += 1;
         artefacts += usize::from(artefact[v]);
         let k = kinds[v];
-        known += usize::from(k != Kind::Unknown);
+        known += usize::from(k != Kind::Unknown || some_kind[v]);
         infra += usize::from(k.is_infra());
         specific += usize::from(k.is_specific_infra());
         named_specific += usize::from(k.is_specific_infra() && named[v]);
@@ -188,11 +204,11 @@ fn taxonomy(diagram: &Diagram, structure: &Structure, kinds: &[Kind]) -> Option<
 
 /// A graph of API objects (configuration records that refer to each
 /// other: `Gateway` → `HTTPRoute` → `Service`, a claim composing a
-/// `Deployment`): two or more boxes named exactly as API kinds, a third of
-/// all boxes at least, and one of them named in an API's own spelling (a
-/// camel-case kind such as `HTTPRoute` or `ConfigMap`, or an all-capital
-/// one such as `XR`), so a plain `Gateway --> Service` sketch is not taken
-/// for one. Its links say "refers to", not "needs at run time".
+/// `Deployment`): boxes named exactly as API kinds, a third of all boxes
+/// at least, and three of them, or two with one named in an API's own
+/// spelling (a camel-case kind such as `HTTPRoute` or `ConfigMap`, or an
+/// all-capital one such as `XR`), so a plain `Gateway --> Service` sketch
+/// is not taken for one. Its links say "refers to", not "needs at run time".
 fn api_objects(diagram: &Diagram, structure: &Structure, vocab: &Vocab) -> Option<String> {
     let mut objects = 0usize;
     let mut spelled = false;
@@ -202,7 +218,8 @@ fn api_objects(diagram: &Diagram, structure: &Structure, vocab: &Vocab) -> Optio
             continue;
         }
         total += 1;
-        let name = crate::vocab::clean_text_cow(super::kinds::name_of(&node.label));
+        // The whole label: API kinds are often wrapped (`HTTP<BR>Route`).
+        let name = crate::vocab::clean_text_cow(&node.label);
         // The name before any parenthesis, and what a parenthesis says
         // (`Application (XR)`).
         let (head, note) = match name.split_once('(') {
@@ -225,7 +242,7 @@ fn api_objects(diagram: &Diagram, structure: &Structure, vocab: &Vocab) -> Optio
             }
         }
     }
-    (objects >= 2 && objects * 3 >= total && spelled)
+    (objects * 3 >= total && (objects >= 3 || (objects >= 2 && spelled)))
         .then(|| format!("{objects} of {total} boxes are API objects (configuration records)"))
 }
 

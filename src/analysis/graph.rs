@@ -107,6 +107,8 @@ pub enum Why {
     InsideProcess,
     /// `label says data flow, control or fallback, not a need`
     LabelSaysNotANeed,
+    /// `from a store: data read out of it`
+    FromStore,
 }
 
 impl Why {
@@ -127,6 +129,7 @@ impl Why {
             Why::QueueDelivery => "delivery from a queue to its consumer",
             Why::InsideProcess => "inside a process subgraph",
             Why::LabelSaysNotANeed => "label says data flow, control or fallback, not a need",
+            Why::FromStore => "from a store: data read out of it",
         }
     }
 }

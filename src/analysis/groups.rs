@@ -181,6 +181,9 @@ fn self_redundancy_of(
     if let Some(why) = count_multiplicity(&node.label, words, vocab) {
         return Some(why);
     }
+    if let Some(head) = vocab.plural_kind_head(crate::analysis::kinds::name_of(&node.label)) {
+        return Some(format!("its name is a plural (\"{head}\"): several boxes"));
+    }
     let managed = |words: Words<'_>| {
         vocab.managed.first(words).map(|m| {
             format!(

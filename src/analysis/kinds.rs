@@ -2,7 +2,7 @@
 //! longest-match and tie-break rules; knows nothing about links.
 
 use crate::model::Node;
-use crate::vocab::{id_tokens, name_range, tokens, NodeText, NodeTexts, Vocab, Words};
+use crate::vocab::{id_tokens, label_lines, name_range, tokens, NodeText, NodeTexts, Vocab, Words};
 use serde::Serialize;
 
 /// What a node is, for reliability.
@@ -104,6 +104,9 @@ pub enum Source {
     Id,
     /// The [`id_tokens`] of the node's class with this index.
     Class(usize),
+    /// The [`tokens`] of the label's line with this index, after the
+    /// name: a line that is nothing but a product or kind name.
+    Line(usize),
 }
 
 /// The evidence for a kind.
@@ -141,7 +144,7 @@ impl KindOf {
         matches!(
             self.evidence,
             Evidence::Word {
-                source: Source::Label | Source::Class(_),
+                source: Source::Label | Source::Class(_) | Source::Line(_),
                 ..
             } | Evidence::Alternative { .. }
         )
@@ -164,6 +167,12 @@ impl KindOf {
                             .map(|c| id_tokens(c))
                             .unwrap_or_default(),
                         "class",
+                    ),
+                    Source::Line(i) => (
+                        label_lines(&node.label)
+                            .and_then(|l| l.get(i).map(|&(a, e)| tokens(&node.label[a..e])))
+                            .unwrap_or_default(),
+                        "a line of the label",
                     ),
                 };
                 format!("word \"{}\" in {where_}", phrase(toks, start, len))
@@ -210,6 +219,20 @@ pub fn kind_of(node: &Node, vocab: &Vocab) -> KindOf {
 
 /// [`kind_of`] given the node's words.
 pub fn kind_of_with(node: &Node, text: &NodeText<'_>, vocab: &Vocab) -> KindOf {
+    kind_of_reading(node, text, vocab, !has_own_label(node))
+}
+
+/// Whether a node's id or label says it has some kind: the looser reading
+/// the architecture test counts boxes with (an id such as `cache` beside a
+/// label in another language still says the diagram draws components),
+/// never used to report a box.
+pub fn has_some_kind(node: &Node, text: &NodeText<'_>, vocab: &Vocab) -> bool {
+    kind_of_reading(node, text, vocab, true).kind != Kind::Unknown
+}
+
+/// A node's kind from its name and class words, and its id's words when
+/// `read_id`.
+fn kind_of_reading(node: &Node, text: &NodeText<'_>, vocab: &Vocab, read_id: bool) -> KindOf {
     // (score, kind priority = index in the vocabulary, evidence)
     let mut best: Option<(usize, usize, Evidence)> = None;
     let mut consider = |toks: Words<'_>, source: Source| {
@@ -250,11 +273,46 @@ pub fn kind_of_with(node: &Node, text: &NodeText<'_>, vocab: &Vocab) -> KindOf {
         });
     };
     consider(text.name_words(), Source::Label);
-    if !has_own_label(node) {
+    if read_id {
         consider(text.id_words(), Source::Id);
     }
     for (i, c) in node.classes.iter().enumerate() {
         consider((&id_tokens(c)).into(), Source::Class(i));
+    }
+    // A name that says no kind, over a line that is nothing but a product
+    // or kind name (`Session Store<br/>Redis`): that line says what runs in
+    // the box. Any other later line is an annotation (`Error rate: 2%`,
+    // `User & order data`) and gives no kind.
+    if best.is_none() {
+        if let (Some(lines), Some((_, name_end))) =
+            (label_lines(&node.label), name_range(&node.label))
+        {
+            for (i, &(a, e)) in lines
+                .iter()
+                .enumerate()
+                .filter(|(_, &(a, _))| a >= name_end)
+            {
+                let toks = tokens(&node.label[a..e]);
+                let whole = vocab
+                    .kind_index
+                    .find_tagged(&toks)
+                    .into_iter()
+                    .filter(|(m, _)| m.start == 0 && m.len == toks.len())
+                    .min_by_key(|(_, prio)| *prio);
+                if let Some((m, prio)) = whole {
+                    best = Some((
+                        m.len,
+                        prio,
+                        Evidence::Word {
+                            source: Source::Line(i),
+                            start: 0,
+                            len: m.len,
+                        },
+                    ));
+                    break;
+                }
+            }
+        }
     }
     // Alternatives (`User/Service`, `App / Browser`, `Internet Users/APIs`)
     // name who may call: if one of them is a consumer, the box is one.
@@ -289,7 +347,11 @@ pub fn kind_of_with(node: &Node, text: &NodeText<'_>, vocab: &Vocab) -> KindOf {
     });
     let shape = node.shape.as_deref().unwrap_or("");
     let shapes = &vocab.file.shapes;
-    let word_is_infra = from_words.as_ref().is_some_and(|(k, _)| k.is_infra());
+    // An external word says whose the box is, whatever it stores:
+    // `[(Email provider mailbox)]` is the provider's.
+    let word_is_infra = from_words
+        .as_ref()
+        .is_some_and(|(k, _)| k.is_infra() || *k == Kind::External);
     let by_shape = |kind| KindOf {
         kind,
         evidence: Evidence::Shape,

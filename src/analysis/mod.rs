@@ -262,6 +262,25 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
             l.why = Why::QueueDelivery;
         }
     }
+    // A database or cache makes no requests: a link drawn from one to a
+    // box that is not a store or network under it is data read out of it
+    // (CDC, export, a response, a consumer fed), and the store does not
+    // stop when that box does. (A store drawn on the disk, store or network
+    // it runs on still needs it; storage words also name active services,
+    // `Container Registry`, so storage keeps its links.)
+    for l in &mut links {
+        if l.kind == LinkKind::Hard
+            && matches!(kind[l.from()], Kind::Database | Kind::Cache)
+            && !is_not_component_shape(diagram, l.from(), vocab)
+            && !matches!(
+                kind[l.to()],
+                Kind::Database | Kind::Cache | Kind::Storage | Kind::Network
+            )
+        {
+            l.kind = LinkKind::Soft;
+            l.why = Why::FromStore;
+        }
+    }
     // Nodes only inside process subgraphs are steps, not dependencies (SPEC §3).
     let process: Vec<bool> = diagram
         .subgraphs
@@ -309,9 +328,16 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
         .map(|(&k, &art)| if art { Kind::Unknown } else { k })
         .collect();
     let named: Vec<bool> = kinds.iter().map(kinds::KindOf::is_named).collect();
-    let (analysed, analysed_why) = classify::decide(
-        diagram, settings, &structure, &kind_seen, &named, &artefact, ov,
-    );
+    let some_kind: Vec<bool> = (0..n)
+        .map(|v| !artefact[v] && kinds::has_some_kind(&diagram.nodes[v], &texts.get(v), vocab))
+        .collect();
+    let evidence = classify::Evidence {
+        kinds: &kind_seen,
+        named: &named,
+        some_kind: &some_kind,
+        artefact: &artefact,
+    };
+    let (analysed, analysed_why) = classify::decide(diagram, settings, &structure, &evidence, ov);
     let mut a = Analysis {
         analysed,
         analysed_why,

@@ -36,10 +36,12 @@ pub fn layered(components: usize, width: usize, unique_labels: bool) -> Diagram 
         d.nodes
             .push(node(format!("U{u}"), format!("Users {u}"), None, u));
     }
+    // Kinds whose links out are needs (a database's or cache's links out
+    // are data read out of it), so every layer depends on the next.
     const LABELS: [(&str, Option<&str>); 4] = [
         ("Service", None),
-        ("Orders DB", Some("cylinder")),
-        ("Cache", None),
+        ("Load Balancer", Some("rect")),
+        ("Firewall", None),
         ("Proxy", None),
     ];
     for c in 0..components {
