@@ -60,6 +60,9 @@ pub struct ConfigArgs {
     /// Count dotted links (`-.->`) as hard dependencies.
     #[arg(long)]
     pub dotted_hard: bool,
+    /// Report single points of failure down to this confidence [default: high].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<Confidence>,
     /// With `-` as PATH: the name to report and find configuration for.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
@@ -149,6 +152,20 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+/// How much evidence a single-point-of-failure finding needs to be
+/// reported (`--min-confidence`, `min-confidence`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, ValueEnum, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Also findings whose evidence is thin (see `spoflint rule SPOF001`).
+    Low,
+    /// Only findings whose evidence is firm (the default).
+    #[default]
+    High,
 }
 
 /// The lowest severity that fails the run.

@@ -30,6 +30,9 @@ pub struct Settings {
     pub analyse: AnalyseMode,
     /// Whether dotted links are dependencies (SPEC §1: soft by default).
     pub dotted_links_hard: bool,
+    /// The least confidence a single-point-of-failure finding needs to be
+    /// reported (SPEC §3: thin evidence is not reported by default).
+    pub min_confidence: crate::cli::Confidence,
     /// Fence info strings that count as Mermaid.
     pub blocks: crate::markdown::BlockOptions,
     /// Per-rule level overrides, by rule name.
@@ -50,6 +53,7 @@ impl Default for Settings {
         Settings {
             analyse: AnalyseMode::Auto,
             dotted_links_hard: false,
+            min_confidence: crate::cli::Confidence::High,
             blocks: crate::markdown::BlockOptions::default(),
             levels: BTreeMap::new(),
             vocab: crate::vocab::Vocab::shared(),
@@ -63,7 +67,7 @@ impl Default for Settings {
 // Loading `spoflint.toml` (owned by the CLI: discovery, validation, merging
 // with command-line flags).
 
-use crate::cli::{CheckArgs, ConfigArgs, FailLevel};
+use crate::cli::{CheckArgs, Confidence, ConfigArgs, FailLevel};
 use crate::error::{did_you_mean_help, Error};
 use crate::rules::{self, RULES};
 use crate::span::LineIndex;
@@ -168,6 +172,7 @@ struct RawConfig {
     analyse: Option<AnalyseName>,
     mermaid_info_strings: Option<Vec<String>>,
     dotted_links: Option<DottedLinks>,
+    min_confidence: Option<Confidence>,
     fail_level: Option<FailLevel>,
     #[serde(default)]
     vocabulary: RawVocabulary,
@@ -205,6 +210,7 @@ pub struct Config {
     analyse: Option<AnalyseMode>,
     info_strings: Option<Vec<String>>,
     dotted_hard: Option<bool>,
+    min_confidence: Option<Confidence>,
     /// `fail-level`, if set.
     pub fail_level: Option<FailLevel>,
     /// The built-in vocabulary extended by `[vocabulary]`, if the file has one.
@@ -358,6 +364,7 @@ impl Config {
             }),
             info_strings: raw.mermaid_info_strings,
             dotted_hard: raw.dotted_links.map(|d| d == DottedLinks::Hard),
+            min_confidence: raw.min_confidence,
             fail_level: raw.fail_level,
             vocab,
             overrides,
@@ -417,6 +424,7 @@ pub struct Resolver {
     ignore: Vec<&'static str>,
     all: bool,
     dotted_hard: bool,
+    min_confidence: Option<Confidence>,
     /// Every configuration file this resolver has read (absolute, as
     /// found): `--output-file` must not replace one of them.
     read: Vec<PathBuf>,
@@ -466,6 +474,7 @@ impl Resolver {
             ignore: Vec::new(),
             all: args.all,
             dotted_hard: args.dotted_hard,
+            min_confidence: args.min_confidence,
             read,
         })
     }
@@ -602,6 +611,9 @@ impl Resolver {
             if let Some(d) = c.dotted_hard {
                 s.dotted_links_hard = d;
             }
+            if let Some(m) = c.min_confidence {
+                s.min_confidence = m;
+            }
             if let Some(i) = &c.info_strings {
                 s.blocks.info_strings = i.clone();
             }
@@ -622,6 +634,9 @@ impl Resolver {
         }
         if self.dotted_hard {
             s.dotted_links_hard = true;
+        }
+        if let Some(m) = self.min_confidence {
+            s.min_confidence = m;
         }
         s.levels = RULES
             .iter()
@@ -722,8 +737,8 @@ rules = { parse-error = "off" }
         assert_eq!(
             message(e),
             "spoflint.toml:2:1: unknown key `exlude`, expected one of `exclude`, `select`, \
-             `ignore`, `rules`, `analyse`, `mermaid-info-strings`, `dotted-links`, `fail-level`, \
-             `vocabulary`, `overrides` | did you mean `exclude`?"
+             `ignore`, `rules`, `analyse`, `mermaid-info-strings`, `dotted-links`, \
+             `min-confidence`, `fail-level`, `vocabulary`, `overrides` | did you mean `exclude`?"
         );
     }
 

@@ -557,6 +557,11 @@ pub struct Diagnostic {
     pub subgraph: Option<Box<str>>,
     /// What fails with it.
     pub blast_radius: Option<BlastRadius>,
+    /// A finding whose evidence is thin (SPEC §3, "Confidence"): reported
+    /// only with `--min-confidence low`. Suppressions still match it, so a
+    /// comment that silences it is never "unused" at the default.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub low_confidence: bool,
 }
 
 impl Diagnostic {
@@ -579,6 +584,7 @@ impl Diagnostic {
             node: None,
             subgraph: None,
             blast_radius: None,
+            low_confidence: false,
         }
     }
 

@@ -138,6 +138,9 @@ pub struct RedundancyWords {
     pub single: Vec<String>,
     /// Subgraph titles of pools and clusters.
     pub pool_titles: Vec<String>,
+    /// Words of subgraph titles that make every member redundant by
+    /// itself (`Deployment (HPA autoscaled)`).
+    pub replicated_titles: Vec<String>,
 }
 
 /// Subgraph title words.
@@ -1436,6 +1439,8 @@ pub struct Vocab {
     pub link_not_needs: PhraseSet,
     /// Names of API objects.
     pub api_objects: PhraseSet,
+    /// Title words that make every member of a subgraph redundant.
+    pub replicated_titles: PhraseSet,
     /// The words of every set above, numbered.
     lexicon: std::sync::Arc<Lexicon>,
 }
@@ -1512,7 +1517,8 @@ impl Vocab {
             subgraphs.grouping,
             subgraphs.categories,
             links.not_needs,
-            artefacts.api_objects
+            artefacts.api_objects,
+            redundancy.replicated_titles
         );
         Ok(Vocab::compile(file))
     }
@@ -1575,7 +1581,7 @@ impl Vocab {
     }
 
     fn compile(file: VocabFile) -> Self {
-        let lists: [&[String]; 29] = [
+        let lists: [&[String]; 30] = [
             &file.links.hard,
             &file.links.soft,
             &file.links.redundancy,
@@ -1605,6 +1611,7 @@ impl Vocab {
             &file.subgraphs.categories,
             &file.links.not_needs,
             &file.artefacts.api_objects,
+            &file.redundancy.replicated_titles,
         ];
         // One lexicon for every set, so a token's ids, computed once, are
         // good in all of them. Each phrase is tokenized once, into word ids
@@ -1655,7 +1662,7 @@ impl Vocab {
         let (managed, single, pool_titles, machines) = (set(), set(), set(), set());
         let (process, locations, not_locations, alternatives) = (set(), set(), set(), set());
         let (periods, grouping, categories) = (set(), set(), set());
-        let (link_not_needs, api_objects) = (set(), set());
+        let (link_not_needs, api_objects, replicated_titles) = (set(), set(), set());
         Vocab {
             kinds: file
                 .kinds
@@ -1701,6 +1708,7 @@ impl Vocab {
             categories,
             link_not_needs,
             api_objects,
+            replicated_titles,
             lexicon,
             file,
         }

@@ -55,6 +55,12 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
         .map(|&e| match e {
             EntryRef::Node(v) => json!({"node": id(v), "name": entry_name(diagram, e)}),
             EntryRef::CallersOf(v) => json!({"callers_of": id(v), "name": entry_name(diagram, e)}),
+            EntryRef::Route(r, t) => {
+                json!({"route_through": id(r), "to": id(t), "name": entry_name(diagram, e)})
+            }
+            EntryRef::Function(q, c) => {
+                json!({"processing_of": id(q), "by": id(c), "name": entry_name(diagram, e)})
+            }
         })
         .collect();
     let externals: Vec<String> = (0..diagram.nodes.len())

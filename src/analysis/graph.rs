@@ -109,6 +109,8 @@ pub enum Why {
     LabelSaysNotANeed,
     /// `from a store: data read out of it`
     FromStore,
+    /// `a route: needed only by requests routed to it`
+    Route,
 }
 
 impl Why {
@@ -130,6 +132,7 @@ impl Why {
             Why::InsideProcess => "inside a process subgraph",
             Why::LabelSaysNotANeed => "label says data flow, control or fallback, not a need",
             Why::FromStore => "from a store: data read out of it",
+            Why::Route => "a route: needed only by requests routed to it",
         }
     }
 }

@@ -172,6 +172,7 @@ fn self_redundancy_of(
     if vocab.single.matches(words) {
         return None;
     }
+
     if let Some(m) = vocab.multiplicity.first(words) {
         return Some(format!(
             "label states multiplicity (\"{}\")",
@@ -193,6 +194,27 @@ fn self_redundancy_of(
         })
     };
     managed(words).or_else(|| managed(text.id_words()))
+}
+
+/// For each subgraph: why its title says its boxes run as several
+/// instances (`Deployment (3 replicas)`, `API (HPA autoscaled)`; SPEC §4:
+/// subgraph titles are evidence), if it does. Once per subgraph.
+fn replicated_titles(diagram: &Diagram, vocab: &Vocab) -> Vec<Option<String>> {
+    diagram
+        .subgraphs
+        .iter()
+        .map(|sg| {
+            let toks = tokens(&sg.title);
+            if let Some(m) = vocab.replicated_titles.first(&toks) {
+                return Some(format!(
+                    "its subgraph's title says it runs as several (\"{}\")",
+                    toks[m.start..m.start + m.len].join(" ")
+                ));
+            }
+            count_multiplicity(&sg.title, &toks, vocab)
+                .map(|_| "its subgraph's title counts several instances".to_string())
+        })
+        .collect()
 }
 
 /// `x3`, `×3`, `3x`, `3 replicas`, `replicas: 3`.
@@ -229,6 +251,13 @@ pub(crate) fn count_multiplicity<'a>(
     // label (plain ASCII), where each substring search below cost hundreds
     // of instructions per node.
     let times = !label.is_ascii() && label.contains('×');
+    // `x 40`: a count after a lone `x` (`Web servers x 40`).
+    if let Some(i) = (1..words.len()).find(|&i| words.get(i - 1) == "x" && big(words.get(i))) {
+        return Some(format!(
+            "label states multiplicity (\"x {}\")",
+            words.get(i)
+        ));
+    }
     // `× N` / `x N`: an unspecified count of several.
     if (1..words.len()).any(|i| matches!(words.get(i - 1), "x" | "×") && words.get(i) == "n")
         || (times && (label.contains("×N") || label.contains("× N")))
@@ -278,6 +307,11 @@ pub fn compute(
         }
     };
     let eligible = |v: usize| structure.cluster_of(v).is_none();
+    let by_title = if diagram.subgraphs.is_empty() {
+        Vec::new()
+    } else {
+        replicated_titles(diagram, vocab)
+    };
     // Each label is stemmed once.
     let toks: Vec<Words<'_>> = (0..n).map(|v| texts.get(v).label_words()).collect();
     let stems = Strings::build(n, |v, buf| {
@@ -368,7 +402,11 @@ pub fn compute(
     let self_redundant: Vec<Option<String>> = (0..n)
         .map(|v| {
             if eligible(v) {
-                self_redundancy_of(diagram, v, &texts.get(v), vocab, asserted)
+                self_redundancy_of(diagram, v, &texts.get(v), vocab, asserted).or_else(|| {
+                    // The innermost subgraph whose title says so.
+                    super::graph::chain(diagram, structure.parent_of(v))
+                        .find_map(|s| by_title[s].clone())
+                })
             } else {
                 None
             }

@@ -131,6 +131,9 @@ pub enum Evidence {
         /// Number of tokens.
         len: usize,
     },
+    /// The title of the subgraph with this index, which holds users
+    /// (`Clients`, `Public Internet`) or externals (`Third-party`, `SaaS`).
+    Subgraph(usize),
     /// The node's shape.
     Shape,
     /// Neither a kind word nor a shape.
@@ -147,6 +150,7 @@ impl KindOf {
                 source: Source::Label | Source::Class(_) | Source::Line(_),
                 ..
             } | Evidence::Alternative { .. }
+                | Evidence::Subgraph(_)
         )
     }
 
@@ -184,9 +188,91 @@ impl KindOf {
                     phrase(toks, start, len)
                 )
             }
+            Evidence::Subgraph(i) => format!("inside subgraph {i}, whose title says so"),
             Evidence::Shape => format!("shape {}", node.shape.as_deref().unwrap_or("")),
             Evidence::Nothing => "no kind word or shape".into(),
         }
+    }
+}
+
+/// Subgraph titles are evidence (SPEC §4): a title that names users
+/// (`Clients`, `Users`, `Public Internet`) makes its members of no
+/// infrastructure kind entries; one that names externals (`External
+/// services`, `Third-party`, `SaaS`) makes every member but users
+/// external. The innermost such title wins. `structure` gives each node's
+/// subgraph.
+pub fn apply_subgraph_titles(
+    diagram: &crate::model::Diagram,
+    structure: &super::graph::Structure,
+    vocab: &Vocab,
+    kinds: &mut [KindOf],
+) {
+    if diagram.subgraphs.is_empty() {
+        return;
+    }
+    let title_kind: Vec<Kind> = diagram
+        .subgraphs
+        .iter()
+        .map(|sg| {
+            let node = Node {
+                id: sg.id.clone(),
+                label: if sg.title.is_empty() {
+                    sg.id.clone()
+                } else {
+                    sg.title.clone()
+                },
+                ..Node::default()
+            };
+            let k = kind_of(&node, vocab);
+            // A provider's or company's name (`GitLab.com`, `AWS`) holds
+            // that provider's own services: only titles that say
+            // "external" in general hold externals.
+            if k.kind == Kind::External {
+                let toks = tokens(&node.label);
+                let generic = toks.iter().any(|t| {
+                    matches!(
+                        t.as_str(),
+                        "external"
+                            | "third"
+                            | "3rd"
+                            | "saas"
+                            | "vendor"
+                            | "vendors"
+                            | "外部"
+                            | "外部サービス"
+                    )
+                });
+                if !generic {
+                    return Kind::Unknown;
+                }
+            }
+            k.kind
+        })
+        .collect();
+    if !title_kind
+        .iter()
+        .any(|k| matches!(k, Kind::Actor | Kind::External))
+    {
+        return;
+    }
+    for (v, k) in kinds.iter_mut().enumerate() {
+        if structure.cluster_of(v).is_some() {
+            continue;
+        }
+        let holder = super::graph::chain(diagram, structure.parent_of(v))
+            .find(|&s| matches!(title_kind[s], Kind::Actor | Kind::External));
+        let Some(s) = holder else {
+            continue;
+        };
+        let to = match title_kind[s] {
+            Kind::Actor if !k.kind.is_infra() => Kind::Actor,
+            Kind::External if k.kind != Kind::Actor => Kind::External,
+            _ => continue,
+        };
+        *k = KindOf {
+            kind: to,
+            evidence: Evidence::Subgraph(s),
+        };
     }
 }
 

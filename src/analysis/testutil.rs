@@ -399,8 +399,15 @@ pub fn findings_with(
 
 /// Ids of the nodes reported as single points of failure, with severity
 /// (`DB:error`), in node order.
+/// Every finding, whatever its confidence: the analysis's mechanics (the
+/// default hides thin findings; `rules::single_point_of_failure` tests
+/// that on its own).
 pub fn spofs(src: &str) -> Vec<String> {
-    spofs_with(src, &crate::config::Settings::default())
+    let settings = crate::config::Settings {
+        min_confidence: crate::cli::Confidence::Low,
+        ..crate::config::Settings::default()
+    };
+    spofs_with(src, &settings)
 }
 
 /// [`spofs`] under `settings`.

@@ -95,6 +95,8 @@ pub fn check_block(
             .collect()
     };
     let mut out = suppress::apply(diags, &dirs, diagram, settings, |id| before.contains(id));
+    // After the suppressions, which match low-confidence findings too.
+    out.retain(|d| single_point_of_failure::keep(d, settings.min_confidence));
     // `unused-suppression` has one severity; its configured level sets it.
     for d in &mut out {
         if d.rule == unused_suppression::META.name {

@@ -2,6 +2,7 @@
 //! redundancy group and takes entries down with it.
 
 use crate::analysis::{Analysis, EntryRef, Kind, Names, Spof, BLAST_NAMES};
+use crate::cli::Confidence;
 use crate::diagnostic::{BlastRadius, Diagnostic, Help, Label, Message, NameList, Parts, Severity};
 use crate::model::Diagram;
 use crate::rules::RuleMeta;
@@ -50,15 +51,27 @@ pub fn help(kind: Kind, id: Arc<str>) -> Help {
     Help::around(fix, id)
 }
 
-/// One finding per single point of failure.
+/// One finding per single point of failure. One whose evidence is thin
+/// ([`Spof::thin`]) is marked [`Diagnostic::low_confidence`] and says so in
+/// its message; [`keep`] decides whether it is reported.
 pub fn check(diagram: &Diagram, a: &Analysis) -> Vec<Diagnostic> {
     let mut names = Names::new(diagram);
     let table = Table::of(a, &mut names, diagram.nodes.len());
     let mut scratch = Scratch::default();
     a.spofs
         .iter()
-        .map(|s| diagnostic(diagram, a, s, &mut names, &table, &mut scratch))
+        .map(|s| {
+            let mut d = diagnostic(diagram, a, s, &mut names, &table, &mut scratch);
+            d.low_confidence = s.thin.is_some();
+            d
+        })
         .collect()
+}
+
+/// Whether a finding is reported at confidence `min` (the one place this is
+/// decided): a low-confidence one only with `--min-confidence low`.
+pub fn keep(d: &Diagnostic, min: Confidence) -> bool {
+    !d.low_confidence || min == Confidence::Low
 }
 
 /// Every name the diagram's findings list, once, shared by all of them:
@@ -69,6 +82,8 @@ struct Table {
     node: Vec<u32>,
     /// Where "callers of" each node sits in `names`, if listed.
     callers: Vec<u32>,
+    /// Where each route and function sits in `names`.
+    other: std::collections::HashMap<EntryRef, u32>,
 }
 
 /// Not in the table.
@@ -80,6 +95,7 @@ impl Table {
         let mut listed: Vec<Arc<str>> = Vec::new();
         let mut node = vec![UNLISTED; nodes];
         let mut callers = vec![UNLISTED; nodes];
+        let mut other = std::collections::HashMap::new();
         let mut add = |slot: &mut u32, name: &mut dyn FnMut() -> Arc<str>| {
             if *slot == UNLISTED {
                 if let Ok(at) = u32::try_from(listed.len()) {
@@ -93,6 +109,9 @@ impl Table {
                 match e {
                     EntryRef::Node(v) => add(&mut node[v], &mut || names.get(v).clone()),
                     EntryRef::CallersOf(v) => add(&mut callers[v], &mut || names.entry(e)),
+                    EntryRef::Route(..) | EntryRef::Function(..) => {
+                        add(other.entry(e).or_insert(UNLISTED), &mut || names.entry(e))
+                    }
                 }
             }
             for &v in a.components(s) {
@@ -104,6 +123,7 @@ impl Table {
             names: Arc::new(listed),
             node,
             callers,
+            other,
         }
     }
 
@@ -112,6 +132,9 @@ impl Table {
         match e {
             EntryRef::Node(v) => self.node[v],
             EntryRef::CallersOf(v) => self.callers[v],
+            EntryRef::Route(..) | EntryRef::Function(..) => {
+                self.other.get(&e).copied().unwrap_or(UNLISTED)
+            }
         }
     }
 }
@@ -181,7 +204,7 @@ const _: () = assert!(BLAST_NAMES <= 16);
 /// What [`write_message`] needs beyond the names, packed in a message's
 /// facts (bits): 0-7 how many of the names are entries; 8 every entry
 /// fails; 9 many more (the capped search did not finish); 10-14 the kind;
-/// 16-31 entries that are callers of another node; 32-47 entries that are
+/// 15 its evidence is thin; 16-31 entries that are callers of another node; 32-47 entries that are
 /// the node's own callers; 48-63 components left out (named as entries).
 /// The message's count is the entries failing when nothing is named, else
 /// how many were never listed.
@@ -213,6 +236,9 @@ impl Facts {
     fn left_out(&self, j: usize) -> bool {
         self.0 & (1 << (48 + j)) != 0
     }
+    fn thin(&self) -> bool {
+        self.0 & (1 << 15) != 0
+    }
 }
 
 /// The facts and count of finding `s`'s message (see [`Facts`]).
@@ -229,6 +255,7 @@ fn facts_of(a: &Analysis, s: &Spof, named_nodes: &mut Vec<usize>) -> (u64, usize
                 named_nodes.push(v);
             }
             EntryRef::Node(v) => named_nodes.push(v),
+            EntryRef::Route(..) | EntryRef::Function(..) => {}
         }
     }
     for (j, &v) in a.components(s).iter().enumerate() {
@@ -248,6 +275,9 @@ fn facts_of(a: &Analysis, s: &Spof, named_nodes: &mut Vec<usize>) -> (u64, usize
         .position(|&k| k == s.kind)
         .unwrap_or(Kind::ALL_KNOWN.len());
     facts |= (kind as u64) << 10;
+    if s.thin.is_some() {
+        facts |= 1 << 15;
+    }
     let comps = a.components(s).len();
     let count = if entries == 0 && comps == 0 {
         s.entries_failing
@@ -283,9 +313,12 @@ fn write_message(p: &Parts, who: &mut String) {
         } else if f.callers_of_other(i) {
             // The blast radius names it "callers of App".
             let node = n.strip_prefix("callers of ").unwrap_or(n);
-            format!("{node} (and its callers)").into()
-        } else {
+            format!("\"{node}\" (and its callers)").into()
+        } else if n.starts_with("the route through ") || n.starts_with("processing of ") {
+            // Worded with its own quotes (`Names::entry`).
             (**n).into()
+        } else {
+            format!("\"{n}\"").into()
         };
         if !names.contains(&name) {
             names.push(name);
@@ -295,11 +328,12 @@ fn write_message(p: &Parts, who: &mut String) {
         if f.left_out(j) {
             continue;
         }
-        if !names.iter().any(|x| **x == **n) {
-            names.push((**n).into());
+        let quoted = format!("\"{n}\"");
+        if !names.iter().any(|x| **x == *quoted) {
+            names.push(quoted.into());
         }
     }
-    let shown = names.len().min(BLAST_NAMES);
+    let shown = names.len().min(MESSAGE_NAMES);
     // Names merged above are not "more": count only what was never listed.
     let rest = p.count + (names.len() - shown);
     if names.is_empty() {
@@ -316,16 +350,63 @@ fn write_message(p: &Parts, who: &mut String) {
     } else if rest > 0 && !names.is_empty() {
         let _ = write!(who, " and {rest} more");
     }
+    if f.thin() {
+        who.push_str(" (low confidence: `spoflint dump --analysis` says why)");
+    }
 }
+
+/// At most this many names in a message (the blast radius lists up to
+/// [`BLAST_NAMES`]): a message is read in one glance.
+const MESSAGE_NAMES: usize = 5;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::testutil::{diagram, spofs, spofs_with};
+    use crate::cli::Confidence;
     use crate::config::Settings;
 
+    /// Every finding, whatever its confidence (see `spofs`).
     fn run(src: &str) -> Vec<Diagnostic> {
+        let settings = Settings {
+            min_confidence: Confidence::Low,
+            ..Settings::default()
+        };
+        crate::rules::check_diagram(&diagram(src), &settings)
+    }
+
+    /// The findings reported by default.
+    fn by_default(src: &str) -> Vec<String> {
         crate::rules::check_diagram(&diagram(src), &Settings::default())
+            .iter()
+            .filter_map(|d| d.node.as_deref().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn thin_evidence_is_reported_only_at_low_confidence() {
+        // No user drawn: who stops is a guess.
+        let no_users = "flowchart LR\n  API[API Server] --> Q[Queue]\n  API --> C[(Order Cache)]\n";
+        assert_eq!(by_default(no_users), Vec::<String>::new());
+        assert_eq!(spofs(no_users), ["API:error", "Q:error", "C:error"]);
+        // A kind from the shape alone: a cylinder says "data", not which store.
+        let shape =
+            "flowchart LR\n  Users --> S[Web Server] --> O[(Orders)]\n  S --> DB[(Database)]\n";
+        assert_eq!(by_default(shape), ["S", "DB"]);
+        assert_eq!(spofs(shape), ["S:error", "O:error", "DB:error"]);
+        // Storage is usually managed or replicated.
+        let storage =
+            "flowchart LR\n  Users --> S[Web Server] --> F[File Storage]\n  S --> DB[(Database)]\n";
+        assert_eq!(by_default(storage), ["S", "DB"]);
+        // Shown at low confidence, the message says so.
+        let low = run(storage);
+        assert!(
+            low[1]
+                .message
+                .ends_with("(low confidence: `spoflint dump --analysis` says why)"),
+            "{}",
+            low[1].message
+        );
     }
 
     // ---- The article's three diagrams (SPEC, first table) ----
@@ -355,7 +436,7 @@ mod tests {
         let db = d.iter().find(|f| f.node.as_deref() == Some("DB")).unwrap();
         assert_eq!(
             db.message,
-            "\"Database\" (database) is a single point of failure; what fails with it: Users, Server"
+            "\"Database\" (database) is a single point of failure; what fails with it: \"Users\", \"Server\""
         );
         assert_eq!(&src[db.span.start..db.span.end], "DB[(Database)]");
         assert_eq!(db.labels.len(), 1);
@@ -557,7 +638,8 @@ mod tests {
         assert_eq!(spofs(src), Vec::<String>::new());
         // Without the pool title, different neighbourhoods keep them apart.
         let plain = src.replace("[Worker Pool]", "[Workers]");
-        assert_eq!(spofs(&plain), ["W1:error", "W2:error"]);
+        // (A route each: the load balancer sends each request to one.)
+        assert_eq!(spofs(&plain), ["W1:warning", "W2:warning"]);
     }
 
     #[test]
@@ -585,7 +667,7 @@ mod tests {
         assert_eq!(spofs(machines), Vec::<String>::new());
         let services =
             "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> A[Service A] & B[Service B]\n";
-        assert_eq!(spofs(services), ["A:error", "B:error"]);
+        assert_eq!(spofs(services), ["A:warning", "B:warning"]);
     }
 
     #[test]
@@ -596,7 +678,7 @@ mod tests {
         assert_eq!(spofs(blue_green), Vec::<String>::new());
         // Without a marker the labels differ: two different services.
         let different = "flowchart LR\n  Users --> LB[Load Balancer]:::ha --> B[Orders Server] & G[Billing Server]\n";
-        assert_eq!(spofs(different), ["B:error", "G:error"]);
+        assert_eq!(spofs(different), ["B:warning", "G:warning"]);
     }
 
     #[test]
@@ -669,13 +751,13 @@ mod tests {
         // "callers of X, X", and the node's own callers as its callers.
         assert!(
             d[1].message
-                .ends_with("what fails with it: API Server (and its callers)"),
+                .contains("what fails with it: \"API Server\" (and its callers)"),
             "{}",
             d[1].message
         );
         assert!(
             d[0].message
-                .ends_with("what fails with it: its callers outside the diagram"),
+                .contains("what fails with it: its callers outside the diagram"),
             "{}",
             d[0].message
         );
@@ -775,6 +857,7 @@ mod tests {
         assert_eq!(spofs(&opted), ["C:error", "D:error"]);
         let all = Settings {
             analyse: crate::config::AnalyseMode::All,
+            min_confidence: Confidence::Low,
             ..Settings::default()
         };
         assert_eq!(spofs_with(flow, &all), ["C:error", "D:error"]);
@@ -843,7 +926,7 @@ mod tests {
                 2
             ),
             "\"DB\" (database) is a single point of failure; what fails with it: \
-             its callers outside the diagram, Users, LB (and its callers), App and 2 more"
+             its callers outside the diagram, \"Users\", \"LB\" (and its callers), \"App\" and 2 more"
         );
         // Nothing named: the count is of entries; a search cut short says so.
         let server = 8 << 10;
@@ -852,14 +935,14 @@ mod tests {
             "\"DB\" (server) is a single point of failure for some entries; \
              what fails with it: 7 entries and many more"
         );
-        // Past BLAST_NAMES names, the ones not shown are counted too.
+        // Past MESSAGE_NAMES names, the ones not shown are counted too.
         let names: Vec<String> = (0..12).map(|i| format!("S{i}")).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let unknown = 11 << 10;
         assert_eq!(
             written(&names, every | unknown, 0),
             "\"DB\" (component) is a single point of failure; what fails with it: \
-             S0, S1, S2, S3, S4, S5, S6, S7, S8, S9 and 2 more"
+             \"S0\", \"S1\", \"S2\", \"S3\", \"S4\" and 7 more"
         );
     }
 }
