@@ -78,6 +78,8 @@ pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
                 "entries_failing": s.entries_failing,
                 "entries": a.entries_of(s).map(|e| entry_name(diagram, e)).collect::<Vec<_>>(),
                 "components": a.components(s).iter().map(|&v| display_name(diagram, v as usize)).collect::<Vec<_>>(),
+                "confidence": if s.thin.is_some() { "low" } else { "high" },
+                "thin_evidence": s.thin.map(|t| t.as_str()),
             })
         })
         .collect();
