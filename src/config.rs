@@ -43,8 +43,7 @@ pub struct Settings {
     /// Path-based suppressions (config `per-path-ignores`), applied to whole
     /// files by `check::check_bytes`.
     pub per_path_ignores: Vec<crate::suppress::PathIgnore>,
-    /// How Mermaid blocks are parsed (Mermaid's edge limit; not configurable
-    /// from `spoflint.toml`, benchmarks lift it).
+    /// How Mermaid blocks are parsed (Mermaid's edge limit: `max-edges`).
     pub parse: crate::flowchart::ParseOptions,
 }
 
@@ -171,6 +170,7 @@ struct RawConfig {
     rules: RuleLevels,
     analyse: Option<AnalyseName>,
     mermaid_info_strings: Option<Vec<String>>,
+    max_edges: Option<Spanned<usize>>,
     dotted_links: Option<DottedLinks>,
     min_confidence: Option<Confidence>,
     fail_level: Option<FailLevel>,
@@ -209,6 +209,7 @@ pub struct Config {
     rules: Vec<RuleSetting>,
     analyse: Option<AnalyseMode>,
     info_strings: Option<Vec<String>>,
+    max_edges: Option<usize>,
     dotted_hard: Option<bool>,
     min_confidence: Option<Confidence>,
     /// `fail-level`, if set.
@@ -363,6 +364,16 @@ impl Config {
                 AnalyseName::All => AnalyseMode::All,
             }),
             info_strings: raw.mermaid_info_strings,
+            max_edges: match raw.max_edges {
+                Some(m) if *m.get_ref() == 0 => {
+                    return Err(loc.error(
+                        m.span().start,
+                        "`max-edges` must be at least 1",
+                        Some("Mermaid's default is 500".into()),
+                    ))
+                }
+                m => m.map(|m| *m.get_ref()),
+            },
             dotted_hard: raw.dotted_links.map(|d| d == DottedLinks::Hard),
             min_confidence: raw.min_confidence,
             fail_level: raw.fail_level,
@@ -614,6 +625,9 @@ impl Resolver {
             if let Some(m) = c.min_confidence {
                 s.min_confidence = m;
             }
+            if let Some(m) = c.max_edges {
+                s.parse.max_edges = m;
+            }
             if let Some(i) = &c.info_strings {
                 s.blocks.info_strings = i.clone();
             }
@@ -732,12 +746,27 @@ rules = { parse-error = "off" }
     }
 
     #[test]
+    fn max_edges_follows_the_sites_mermaid_setting() {
+        let c = parse("max-edges = 1000\n").unwrap();
+        let s = Resolver::new(&ConfigArgs::default(), Path::new("/"))
+            .unwrap()
+            .settings(Some(&c), Path::new("/a.md"));
+        assert_eq!(s.parse.max_edges, 1000);
+        let default = Resolver::new(&ConfigArgs::default(), Path::new("/"))
+            .unwrap()
+            .settings(None, Path::new("/a.md"));
+        assert_eq!(default.parse.max_edges, 500);
+        let e = parse("max-edges = 0\n").unwrap_err();
+        assert!(message(e).starts_with("spoflint.toml:1:13: `max-edges` must be at least 1"));
+    }
+
+    #[test]
     fn unknown_key_has_position_and_hint() {
         let e = parse("fail-level = \"error\"\nexlude = []\n").unwrap_err();
         assert_eq!(
             message(e),
             "spoflint.toml:2:1: unknown key `exlude`, expected one of `exclude`, `select`, \
-             `ignore`, `rules`, `analyse`, `mermaid-info-strings`, `dotted-links`, \
+             `ignore`, `rules`, `analyse`, `mermaid-info-strings`, `max-edges`, `dotted-links`, \
              `min-confidence`, `fail-level`, `vocabulary`, `overrides` | did you mean `exclude`?"
         );
     }

@@ -21,7 +21,7 @@ pub fn dump_file(
     let index = LineIndex::new(text);
     let mut out = Vec::new();
     for block in find_blocks(text, standalone, &settings.blocks) {
-        let parsed = flowchart::parse(&block.text);
+        let parsed = flowchart::parse_with(&block.text, &settings.parse);
         // The block starts at its first byte in the file.
         let start = block.map.to_file(0);
         let at = index.line_col(text, start);
