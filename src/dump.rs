@@ -80,7 +80,8 @@ pub fn dump_file(
             "errors": errors,
         });
         if let (true, Some(d)) = (with_analysis, &parsed.diagram) {
-            entry["analysis"] = crate::analysis::explain(d, settings);
+            entry["analysis"] =
+                crate::analysis::explain::explain_block(d, settings, &block.leading_comments);
         }
         out.push(entry);
     }
@@ -120,6 +121,18 @@ mod tests {
 #[cfg(test)]
 mod analysis_tests {
     use super::*;
+
+    #[test]
+    fn a_skip_comment_before_the_block_is_read_as_check_reads_it() {
+        // Before, `check` skipped the block while `dump --analysis` said
+        // it was analysed, with its single points of failure.
+        let text = "<!-- spoflint: skip -->\n\n```mermaid\nflowchart LR\n  Users --> App[App server] --> DB[(Orders DB)]\n```\n";
+        let v = dump_file("a.md", text, false, &Settings::default(), true);
+        assert_eq!(v[0]["analysis"]["analysed"], false, "{v:?}");
+        let unskipped = text.replace("<!-- spoflint: skip -->", "");
+        let v = dump_file("a.md", &unskipped, false, &Settings::default(), true);
+        assert_eq!(v[0]["analysis"]["analysed"], true, "{v:?}");
+    }
 
     #[test]
     fn analysis_is_added_only_when_asked() {

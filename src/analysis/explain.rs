@@ -12,9 +12,20 @@ use serde_json::{json, Value};
 /// externals, soft / replication / ignored links, findings. Applies the
 /// diagram's own `%% spoflint:` comments (opt-in/out, `redundant`).
 pub fn explain(diagram: &Diagram, settings: &Settings) -> Value {
+    explain_block(diagram, settings, &[])
+}
+
+/// [`explain`] for a block with the HTML comments before it
+/// (`Block::leading_comments`): `<!-- spoflint: skip -->` there decides
+/// as it does for `check`.
+pub fn explain_block(
+    diagram: &Diagram,
+    settings: &Settings,
+    block_comments: &[(String, crate::span::Span)],
+) -> Value {
     let normalised = super::normalise(diagram);
     let diagram: &Diagram = &normalised;
-    let ov = crate::suppress::overrides(diagram, &[], settings);
+    let ov = crate::suppress::overrides(diagram, block_comments, settings);
     let a = analyse_with(diagram, settings, &ov);
     let id = |v: usize| diagram.nodes[v].id.clone();
     let nodes: Vec<Value> = (0..diagram.nodes.len())
