@@ -184,6 +184,30 @@ fn ten_thousand_nested_subgraphs_in_markdown() {
     assert_eq!(where_(&r), [(depth * 2 + 6, 1, "parse-error")]);
 }
 
+// Each level listed every node below it (and again as entries and exits):
+// 10,000 levels took 1.2 GB and 30,000 passed 4 GB, analysed or not.
+#[test]
+fn thirty_thousand_nested_subgraphs_each_holding_a_node() {
+    let depth = 30_000;
+    let mut body = String::from("flowchart TB\n");
+    for i in 0..depth {
+        body.push_str(&format!("subgraph s{i}\nn{i}\n"));
+    }
+    for _ in 0..depth {
+        body.push_str("end\n");
+    }
+    // Linked from outside to the outermost and innermost groups, and
+    // across the whole depth (under Mermaid's 500-edge limit).
+    body.push_str("U --> s0\nU --> s29999\nn0 --> n29999\nn29998 --> n29999\ns1 --> s29998\n");
+    let r = check(mermaid(&body).as_bytes());
+    assert_eq!(r.diagrams, 1);
+    assert!(
+        r.diagnostics.iter().all(|d| d.rule != "parse-error"),
+        "{:?}",
+        r.diagnostics.first()
+    );
+}
+
 #[test]
 fn ten_thousand_unclosed_subgraphs() {
     let body: String = std::iter::once("flowchart TB\n".to_string())
