@@ -239,6 +239,64 @@ fn a_hundred_thousand_deep_ampersand_chain() {
     assert_eq!(r.diagnostics.len(), 1);
 }
 
+// A vertex's classes grew one boxed slice copy per class: 100,000
+// `A:::c` lines took 8.4 s (release), quadratic.
+#[test]
+fn a_hundred_thousand_class_suffixes_on_one_vertex() {
+    let n = 100_000;
+    let body: String = std::iter::once("flowchart LR\n".to_string())
+        .chain((0..n).map(|i| format!("A:::c{i}\nclass B d{i}\n")))
+        .chain(std::iter::once("B --> A\n".to_string()))
+        .collect();
+    let d = spoflint::flowchart::parse(&body).diagram.unwrap();
+    let classes = |id: &str| d.nodes.iter().find(|v| v.id == id).unwrap().classes.clone();
+    let a = classes("A");
+    assert_eq!(a.len(), n);
+    assert_eq!((a[0].as_str(), a[n - 1].as_str()), ("c0", "c99999"));
+    // `class B …` before B exists names nothing (as in Mermaid).
+    assert!(classes("B").is_empty());
+}
+
+// Duplicate keys were found by scanning the keys so far: 100,000
+// front-matter keys or `@{…}` keys took 7.7 s (release), quadratic.
+#[test]
+fn a_hundred_thousand_front_matter_and_node_data_keys() {
+    let n = 100_000;
+    let keys = |sep: &str| {
+        (0..n)
+            .map(|i| format!("k{i}: v"))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let front = format!("---\n{}\n---\nflowchart LR\nA --> B\n", keys("\n"));
+    assert!(spoflint::flowchart::parse(&front).errors.is_empty());
+    let data = format!("flowchart LR\nA@{{ {} }}\nA --> B\n", keys(", "));
+    assert!(spoflint::flowchart::parse(&data).errors.is_empty());
+    // A repeated key at the end is still found.
+    let repeated = format!("flowchart LR\nA@{{ {}, k7: w }}\nA --> B\n", keys(", "));
+    let errors = spoflint::flowchart::parse(&repeated).errors;
+    assert!(
+        errors
+            .first()
+            .is_some_and(|e| e.message.contains("duplicated mapping key")),
+        "{errors:?}"
+    );
+}
+
+// Repeated phrases were found by scanning the phrases with the same first
+// word: 100,000 configured phrases sharing one took 7.7 s (release).
+#[test]
+fn a_hundred_thousand_vocabulary_phrases_sharing_a_first_word() {
+    let n = 100_000;
+    let mut phrases: Vec<String> = (0..n).map(|i| format!("acme p{i}")).collect();
+    phrases.push("acme p7".into());
+    let set = spoflint::vocab::PhraseSet::new(&phrases);
+    let toks = spoflint::vocab::tokens("the acme p7 gateway");
+    // Found once, though configured twice.
+    assert_eq!(set.find_all(&toks[..]).len(), 1);
+    assert!(!set.matches(&spoflint::vocab::tokens("acme q")[..]));
+}
+
 /// The pathological shapes: long runs of one token, unclosed openers and
 /// strings. `n` is the repeat count.
 fn pathological(n: usize) -> Vec<(&'static str, String)> {
@@ -288,7 +346,50 @@ fn pathological(n: usize) -> Vec<(&'static str, String)> {
         "empty_subgraphs",
         format!("flowchart LR\n{subgraphs}{vertices}"),
     ));
+    // Issue #17's growth cases. Nested subgraphs each holding a node (each
+    // level listed every node below it: quadratic memory).
+    let opens: String = (0..n).map(|i| format!("subgraph S{i}\nn{i}\n")).collect();
+    out.push((
+        "nested_subgraphs",
+        format!("flowchart LR\n{opens}{}U --> S0\n", "end\n".repeat(n)),
+    ));
+    // Two groups of n / 2 linked as wholes (n^2 / 4 links before the budget).
+    let group = |g: &str| -> String { (0..n / 2).map(|i| format!("{g}{i}\n")).collect() };
+    out.push((
+        "subgraph_links",
+        format!(
+            "flowchart LR\nsubgraph SG1\n{}end\nsubgraph SG2\n{}end\n{}",
+            group("a"),
+            group("b"),
+            "SG1 --> SG2\n".repeat(499)
+        ),
+    ));
+    let classes: String = (0..n).map(|i| format!("A:::c{i}\n")).collect();
+    out.push(("class_suffixes", format!("flowchart LR\n{classes}")));
+    let keys: Vec<String> = (0..n).map(|i| format!("k{i}: v")).collect();
+    out.push((
+        "front_matter_keys",
+        format!("---\n{}\n---\nflowchart LR\nA", keys.join("\n")),
+    ));
+    out.push((
+        "node_data_keys",
+        format!("flowchart LR\nA@{{ {} }}", keys.join(", ")),
+    ));
     out
+}
+
+/// The growth of this process's peak resident memory while `f` runs, in
+/// KiB (Linux only: the peak is reset through `/proc/self/clear_refs`).
+fn peak_kib_during(f: impl FnOnce()) -> Option<u64> {
+    let read = |field: &str| -> Option<u64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with(field))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    std::fs::write("/proc/self/clear_refs", "5").ok()?;
+    let before = read("VmRSS:")?;
+    f();
+    Some(read("VmHWM:")?.saturating_sub(before))
 }
 
 #[test]
@@ -311,7 +412,10 @@ fn pathological_inputs_grow_linearly() {
     let n = std::env::var("MEASURE_N").map_or(250_000, |v| v.parse().unwrap());
     let small = pathological(n);
     let large = pathological(4 * n);
-    println!("{:<16} {:>10} {:>10} {:>6}", "case", "n", "4n", "ratio");
+    println!(
+        "{:<18} {:>10} {:>10} {:>6} {:>10} {:>10} {:>6}",
+        "case", "n", "4n", "ratio", "KiB n", "KiB 4n", "ratio"
+    );
     for ((name, a), (_, b)) in small.iter().zip(&large) {
         // Best of three, to take the machine's noise out.
         let time = |body: &str| {
@@ -326,11 +430,17 @@ fn pathological_inputs_grow_linearly() {
                 .unwrap()
         };
         let (ta, tb) = (time(a), time(b));
+        let peak = |body: &str| {
+            let text = mermaid(body);
+            peak_kib_during(|| drop(std::hint::black_box(check(text.as_bytes())))).unwrap_or(0)
+        };
+        let (ma, mb) = (peak(a), peak(b));
         println!(
-            "{name:<16} {:>8.2}ms {:>8.2}ms {:>6.1}",
+            "{name:<18} {:>8.2}ms {:>8.2}ms {:>6.1} {ma:>10} {mb:>10} {:>6.1}",
             ta.as_secs_f64() * 1e3,
             tb.as_secs_f64() * 1e3,
-            tb.as_secs_f64() / ta.as_secs_f64()
+            tb.as_secs_f64() / ta.as_secs_f64(),
+            mb as f64 / ma.max(1) as f64
         );
     }
 }
