@@ -310,3 +310,82 @@ fn a_hundred_megabyte_file() {
         r.err
     );
 }
+
+// Opening a FIFO blocks until a writer comes: a file swapped for one after
+// the walk hung the run (40 s and counting).
+#[cfg(unix)]
+#[test]
+fn a_file_that_becomes_a_fifo_between_walk_and_read_is_exit_2_not_a_hang() {
+    let d = folder();
+    let turned = d.path().join("turned.md");
+    fs::write(&turned, BROKEN).unwrap();
+    let mut made = true;
+    let mut meddle = Meddle(Some(|| {
+        fs::remove_file(&turned).unwrap();
+        made = std::process::Command::new("mkfifo")
+            .arg(&turned)
+            .status()
+            .is_ok_and(|s| s.success());
+    }));
+    let r = go_with(d.path(), &["--format", "concise", &p(&d, "")], &mut meddle);
+    if !made {
+        return; // no mkfifo on this system
+    }
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: error: {}: not a regular file",
+            p(&d, "turned.md")
+        )),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.out, format!("{}\n", bad_line(&d)));
+    assert_eq!(r.outcome, Outcome::Trouble);
+}
+
+// `spoflint /dev/zero` read without end until the allocator aborted with a
+// backtrace; a link named `.md` to it did the same.
+#[cfg(unix)]
+#[test]
+fn an_endless_device_named_on_the_command_line_is_too_large_and_the_rest_checked() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let d = folder();
+    std::os::unix::fs::symlink("/dev/zero", d.path().join("zero.md")).unwrap();
+    let r = go(
+        d.path(),
+        &["--format", "concise", &p(&d, "zero.md"), &p(&d, "bad.md")],
+    );
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: error: {}: file too large: over {} bytes",
+            p(&d, "zero.md"),
+            128 << 20
+        )),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.out, format!("{}\n", bad_line(&d)));
+    assert_eq!(r.outcome, Outcome::Trouble);
+}
+
+// A file over the bound was read whole (and a 1 GB one took 3 GB): it is
+// refused from its size, unread. A sparse file costs no disk.
+#[test]
+fn a_file_over_the_size_bound_is_too_large_unread_and_the_rest_checked() {
+    let d = folder();
+    let big = fs::File::create(d.path().join("big.md")).unwrap();
+    big.set_len((128 << 20) + 1).unwrap();
+    let r = go(d.path(), &["--format", "concise", &p(&d, "")]);
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: error: {}: file too large",
+            p(&d, "big.md")
+        )),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.out, format!("{}\n", bad_line(&d)));
+    assert_eq!(r.outcome, Outcome::Trouble);
+}

@@ -145,7 +145,7 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
             None => &[],
         }
     } else {
-        match read_into(&input.name, &mut buf) {
+        match read_into(&input.name, &mut buf, input.explicit) {
             Ok(len) => &buf[..len],
             Err(e) => {
                 keep_read_buf(buf);
@@ -312,8 +312,7 @@ pub(crate) fn run(
                 };
                 if input.stdin && !stdin_read {
                     stdin_read = true;
-                    let mut buf = Vec::new();
-                    let _ = shared.stdin.set(stdin.read_to_end(&mut buf).map(|_| buf));
+                    let _ = shared.stdin.set(inputs::read_stdin(stdin));
                 }
                 if let Some(g) = &mut guard {
                     g.reads(&input.name);
