@@ -15,7 +15,13 @@ pub(crate) struct Input {
     pub(crate) name: PathBuf,
     /// Named on the command line (config `exclude` does not apply).
     pub(crate) explicit: bool,
+    /// A symbolic link found by walking, not followed: skipped with a note.
+    pub(crate) unfollowed_link: bool,
 }
+
+/// Why a symbolic link found by walking a folder is not checked.
+pub(crate) const UNFOLLOWED_LINK: &str =
+    "a symbolic link found by walking a folder; links are not followed there (name the file it points to on the command line to check it)";
 
 /// `./docs/a.md` → `docs/a.md`, as ruff and typos show paths.
 pub(crate) fn shown(p: &Path) -> String {
@@ -103,6 +109,7 @@ pub(crate) fn expand(
                 stdin: true,
                 name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
                 explicit: true,
+                unfollowed_link: false,
             });
         } else {
             match std::fs::metadata(p) {
@@ -146,6 +153,7 @@ pub(crate) fn expand(
             stdin: false,
             name: t.path,
             explicit,
+            unfollowed_link: t.unfollowed_link,
         });
     };
     if disjoint {

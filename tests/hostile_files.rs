@@ -389,3 +389,53 @@ fn a_file_over_the_size_bound_is_too_large_unread_and_the_rest_checked() {
     assert_eq!(r.out, format!("{}\n", bad_line(&d)));
     assert_eq!(r.outcome, Outcome::Trouble);
 }
+
+// A NUL byte in the first 8 KiB skipped the file with a note on standard
+// error only: json, sarif and github said nothing, so CI never saw it.
+#[test]
+fn a_skipped_binary_file_is_in_the_machine_formats() {
+    let d = folder();
+    fs::write(d.path().join("image.md"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
+    let image = p(&d, "image.md");
+    let r = go(d.path(), &["--format", "json", &p(&d, "")]);
+    let doc: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(
+        doc["summary"]["skipped"],
+        serde_json::json!([{"file": image, "reason": "looks binary (NUL byte at offset 8)"}])
+    );
+    assert_eq!(r.outcome, Outcome::Findings);
+    let r = go(d.path(), &["--format", "github", &p(&d, "")]);
+    assert!(
+        r.out.lines().any(|l| l.starts_with("::warning file=")
+            && l.ends_with("::skipped: looks binary (NUL byte at offset 8)")),
+        "{}",
+        r.out
+    );
+    let r = go(d.path(), &["--format", "sarif", &p(&d, "")]);
+    let doc: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    let notes = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notes.as_array().map(Vec::len), Some(1), "{}", r.out);
+}
+
+// A symbolic link named `.md` inside a walked folder was left out with no
+// note at all: now a skipped file, said on stderr and in the JSON summary.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_markdown_file_in_a_walked_folder_is_skipped_with_a_note() {
+    let d = folder();
+    std::os::unix::fs::symlink(d.path().join("bad.md"), d.path().join("linked.md")).unwrap();
+    let r = go(d.path(), &["--format", "json", &p(&d, "")]);
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: {}: skipped: a symbolic link found by walking a folder",
+            p(&d, "linked.md")
+        )),
+        "{}",
+        r.err
+    );
+    let doc: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(doc["summary"]["skipped"][0]["file"], p(&d, "linked.md"));
+    // The file it points to is checked once, under its own name.
+    assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(1));
+    assert_eq!(r.outcome, Outcome::Findings);
+}

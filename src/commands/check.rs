@@ -107,15 +107,47 @@ impl Shared<'_> {
     }
 }
 
+/// Read one input into this thread's buffer and check it.
+fn read_and_check(
+    input: &Input,
+    config: Option<&Arc<config::Config>>,
+    shared: &Shared<'_>,
+) -> Result<FileReport, Error> {
+    let mut buf = take_read_buf();
+    let bytes: &[u8] = if input.stdin {
+        match shared.stdin.get() {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => {
+                keep_read_buf(buf);
+                return Err(io_error(input, e));
+            }
+            None => &[],
+        }
+    } else {
+        match read_into(&input.name, &mut buf, input.explicit) {
+            Ok(len) => &buf[..len],
+            Err(e) => {
+                keep_read_buf(buf);
+                return Err(io_error(input, &e));
+            }
+        }
+    };
+    let settings = shared.settings(config, &input.name);
+    let report = check::check_bytes(
+        &shown(&input.name),
+        bytes,
+        markdown::is_mermaid_file(&input.name),
+        &settings,
+    );
+    keep_read_buf(buf);
+    Ok(report)
+}
+
 /// Check one file on a worker: read it, check it, render its share of the
 /// output, and drop its text.
 fn check_job(job: Job, shared: &Shared<'_>) -> Done {
     let Shared {
-        env,
-        stdin,
-        format,
-        style,
-        ..
+        env, format, style, ..
     } = shared;
     let Job {
         index,
@@ -133,35 +165,18 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
             return done;
         }
     }
-    let mut buf = take_read_buf();
-    let bytes: &[u8] = if input.stdin {
-        match stdin.get() {
-            Some(Ok(b)) => b,
-            Some(Err(e)) => {
-                keep_read_buf(buf);
-                done.messages.push(Message::Error(io_error(&input, e)));
-                return done;
-            }
-            None => &[],
-        }
+    let mut report = if input.unfollowed_link {
+        FileReport::skipped_as(shown(&input.name), inputs::UNFOLLOWED_LINK)
     } else {
-        match read_into(&input.name, &mut buf, input.explicit) {
-            Ok(len) => &buf[..len],
+        match read_and_check(&input, config.as_ref(), shared) {
+            Ok(report) => report,
             Err(e) => {
-                keep_read_buf(buf);
-                done.messages.push(Message::Error(io_error(&input, &e)));
+                done.messages.push(Message::Error(e));
                 return done;
             }
         }
     };
     let settings = shared.settings(config.as_ref(), &input.name);
-    let mut report = check::check_bytes(
-        &shown(&input.name),
-        bytes,
-        markdown::is_mermaid_file(&input.name),
-        &settings,
-    );
-    keep_read_buf(buf);
     apply_levels(&mut report, &settings);
     report::sort_diagnostics(&mut report);
     if let Some(msg) = report.read_error.take() {
@@ -170,7 +185,8 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
             message: msg,
         }));
     }
-    if let Some(note) = report.note.take() {
+    // Kept on the report too: a skipped file is in the machine formats.
+    if let Some(note) = report.note.clone() {
         done.messages.push(Message::Note(report.path.clone(), note));
     }
     let mut summary = report::Summary::default();
