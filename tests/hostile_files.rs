@@ -439,3 +439,29 @@ fn a_symlinked_markdown_file_in_a_walked_folder_is_skipped_with_a_note() {
     assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(1));
     assert_eq!(r.outcome, Outcome::Findings);
 }
+
+// `spoflint docs /nope | head -1` exited 0 under a broken pipe, findings and
+// missing file notwithstanding, so `set -o pipefail` passed a failing run.
+#[cfg(unix)]
+#[test]
+fn a_broken_pipe_exits_2_never_0() {
+    use std::process::{Command, Stdio};
+    let d = folder();
+    // Well over a pipe's 64 KiB buffer, so a write fails after the close.
+    fs::write(d.path().join("many.md"), BROKEN.repeat(3_000)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spoflint"))
+        .args(["--format", "concise", "--isolated"])
+        .arg(d.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("broken pipe"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
