@@ -465,3 +465,40 @@ fn a_broken_pipe_exits_2_never_0() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+// A `spoflint.toml` above the repository's root was used without a word,
+// and its `select = []` silenced every rule: exit 0, nothing said.
+#[test]
+fn a_config_above_the_repository_that_selects_no_rule_is_said() {
+    let outer = tempfile::tempdir().unwrap();
+    fs::write(outer.path().join("spoflint.toml"), "select = []\n").unwrap();
+    let repo = outer.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("docs")).unwrap();
+    fs::write(repo.join("docs/bad.md"), BROKEN).unwrap();
+    let docs = repo.join("docs").display().to_string();
+    let r = go(&repo, &["--format", "concise", &docs]);
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: note: using {}, which lies outside the repository at {}",
+            outer.path().join("spoflint.toml").display(),
+            repo.display()
+        )),
+        "{}",
+        r.err
+    );
+    assert!(
+        r.err
+            .contains("spoflint: warning: no rule is on for any file checked"),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.out, "");
+    assert!(r.err.contains("Checked 1 file, 1 diagram"), "{}", r.err);
+    // A config inside the repository is not remarked on.
+    fs::write(repo.join("spoflint.toml"), "").unwrap();
+    let r = go(&repo, &["--format", "concise", &docs]);
+    assert!(!r.err.contains("note: using"), "{}", r.err);
+    assert!(!r.err.contains("no rule is on"), "{}", r.err);
+    assert_eq!(r.outcome, Outcome::Findings, "{} {}", r.out, r.err);
+}

@@ -77,6 +77,9 @@ struct Shared<'a> {
     /// whose settings are the same for every file (no `[[overrides]]`):
     /// made once per run instead of once per file.
     settings: std::sync::Mutex<Vec<MadeSettings>>,
+    /// Whether some file was checked with at least one rule on: a run whose
+    /// configuration turns every rule off is said, not passed in silence.
+    rules_on: std::sync::atomic::AtomicBool,
 }
 
 /// A configuration (`None`: none found) and the settings it gives every file.
@@ -177,6 +180,14 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
         }
     };
     let settings = shared.settings(config.as_ref(), &input.name);
+    if crate::rules::RULES
+        .iter()
+        .any(|r| settings.levels.get(r.name) != Some(&Level::Off))
+    {
+        shared
+            .rules_on
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     apply_levels(&mut report, &settings);
     report::sort_diagnostics(&mut report);
     if let Some(msg) = report.read_error.take() {
@@ -270,6 +281,7 @@ pub(crate) fn run(
         format,
         style,
         settings: std::sync::Mutex::new(Vec::new()),
+        rules_on: std::sync::atomic::AtomicBool::new(false),
     };
     let trouble = std::cell::Cell::new(false);
     let err = std::cell::RefCell::new(&mut *io.err);
@@ -422,6 +434,20 @@ pub(crate) fn run(
         return Ok(Outcome::Trouble);
     }
 
+    for (config, repo) in resolver.outside_repository() {
+        writeln!(
+            io.err,
+            "spoflint: note: using {}, which lies outside the repository at {} (pass --config or --isolated to choose)",
+            config.display(),
+            repo.display()
+        )?;
+    }
+    if summary.files > 0 && !shared.rules_on.load(std::sync::atomic::Ordering::Relaxed) {
+        writeln!(
+            io.err,
+            "spoflint: warning: no rule is on for any file checked (the configuration's `select`, `ignore` or `[rules]`, or the flags, turn every rule off): nothing was looked for"
+        )?;
+    }
     if !args.quiet {
         writeln!(io.err, "{summary}")?;
     }
