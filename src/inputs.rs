@@ -296,7 +296,8 @@ pub(crate) fn read_into(path: &Path, buf: &mut Vec<u8>, explicit: bool) -> io::R
                 let size = f.metadata().map_or(0, |m| m.len()) as usize;
                 want = want.max(size.saturating_add(1));
             }
-            buf.resize(want, 0);
+            // Never past the bound (and the byte that shows a file is over it).
+            buf.resize(want.min(MAX_FILE_BYTES as usize + 1), 0);
         }
         // One byte past the bound at most, to see that the file is over it.
         let room = (MAX_FILE_BYTES as usize + 1 - len).min(buf.len() - len);
