@@ -66,7 +66,10 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
         note: None,
     };
     if let Some(at) = memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]) {
-        report.note = Some(format!("skipped: looks binary (NUL byte at offset {at})"));
+        report.note = Some(format!(
+            "{}looks binary (NUL byte at offset {at})",
+            crate::diagnostic::SKIPPED
+        ));
         return report;
     }
     if !standalone {

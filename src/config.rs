@@ -439,6 +439,10 @@ pub struct Resolver {
     /// Every configuration file this resolver has read (absolute, as
     /// found): `--output-file` must not replace one of them.
     read: Vec<PathBuf>,
+    /// Configuration files found above a repository's root (a folder
+    /// holding `.git`) and used for its files, with that root: said on
+    /// standard error, since a stray file there silently changed runs.
+    outside: Vec<(PathBuf, PathBuf)>,
 }
 
 /// `path` made absolute against `cwd`, with `.` and `..` removed lexically.
@@ -487,12 +491,20 @@ impl Resolver {
             dotted_hard: args.dotted_hard,
             min_confidence: args.min_confidence,
             read,
+            outside: Vec::new(),
         })
     }
 
     /// The configuration files read so far (absolute).
     pub fn files_read(&self) -> &[PathBuf] {
         &self.read
+    }
+
+    /// Configuration files used for files of a repository whose root (the
+    /// folder holding `.git`) is below them, with that root, in the order
+    /// found (each pair once).
+    pub fn outside_repository(&self) -> &[(PathBuf, PathBuf)] {
+        &self.outside
     }
 
     /// The configuration for a file at `path` (as the user named it):
@@ -552,7 +564,16 @@ impl Resolver {
         let result = match found {
             Some(c) => c,
             None => match dir.parent() {
-                Some(up) => self.config_in(up)?,
+                Some(up) => {
+                    let above = self.config_in(up)?;
+                    // Once per folder (the answer is cached below).
+                    if let Some(c) = &above {
+                        if dir.join(".git").exists() {
+                            self.outside.push((c.path.clone(), dir.to_path_buf()));
+                        }
+                    }
+                    above
+                }
                 None => None,
             },
         };

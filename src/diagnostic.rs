@@ -662,6 +662,30 @@ pub struct FileReport {
     pub note: Option<String>,
 }
 
+/// How a note saying a file was not checked at all begins.
+pub const SKIPPED: &str = "skipped: ";
+
+impl FileReport {
+    /// The report of a file not checked at all, for `why`.
+    pub fn skipped_as(path: String, why: &str) -> Self {
+        FileReport {
+            path,
+            source: Arc::from(""),
+            diagrams: 0,
+            diagnostics: Vec::new(),
+            read_error: None,
+            note: Some(format!("{SKIPPED}{why}")),
+        }
+    }
+
+    /// Why the file was not checked at all (a binary file), if it was not:
+    /// its note, which the machine formats carry too (a JSON `skipped`
+    /// list, a SARIF notification, a GitHub warning), so that CI sees it.
+    pub fn skipped(&self) -> Option<&str> {
+        self.note.as_deref().filter(|n| n.starts_with(SKIPPED))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,13 @@ pub(crate) struct Input {
     pub(crate) name: PathBuf,
     /// Named on the command line (config `exclude` does not apply).
     pub(crate) explicit: bool,
+    /// A symbolic link found by walking, not followed: skipped with a note.
+    pub(crate) unfollowed_link: bool,
 }
+
+/// Why a symbolic link found by walking a folder is not checked.
+pub(crate) const UNFOLLOWED_LINK: &str =
+    "a symbolic link found by walking a folder; links are not followed there (name the file it points to on the command line to check it)";
 
 /// `./docs/a.md` → `docs/a.md`, as ruff and typos show paths.
 pub(crate) fn shown(p: &Path) -> String {
@@ -103,6 +109,7 @@ pub(crate) fn expand(
                 stdin: true,
                 name: stdin_filename.map_or_else(|| PathBuf::from("-"), Path::to_path_buf),
                 explicit: true,
+                unfollowed_link: false,
             });
         } else {
             match std::fs::metadata(p) {
@@ -146,6 +153,7 @@ pub(crate) fn expand(
             stdin: false,
             name: t.path,
             explicit,
+            unfollowed_link: t.unfollowed_link,
         });
     };
     if disjoint {
@@ -171,29 +179,56 @@ pub(crate) fn expand(
     Ok(())
 }
 
-/// Read an input's bytes (standard input is read once, then reused).
+/// Read an input's bytes (standard input is read once, then reused), at
+/// most [`MAX_FILE_BYTES`] of them.
 pub(crate) fn read_input(
     input: &Input,
     stdin: &mut dyn Read,
     stdin_cache: &mut Option<Vec<u8>>,
 ) -> Result<Vec<u8>, Error> {
+    let io_error = |e: io::Error| Error::Io {
+        path: shown(&input.name),
+        message: io_message(&e),
+    };
     match (!input.stdin).then_some(&input.name) {
-        Some(p) => std::fs::read(p).map_err(|e| Error::Io {
-            path: shown(&input.name),
-            message: io_message(&e),
-        }),
+        Some(p) => {
+            let mut buf = Vec::new();
+            let len = read_into(p, &mut buf, input.explicit).map_err(io_error)?;
+            buf.truncate(len);
+            Ok(buf)
+        }
         None => {
             if stdin_cache.is_none() {
-                let mut buf = Vec::new();
-                stdin.read_to_end(&mut buf).map_err(|e| Error::Io {
-                    path: shown(&input.name),
-                    message: io_message(&e),
-                })?;
-                *stdin_cache = Some(buf);
+                *stdin_cache = Some(read_stdin(stdin).map_err(io_error)?);
             }
             Ok(stdin_cache.clone().unwrap_or_default())
         }
     }
+}
+
+/// The most bytes of one file (or of standard input) a run reads. A file
+/// larger than this is reported as too large (exit 2) and the rest are
+/// checked; a device or pipe named on the command line (`/dev/zero`) is
+/// read no further than this. Checking a 100 MB file takes about 600 MB
+/// and 8 s, so a larger one is far more likely a mistake than a doc.
+pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
+
+/// The error for a file over [`MAX_FILE_BYTES`].
+fn too_large() -> io::Error {
+    io::Error::other(format!(
+        "file too large: over {MAX_FILE_BYTES} bytes ({} MiB, the most spoflint reads of one file); not checked",
+        MAX_FILE_BYTES >> 20
+    ))
+}
+
+/// Read standard input, at most [`MAX_FILE_BYTES`] of it.
+pub(crate) fn read_stdin(stdin: &mut dyn Read) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    stdin.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(buf)
 }
 
 /// This thread's read buffer, to fill with [`read_into`] and give back
@@ -225,11 +260,33 @@ const READ_KEEP: usize = 16 * 1024 * 1024;
 /// size (one `statx` less per file than `std::fs::read`); a file that
 /// outgrows the buffer is asked once, so the buffer grows to its size in
 /// one step rather than by doubling.
-pub(crate) fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
-    let mut f = std::fs::File::open(path)?;
+///
+/// At most [`MAX_FILE_BYTES`] are read: a larger regular file is refused
+/// from its size, unread. The type is checked on the opened handle, not on
+/// the path, so a file swapped for something else after the walk is caught:
+/// a file found by walking a folder (`explicit` false) must still be a
+/// regular file, and is opened without blocking so that one turned into a
+/// FIFO cannot hang the run (opening a FIFO waits for a writer). A device
+/// or pipe named on the command line is read as `cat` reads it, up to the
+/// bound (`spoflint /dev/zero` stops there).
+pub(crate) fn read_into(path: &Path, buf: &mut Vec<u8>, explicit: bool) -> io::Result<usize> {
+    let mut f = open(path, explicit)?;
+    let meta = f.metadata()?;
+    if meta.is_file() {
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(too_large());
+        }
+    } else if !explicit && !meta.is_dir() {
+        return Err(io::Error::other(
+            "not a regular file (it was replaced after the folder was walked); not read",
+        ));
+    }
     let mut len = 0;
-    let mut asked = false;
+    let mut asked = !meta.is_file();
     loop {
+        if len as u64 > MAX_FILE_BYTES {
+            return Err(too_large());
+        }
         if len == buf.len() {
             let mut want = (len * 2).max(READ_CHUNK);
             if len > 0 && !asked {
@@ -239,15 +296,33 @@ pub(crate) fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<usize> {
                 let size = f.metadata().map_or(0, |m| m.len()) as usize;
                 want = want.max(size.saturating_add(1));
             }
-            buf.resize(want, 0);
+            // Never past the bound (and the byte that shows a file is over it).
+            buf.resize(want.min(MAX_FILE_BYTES as usize + 1), 0);
         }
-        match f.read(&mut buf[len..]) {
+        // One byte past the bound at most, to see that the file is over it.
+        let room = (MAX_FILE_BYTES as usize + 1 - len).min(buf.len() - len);
+        match f.read(&mut buf[len..len + room]) {
             Ok(0) => return Ok(len),
             Ok(n) => len += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
+}
+
+/// Open `path` for reading; a file found by walking without blocking (see
+/// [`read_into`]).
+fn open(path: &Path, explicit: bool) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    if !explicit {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    let _ = explicit;
+    options.open(path)
 }
 
 /// Give `buf` back to this thread for the next file, unless a big file

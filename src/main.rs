@@ -48,8 +48,18 @@ fn main() {
     };
     let code = match spoflint::run(&cli, &env, &mut streams) {
         Ok(outcome) => outcome.exit_code(),
-        // A closed pipe (`spoflint | head`) is not an error worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        // A closed pipe (`spoflint docs | head`) stops the run before every
+        // file is checked, so it cannot say "clean": exit 2, never 0, or a
+        // CI step under `set -o pipefail` would pass a run with findings
+        // (docs/reliability.md, "Exit status when the output is closed").
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                err,
+                "spoflint: error: the output was closed before the report was written (broken pipe); the run stopped"
+            );
+            2
+        }
         Err(_) => 2,
     };
     std::process::exit(code);

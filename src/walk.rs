@@ -48,6 +48,9 @@ const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore"];
 pub struct Target {
     /// The path as it should be shown.
     pub path: PathBuf,
+    /// A symbolic link with a checked extension met in a walked folder and
+    /// not followed: not read, but said (it was once left out without a word).
+    pub unfollowed_link: bool,
 }
 
 /// A path that could not be walked.
@@ -152,7 +155,10 @@ pub fn visit(
                 message: e.to_string(),
             }),
             Ok(m) if m.is_dir() => walk_dir(root, opts, &mut once, &mut errors),
-            Ok(_) => once(Target { path: root.clone() }),
+            Ok(_) => once(Target {
+                path: root.clone(),
+                unfollowed_link: false,
+            }),
         }
     }
     errors
@@ -239,6 +245,12 @@ fn walk_dir(
         } else if entry.file_type().is_file() && has_checked_extension(entry.path()) {
             found(Target {
                 path: entry.into_path(),
+                unfollowed_link: false,
+            });
+        } else if entry.path_is_symlink() && has_checked_extension(entry.path()) {
+            found(Target {
+                path: entry.into_path(),
+                unfollowed_link: true,
             });
         }
     }

@@ -310,3 +310,195 @@ fn a_hundred_megabyte_file() {
         r.err
     );
 }
+
+// Opening a FIFO blocks until a writer comes: a file swapped for one after
+// the walk hung the run (40 s and counting).
+#[cfg(unix)]
+#[test]
+fn a_file_that_becomes_a_fifo_between_walk_and_read_is_exit_2_not_a_hang() {
+    let d = folder();
+    let turned = d.path().join("turned.md");
+    fs::write(&turned, BROKEN).unwrap();
+    let mut made = true;
+    let mut meddle = Meddle(Some(|| {
+        fs::remove_file(&turned).unwrap();
+        made = std::process::Command::new("mkfifo")
+            .arg(&turned)
+            .status()
+            .is_ok_and(|s| s.success());
+    }));
+    let r = go_with(d.path(), &["--format", "concise", &p(&d, "")], &mut meddle);
+    if !made {
+        return; // no mkfifo on this system
+    }
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: error: {}: not a regular file",
+            p(&d, "turned.md")
+        )),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.out, format!("{}\n", bad_line(&d)));
+    assert_eq!(r.outcome, Outcome::Trouble);
+}
+
+// `spoflint /dev/zero` read without end until the allocator aborted with a
+// backtrace; a link named `.md` to it did the same.
+#[cfg(unix)]
+#[test]
+fn an_endless_device_named_on_the_command_line_is_too_large_and_the_rest_checked() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let d = folder();
+    std::os::unix::fs::symlink("/dev/zero", d.path().join("zero.md")).unwrap();
+    let r = go(
+        d.path(),
+        &["--format", "concise", &p(&d, "zero.md"), &p(&d, "bad.md")],
+    );
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: error: {}: file too large: over {} bytes",
+            p(&d, "zero.md"),
+            128 << 20
+        )),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.out, format!("{}\n", bad_line(&d)));
+    assert_eq!(r.outcome, Outcome::Trouble);
+}
+
+// A file over the bound was read whole (and a 1 GB one took 3 GB): it is
+// refused from its size, unread. A sparse file costs no disk.
+#[test]
+fn a_file_over_the_size_bound_is_too_large_unread_and_the_rest_checked() {
+    let d = folder();
+    let big = fs::File::create(d.path().join("big.md")).unwrap();
+    big.set_len((128 << 20) + 1).unwrap();
+    let r = go(d.path(), &["--format", "concise", &p(&d, "")]);
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: error: {}: file too large",
+            p(&d, "big.md")
+        )),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.out, format!("{}\n", bad_line(&d)));
+    assert_eq!(r.outcome, Outcome::Trouble);
+}
+
+// A NUL byte in the first 8 KiB skipped the file with a note on standard
+// error only: json, sarif and github said nothing, so CI never saw it.
+#[test]
+fn a_skipped_binary_file_is_in_the_machine_formats() {
+    let d = folder();
+    fs::write(d.path().join("image.md"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
+    let image = p(&d, "image.md");
+    let r = go(d.path(), &["--format", "json", &p(&d, "")]);
+    let doc: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(
+        doc["summary"]["skipped"],
+        serde_json::json!([{"file": image, "reason": "looks binary (NUL byte at offset 8)"}])
+    );
+    assert_eq!(r.outcome, Outcome::Findings);
+    let r = go(d.path(), &["--format", "github", &p(&d, "")]);
+    assert!(
+        r.out.lines().any(|l| l.starts_with("::warning file=")
+            && l.ends_with("::skipped: looks binary (NUL byte at offset 8)")),
+        "{}",
+        r.out
+    );
+    let r = go(d.path(), &["--format", "sarif", &p(&d, "")]);
+    let doc: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    let notes = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notes.as_array().map(Vec::len), Some(1), "{}", r.out);
+}
+
+// A symbolic link named `.md` inside a walked folder was left out with no
+// note at all: now a skipped file, said on stderr and in the JSON summary.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_markdown_file_in_a_walked_folder_is_skipped_with_a_note() {
+    let d = folder();
+    std::os::unix::fs::symlink(d.path().join("bad.md"), d.path().join("linked.md")).unwrap();
+    let r = go(d.path(), &["--format", "json", &p(&d, "")]);
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: {}: skipped: a symbolic link found by walking a folder",
+            p(&d, "linked.md")
+        )),
+        "{}",
+        r.err
+    );
+    let doc: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    assert_eq!(doc["summary"]["skipped"][0]["file"], p(&d, "linked.md"));
+    // The file it points to is checked once, under its own name.
+    assert_eq!(doc["diagnostics"].as_array().map(Vec::len), Some(1));
+    assert_eq!(r.outcome, Outcome::Findings);
+}
+
+// `spoflint docs /nope | head -1` exited 0 under a broken pipe, findings and
+// missing file notwithstanding, so `set -o pipefail` passed a failing run.
+#[cfg(unix)]
+#[test]
+fn a_broken_pipe_exits_2_never_0() {
+    use std::process::{Command, Stdio};
+    let d = folder();
+    // Well over a pipe's 64 KiB buffer, so a write fails after the close.
+    fs::write(d.path().join("many.md"), BROKEN.repeat(3_000)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spoflint"))
+        .args(["--format", "concise", "--isolated"])
+        .arg(d.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("broken pipe"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// A `spoflint.toml` above the repository's root was used without a word,
+// and its `select = []` silenced every rule: exit 0, nothing said.
+#[test]
+fn a_config_above_the_repository_that_selects_no_rule_is_said() {
+    let outer = tempfile::tempdir().unwrap();
+    fs::write(outer.path().join("spoflint.toml"), "select = []\n").unwrap();
+    let repo = outer.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("docs")).unwrap();
+    fs::write(repo.join("docs/bad.md"), BROKEN).unwrap();
+    let docs = repo.join("docs").display().to_string();
+    let r = go(&repo, &["--format", "concise", &docs]);
+    assert!(
+        r.err.contains(&format!(
+            "spoflint: note: using {}, which lies outside the repository at {}",
+            outer.path().join("spoflint.toml").display(),
+            repo.display()
+        )),
+        "{}",
+        r.err
+    );
+    assert!(
+        r.err
+            .contains("spoflint: warning: no rule is on for any file checked"),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.out, "");
+    assert!(r.err.contains("Checked 1 file, 1 diagram"), "{}", r.err);
+    // A config inside the repository is not remarked on.
+    fs::write(repo.join("spoflint.toml"), "").unwrap();
+    let r = go(&repo, &["--format", "concise", &docs]);
+    assert!(!r.err.contains("note: using"), "{}", r.err);
+    assert!(!r.err.contains("no rule is on"), "{}", r.err);
+    assert_eq!(r.outcome, Outcome::Findings, "{} {}", r.out, r.err);
+}

@@ -13,6 +13,7 @@ use spoflint::config::Settings;
 use spoflint::diagnostic::FileReport;
 use spoflint::report::{self, Style};
 use spoflint::span::LineIndex;
+use std::path::Path;
 
 /// What `format` writes for `reports`, with the default style.
 fn render(format: Format, reports: &[spoflint::diagnostic::FileReport]) -> Vec<u8> {
@@ -184,6 +185,30 @@ fn ten_thousand_nested_subgraphs_in_markdown() {
     assert_eq!(where_(&r), [(depth * 2 + 6, 1, "parse-error")]);
 }
 
+// Each level listed every node below it (and again as entries and exits):
+// 10,000 levels took 1.2 GB and 30,000 passed 4 GB, analysed or not.
+#[test]
+fn thirty_thousand_nested_subgraphs_each_holding_a_node() {
+    let depth = 30_000;
+    let mut body = String::from("flowchart TB\n");
+    for i in 0..depth {
+        body.push_str(&format!("subgraph s{i}\nn{i}\n"));
+    }
+    for _ in 0..depth {
+        body.push_str("end\n");
+    }
+    // Linked from outside to the outermost and innermost groups, and
+    // across the whole depth (under Mermaid's 500-edge limit).
+    body.push_str("U --> s0\nU --> s29999\nn0 --> n29999\nn29998 --> n29999\ns1 --> s29998\n");
+    let r = check(mermaid(&body).as_bytes());
+    assert_eq!(r.diagrams, 1);
+    assert!(
+        r.diagnostics.iter().all(|d| d.rule != "parse-error"),
+        "{:?}",
+        r.diagnostics.first()
+    );
+}
+
 #[test]
 fn ten_thousand_unclosed_subgraphs() {
     let body: String = std::iter::once("flowchart TB\n".to_string())
@@ -213,6 +238,64 @@ fn a_hundred_thousand_deep_ampersand_chain() {
     let body = format!("flowchart LR\n{} &", chain.join(" & "));
     let r = check(mermaid(&body).as_bytes());
     assert_eq!(r.diagnostics.len(), 1);
+}
+
+// A vertex's classes grew one boxed slice copy per class: 100,000
+// `A:::c` lines took 8.4 s (release), quadratic.
+#[test]
+fn a_hundred_thousand_class_suffixes_on_one_vertex() {
+    let n = 100_000;
+    let body: String = std::iter::once("flowchart LR\n".to_string())
+        .chain((0..n).map(|i| format!("A:::c{i}\nclass B d{i}\n")))
+        .chain(std::iter::once("B --> A\n".to_string()))
+        .collect();
+    let d = spoflint::flowchart::parse(&body).diagram.unwrap();
+    let classes = |id: &str| d.nodes.iter().find(|v| v.id == id).unwrap().classes.clone();
+    let a = classes("A");
+    assert_eq!(a.len(), n);
+    assert_eq!((a[0].as_str(), a[n - 1].as_str()), ("c0", "c99999"));
+    // `class B …` before B exists names nothing (as in Mermaid).
+    assert!(classes("B").is_empty());
+}
+
+// Duplicate keys were found by scanning the keys so far: 100,000
+// front-matter keys or `@{…}` keys took 7.7 s (release), quadratic.
+#[test]
+fn a_hundred_thousand_front_matter_and_node_data_keys() {
+    let n = 100_000;
+    let keys = |sep: &str| {
+        (0..n)
+            .map(|i| format!("k{i}: v"))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let front = format!("---\n{}\n---\nflowchart LR\nA --> B\n", keys("\n"));
+    assert!(spoflint::flowchart::parse(&front).errors.is_empty());
+    let data = format!("flowchart LR\nA@{{ {} }}\nA --> B\n", keys(", "));
+    assert!(spoflint::flowchart::parse(&data).errors.is_empty());
+    // A repeated key at the end is still found.
+    let repeated = format!("flowchart LR\nA@{{ {}, k7: w }}\nA --> B\n", keys(", "));
+    let errors = spoflint::flowchart::parse(&repeated).errors;
+    assert!(
+        errors
+            .first()
+            .is_some_and(|e| e.message.contains("duplicated mapping key")),
+        "{errors:?}"
+    );
+}
+
+// Repeated phrases were found by scanning the phrases with the same first
+// word: 100,000 configured phrases sharing one took 7.7 s (release).
+#[test]
+fn a_hundred_thousand_vocabulary_phrases_sharing_a_first_word() {
+    let n = 100_000;
+    let mut phrases: Vec<String> = (0..n).map(|i| format!("acme p{i}")).collect();
+    phrases.push("acme p7".into());
+    let set = spoflint::vocab::PhraseSet::new(&phrases);
+    let toks = spoflint::vocab::tokens("the acme p7 gateway");
+    // Found once, though configured twice.
+    assert_eq!(set.find_all(&toks[..]).len(), 1);
+    assert!(!set.matches(&spoflint::vocab::tokens("acme q")[..]));
 }
 
 /// The pathological shapes: long runs of one token, unclosed openers and
@@ -264,6 +347,35 @@ fn pathological(n: usize) -> Vec<(&'static str, String)> {
         "empty_subgraphs",
         format!("flowchart LR\n{subgraphs}{vertices}"),
     ));
+    // Issue #17's growth cases. Nested subgraphs each holding a node (each
+    // level listed every node below it: quadratic memory).
+    let opens: String = (0..n).map(|i| format!("subgraph S{i}\nn{i}\n")).collect();
+    out.push((
+        "nested_subgraphs",
+        format!("flowchart LR\n{opens}{}U --> S0\n", "end\n".repeat(n)),
+    ));
+    // Two groups of n / 2 linked as wholes (n^2 / 4 links before the budget).
+    let group = |g: &str| -> String { (0..n / 2).map(|i| format!("{g}{i}\n")).collect() };
+    out.push((
+        "subgraph_links",
+        format!(
+            "flowchart LR\nsubgraph SG1\n{}end\nsubgraph SG2\n{}end\n{}",
+            group("a"),
+            group("b"),
+            "SG1 --> SG2\n".repeat(499)
+        ),
+    ));
+    let classes: String = (0..n).map(|i| format!("A:::c{i}\n")).collect();
+    out.push(("class_suffixes", format!("flowchart LR\n{classes}")));
+    let keys: Vec<String> = (0..n).map(|i| format!("k{i}: v")).collect();
+    out.push((
+        "front_matter_keys",
+        format!("---\n{}\n---\nflowchart LR\nA", keys.join("\n")),
+    ));
+    out.push((
+        "node_data_keys",
+        format!("flowchart LR\nA@{{ {} }}", keys.join(", ")),
+    ));
     out
 }
 
@@ -287,7 +399,7 @@ fn pathological_inputs_grow_linearly() {
     let n = std::env::var("MEASURE_N").map_or(250_000, |v| v.parse().unwrap());
     let small = pathological(n);
     let large = pathological(4 * n);
-    println!("{:<16} {:>10} {:>10} {:>6}", "case", "n", "4n", "ratio");
+    println!("{:<18} {:>10} {:>10} {:>6}", "case", "n", "4n", "ratio");
     for ((name, a), (_, b)) in small.iter().zip(&large) {
         // Best of three, to take the machine's noise out.
         let time = |body: &str| {
@@ -303,10 +415,75 @@ fn pathological_inputs_grow_linearly() {
         };
         let (ta, tb) = (time(a), time(b));
         println!(
-            "{name:<16} {:>8.2}ms {:>8.2}ms {:>6.1}",
+            "{name:<18} {:>8.2}ms {:>8.2}ms {:>6.1}",
             ta.as_secs_f64() * 1e3,
             tb.as_secs_f64() * 1e3,
             tb.as_secs_f64() / ta.as_secs_f64()
+        );
+    }
+}
+
+/// Measure, do not assert: the release binary's time and peak resident
+/// memory on issue #17's growth cases at n and 10n (`/usr/bin/time`, so
+/// Linux or GNU time only). Linear growth gives ratios near 10 once the
+/// process's fixed ~8 MB is small beside the input's share. Run with
+/// `cargo test --release --test hostile_input -- --ignored --nocapture
+/// growth_cases`.
+#[test]
+#[ignore = "a measurement, run by hand in release with --nocapture"]
+#[allow(clippy::print_stdout)] // its output is the point
+fn growth_cases_scale_linearly_in_time_and_memory() {
+    if !Path::new("/usr/bin/time").exists() {
+        println!("no /usr/bin/time: nothing measured");
+        return;
+    }
+    let n = std::env::var("MEASURE_N").map_or(20_000, |v| v.parse().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        "nested_subgraphs",
+        "subgraph_links",
+        "class_suffixes",
+        "front_matter_keys",
+        "node_data_keys",
+    ];
+    // (seconds, peak KiB) of the binary on `body`.
+    let run = |name: &str, body: &str| -> (f64, u64) {
+        let file = dir.path().join(format!("{name}.md"));
+        std::fs::write(&file, mermaid(body)).unwrap();
+        let out = std::process::Command::new("/usr/bin/time")
+            .args([
+                "-f",
+                "%e %M",
+                env!("CARGO_BIN_EXE_spoflint"),
+                "--format",
+                "concise",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err.lines().last().unwrap_or_default();
+        let mut it = last.split_whitespace();
+        let secs = it.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+        let kib = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        (secs, kib)
+    };
+    let small = pathological(n);
+    let large = pathological(10 * n);
+    println!(
+        "{:<18} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10} {:>6}",
+        "case", "bytes n", "bytes 10n", "s n", "s 10n", "KiB n", "KiB 10n", "ratio"
+    );
+    for ((name, a), (_, b)) in small.iter().zip(&large) {
+        if !cases.contains(name) {
+            continue;
+        }
+        let ((ta, ma), (tb, mb)) = (run(name, a), run(name, b));
+        println!(
+            "{name:<18} {:>9} {:>9} {ta:>9.2} {tb:>9.2} {ma:>10} {mb:>10} {:>6.1}",
+            a.len(),
+            b.len(),
+            mb as f64 / ma.max(1) as f64
         );
     }
 }

@@ -86,3 +86,30 @@ fn the_schema_rejects_a_broken_log() {
     let bad = serde_json::json!({"version": "2.1.0", "runs": [{"results": []}]});
     assert!(!validator().is_valid(&bad));
 }
+
+// A binary file was skipped with a note on stderr only: code scanning never
+// saw it. It is a notification of the run, and the log stays valid.
+#[test]
+fn a_skipped_file_is_a_valid_tool_execution_notification() {
+    let mut skipped = reports();
+    skipped.push(spoflint::check::check_bytes(
+        "docs/image.md",
+        b"\x89PNG\0",
+        false,
+        &spoflint::config::Settings::default(),
+    ));
+    let mut out = Vec::new();
+    spoflint::report::sarif(&skipped, &Default::default(), &mut out).unwrap();
+    let doc: Value = serde_json::from_slice(&out).unwrap();
+    assert_valid(&doc);
+    let notes = &doc["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notes.as_array().map(Vec::len), Some(1), "{doc}");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "docs/image.md"
+    );
+    assert_eq!(
+        notes[0]["message"]["text"],
+        "spoflint did not check this file: looks binary (NUL byte at offset 4)"
+    );
+}

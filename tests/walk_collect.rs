@@ -15,11 +15,20 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// The files collected from `root`, relative to it, with `/` separators.
+/// The files collected from `root` to be read, relative to it, with `/`
+/// separators (links not followed, which are only noted, left out).
 fn walk(root: &Path, opts: &WalkOptions) -> Vec<String> {
     let (files, errors) = collect(&[root.to_path_buf()], opts);
     assert!(errors.is_empty(), "{errors:?}");
-    rel(root, files.iter().map(|t| t.path.clone()))
+    let read = files.iter().filter(|t| !t.unfollowed_link);
+    rel(root, read.map(|t| t.path.clone()))
+}
+
+/// The links with a checked extension met and not followed under `root`.
+fn unfollowed(root: &Path, opts: &WalkOptions) -> Vec<String> {
+    let (files, _) = collect(&[root.to_path_buf()], opts);
+    let links = files.iter().filter(|t| t.unfollowed_link);
+    rel(root, links.map(|t| t.path.clone()))
 }
 
 fn rel(root: &Path, paths: impl Iterator<Item = PathBuf>) -> Vec<String> {
@@ -245,6 +254,8 @@ fn symlinks_are_not_followed_by_default_and_loops_never_hang() {
         .unwrap();
     let docs = d.path().join("docs");
     assert_eq!(walk(&docs, &WalkOptions::default()), ["a.md"]);
+    // Not followed, but not left out without a word: the check notes it.
+    assert_eq!(unfollowed(&docs, &WalkOptions::default()), ["c.md"]);
 
     let opts = WalkOptions {
         follow_symlinks: true,

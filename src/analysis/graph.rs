@@ -162,14 +162,58 @@ pub struct Structure {
     /// diagram: as a `u32` with a sentinel a node's entry is 4 bytes, not
     /// the 16 of an `Option<usize>`.
     parent_of: Vec<u32>,
-    /// For each subgraph: every plain node inside it, nested ones included.
-    pub leaves: Vec<Vec<usize>>,
-    /// For each subgraph: members no other member links to.
-    pub entries: Vec<Vec<usize>>,
-    /// For each subgraph: members that link to no other member.
-    pub exits: Vec<Vec<usize>>,
+    /// For each subgraph: every plain node inside it, nested ones included
+    /// (`leaves[s]`, in nesting order: its own members, then each inner
+    /// subgraph's).
+    pub leaves: Leaves,
     /// For each node: whether it is an observer or optional (links to it are soft).
     pub soft_target: Vec<bool>,
+    /// Set when linking subgraphs would expand past the diagram's budget
+    /// (see [`ExpansionCut`]): the links are then left empty.
+    cut: Option<ExpansionCut>,
+}
+
+/// Linking subgraphs expands past the budget, so the diagram's links were
+/// not built (SPEC §1 expands `SG1 --> SG2` to every exit of SG1 times
+/// every entry of SG2: 499 such links between groups of 1,000 made half a
+/// billion links, past 4 GB).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExpansionCut {
+    /// Index into [`Diagram::edges`] of the edge at which the budget ran out.
+    pub edge: usize,
+    /// The budget, in links and steps (see [`expansion_budget`]).
+    pub budget: u64,
+}
+
+/// Work allowed for expanding links to subgraphs in a diagram of `nodes`
+/// nodes and `edges` edges: links made beyond one per edge, nesting levels
+/// climbed and members scanned. Linear in the diagram, so time and memory
+/// stay linear in the input; far above any drawn diagram (a link between two
+/// groups of 100 is 10,000).
+pub fn expansion_budget(nodes: usize, edges: usize) -> u64 {
+    1_000_000 + 4 * (nodes as u64 + edges as u64)
+}
+
+/// Every plain node inside each subgraph, as ranges of one array: nested
+/// subgraphs are ranges inside their parent's, so the lists take memory
+/// linear in the diagram however deep the nesting (a list per subgraph
+/// was quadratic: 10,000 levels took 1.2 GB).
+#[derive(Clone, Debug, Default)]
+pub struct Leaves {
+    /// Nodes in depth-first order of the subgraph tree.
+    items: Vec<usize>,
+    /// For each subgraph: its range of `items`.
+    range: Vec<(u32, u32)>,
+}
+
+impl std::ops::Index<usize> for Leaves {
+    type Output = [usize];
+
+    #[inline]
+    fn index(&self, s: usize) -> &[usize] {
+        let (a, b) = self.range[s];
+        &self.items[a as usize..b as usize]
+    }
 }
 
 /// No subgraph, in [`Structure`]'s per-node lists.
@@ -182,6 +226,12 @@ fn subgraph(s: u32) -> Option<usize> {
 }
 
 impl Structure {
+    /// Where linking subgraphs ran past the budget, if it did (the diagram's
+    /// links are then empty).
+    pub fn expansion_cut(&self) -> Option<ExpansionCut> {
+        self.cut
+    }
+
     /// The non-empty subgraph node `n` stands for (its id is that
     /// subgraph's id), if any. Such a node is the cluster, not a component.
     #[inline]
@@ -198,17 +248,6 @@ impl Structure {
     /// The subgraphs around node `n`, innermost first.
     pub fn ancestors(&self, diagram: &Diagram, n: usize) -> Vec<usize> {
         chain(diagram, self.parent_of(n)).collect()
-    }
-
-    /// The subgraphs around an edge end: those around a node, or strictly
-    /// around a subgraph (a link from a subgraph is inside the subgraphs
-    /// around it, not inside itself).
-    fn chain_of_end<'a>(&self, diagram: &'a Diagram, n: usize) -> impl Iterator<Item = usize> + 'a {
-        let first = match self.cluster_of(n) {
-            Some(s) => diagram.subgraphs[s].parent,
-            None => self.parent_of(n),
-        };
-        chain(diagram, first)
     }
 }
 
@@ -297,34 +336,31 @@ pub fn edge_meaning(
 
 /// Build the subgraph structure and the expanded links of a diagram, given
 /// each node's words.
+///
+/// Linear in the diagram, and bounded: a subgraph's entries and exits are
+/// worked out only when a link names it, from one mark per node (the
+/// deepest subgraph an internal link reaching or leaving it lies in), and
+/// every step of expansion is counted against [`expansion_budget`]. Past
+/// the budget the links are left empty and [`Structure::expansion_cut`]
+/// says where it ran out.
 pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Structure, Vec<Link>) {
     let n = diagram.nodes.len();
     let ns = diagram.subgraphs.len();
     let by_id = first_index(diagram.nodes.iter().map(|node| node.id.as_str()));
     let sg_by_id = first_index(diagram.subgraphs.iter().map(|s| s.id.as_str()));
 
-    // Leaves, inner subgraphs first (the model lists them in closing order).
     let mut st = Structure {
         cluster_of: vec![NO_SUBGRAPH; n],
         parent_of: vec![NO_SUBGRAPH; n],
-        leaves: vec![Vec::new(); ns],
-        entries: vec![Vec::new(); ns],
-        exits: vec![Vec::new(); ns],
+        leaves: Leaves::default(),
         soft_target: (0..texts.len())
             .map(|v| {
                 let own = crate::analysis::kinds::has_own_label(&diagram.nodes[v]);
                 settings.vocab.is_soft_target_with(&texts.get(v), own)
             })
             .collect(),
+        cut: None,
     };
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); ns];
-    for (i, s) in diagram.subgraphs.iter().enumerate() {
-        if let Some(p) = s.parent {
-            if p != i && p < ns {
-                children[p].push(i);
-            }
-        }
-    }
     for (i, s) in diagram.subgraphs.iter().enumerate() {
         for m in &s.members {
             if sg_by_id.contains_key(m) {
@@ -337,15 +373,8 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
             }
         }
     }
-    for (v, &p) in st.parent_of.iter().enumerate() {
-        if let Some(p) = subgraph(p) {
-            st.leaves[p].push(v);
-        }
-    }
-    let mut visiting = vec![false; ns];
-    for i in 0..ns {
-        collect_leaves(i, &children, &mut st.leaves, &mut visiting);
-    }
+    let tree = Tree::new(diagram);
+    st.leaves = tree.leaves(&st.parent_of);
     for (i, node) in diagram.nodes.iter().enumerate() {
         if let Some(&s) = sg_by_id.get(node.id.as_str()) {
             if !st.leaves[s].is_empty() {
@@ -354,85 +383,96 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
         }
     }
 
-    // Meaning of each edge; internal edges of each subgraph.
     let meanings: Vec<(LinkKind, Why)> = (0..diagram.edges.len())
         .map(|e| edge_meaning(diagram, e, settings, &st.soft_target))
         .collect();
-    // Internal edges of each subgraph: those whose ends both sit inside it
-    // (the subgraphs around one end marked, then the other end's looked up:
-    // no set per edge, linear in the depth).
-    let mut internal: Vec<Vec<usize>> = vec![Vec::new(); ns];
-    // Without subgraphs there is nothing to expand (the common case, kept cheap).
+    let mut budget = expansion_budget(n, diagram.edges.len());
+    let mut ends = Ends::new(ns);
+    let mut marks = Marks::new(n);
+    // The subgraph an edge end sits in: a node's own, or the one around a
+    // subgraph (a link from a subgraph is inside the subgraphs around it,
+    // not inside itself).
+    let end_in = |v: usize| match st.cluster_of(v) {
+        Some(s) => subgraph(tree.parent[s]),
+        None => st.parent_of(v),
+    };
+    // Internal links: those whose ends sit in one subgraph, with the
+    // deepest subgraph holding both. Without subgraphs there are none (the
+    // common case, kept cheap).
+    let mut internal: Vec<(u32, u32)> = Vec::new();
     let edges_in_subgraphs = if ns == 0 { &[][..] } else { &diagram.edges[..] };
-    let mut around_from: Vec<usize> = vec![usize::MAX; ns];
     for (e, edge) in edges_in_subgraphs.iter().enumerate() {
         if !matches!(meanings[e].0, LinkKind::Hard | LinkKind::Soft) {
             continue;
         }
-        for s in st.chain_of_end(diagram, edge.from()) {
-            around_from[s] = e;
+        let (Some(a), Some(b)) = (end_in(edge.from()), end_in(edge.to())) else {
+            continue;
+        };
+        let (common, steps) = tree.lowest_common(a, b);
+        if !spend(&mut budget, steps) {
+            st.cut = Some(ExpansionCut::at(e, diagram));
+            return (st, Vec::new());
         }
-        for s in st.chain_of_end(diagram, edge.to()) {
-            if around_from[s] == e {
-                internal[s].push(e);
-            }
+        if let Some(c) = common {
+            internal.push((tree.depth[c], index32(e)));
         }
     }
-    // Which leaves some internal link reaches / leaves, marked with the
-    // subgraph's index so one array per direction serves every subgraph.
-    let mut has_in: Vec<usize> = vec![usize::MAX; n];
-    let mut has_out: Vec<usize> = vec![usize::MAX; n];
-    for (s, internal_edges) in internal.iter().enumerate() {
-        for &e in internal_edges {
-            let (from, to) = (diagram.edges[e].from(), diagram.edges[e].to());
-            let froms = expand(&st, &from, false);
-            let tos = expand(&st, &to, true);
-            let both = diagram.edges[e].kind.is_double();
-            for &a in froms {
-                for &b in tos {
-                    if a != b {
-                        has_out[a] = s;
-                        has_in[b] = s;
-                        if both {
-                            has_out[b] = s;
-                            has_in[a] = s;
-                        }
-                    }
+    // Deepest first: a link inside a subgraph may name an inner subgraph,
+    // whose entries and exits depend only on the links deeper than this one.
+    internal.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    for &(depth, e) in &internal {
+        let e = e as usize;
+        let edge = &diagram.edges[e];
+        let (from, to) = (edge.from(), edge.to());
+        let scanned = ends.prepare(&st, &tree, &marks, from, to);
+        let (froms, tos) = (ends.get(&st, &from, false), ends.get(&st, &to, true));
+        if !spend(&mut budget, scanned + (froms.len() + tos.len()) as u64) {
+            st.cut = Some(ExpansionCut::at(e, diagram));
+            return (st, Vec::new());
+        }
+        // A node is reached (left) by a link of the pair list when some
+        // other node is at the far end: every pair but itself with itself.
+        let mark = depth + 1;
+        let both = edge.kind.is_double();
+        let other_than = |list: &[usize], v: usize| list.len() > 1 || list.first() != Some(&v);
+        for &b in tos {
+            if other_than(froms, b) {
+                raise(&mut marks.into[b], mark);
+                if both {
+                    raise(&mut marks.out_of[b], mark);
                 }
             }
         }
-        let leaves = &st.leaves[s];
-        let mut entries: Vec<usize> = leaves.iter().copied().filter(|&v| has_in[v] != s).collect();
-        let mut exits: Vec<usize> = leaves
-            .iter()
-            .copied()
-            .filter(|&v| has_out[v] != s)
-            .collect();
-        // A subgraph drawn as a cycle has no entry: it is entered anywhere.
-        if entries.is_empty() {
-            entries = leaves.clone();
+        for &a in froms {
+            if other_than(tos, a) {
+                raise(&mut marks.out_of[a], mark);
+                if both {
+                    raise(&mut marks.into[a], mark);
+                }
+            }
         }
-        if exits.is_empty() {
-            exits = leaves.clone();
-        }
-        st.entries[s] = entries;
-        st.exits[s] = exits;
     }
 
-    // Expanded links.
+    // Expanded links, the whole count paid for before any is made.
     let mut links = Vec::with_capacity(diagram.edges.len());
     for (e, edge) in diagram.edges.iter().enumerate() {
         let (kind, why) = meanings[e];
         let (from, to) = (edge.from(), edge.to());
-        let froms = expand(&st, &from, false);
-        let tos = expand(&st, &to, true);
+        let scanned = ends.prepare(&st, &tree, &marks, from, to);
+        let (froms, tos) = (ends.get(&st, &from, false), ends.get(&st, &to, true));
+        let double = edge.kind.is_double() && kind != LinkKind::Ignored;
+        let made = (froms.len() as u64) * (tos.len() as u64) * if double { 2 } else { 1 };
+        if !spend(&mut budget, scanned + made.saturating_sub(1)) {
+            st.cut = Some(ExpansionCut::at(e, diagram));
+            return (st, Vec::new());
+        }
         for &a in froms {
             for &b in tos {
                 if a == b && kind != LinkKind::Ignored {
                     continue;
                 }
                 links.push(Link::new(a, b, e, kind, why));
-                if edge.kind.is_double() && kind != LinkKind::Ignored {
+                if double {
                     links.push(Link::new(b, a, e, kind, why));
                 }
             }
@@ -441,36 +481,233 @@ pub fn build(diagram: &Diagram, settings: &Settings, texts: &NodeTexts) -> (Stru
     (st, links)
 }
 
-fn collect_leaves(
-    s: usize,
-    children: &[Vec<usize>],
-    leaves: &mut [Vec<usize>],
-    visiting: &mut [bool],
-) {
-    // Children close before parents, so their leaves are complete when the
-    // parent is reached in closing order; recursion only guards odd orders.
-    if visiting[s] {
-        return;
-    }
-    visiting[s] = true;
-    let mut add = Vec::new();
-    for &c in &children[s] {
-        if !visiting[c] {
-            collect_leaves(c, children, leaves, visiting);
+impl ExpansionCut {
+    fn at(edge: usize, diagram: &Diagram) -> Self {
+        ExpansionCut {
+            edge,
+            budget: expansion_budget(diagram.nodes.len(), diagram.edges.len()),
         }
-        add.extend(leaves[c].iter().copied());
     }
-    leaves[s].extend(add);
-    leaves[s].sort_unstable();
-    leaves[s].dedup();
 }
 
-/// The plain nodes an edge end stands for (`n` itself unless it is a cluster).
-fn expand<'a>(st: &'a Structure, n: &'a usize, as_target: bool) -> &'a [usize] {
-    match st.cluster_of(*n) {
-        Some(s) if as_target => &st.entries[s],
-        Some(s) => &st.exits[s],
-        None => std::slice::from_ref(n),
+/// Take `cost` from the budget; false when it does not hold that much.
+fn spend(budget: &mut u64, cost: u64) -> bool {
+    match budget.checked_sub(cost) {
+        Some(left) => {
+            *budget = left;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Keep the deepest mark.
+fn raise(slot: &mut u32, mark: u32) {
+    *slot = (*slot).max(mark);
+}
+
+/// The subgraphs as a forest: each one's parent and depth. A parent chain
+/// that loops (a subgraph id reused so that two contain each other) is cut
+/// where the loop is found, so every walk up ends.
+struct Tree {
+    parent: Vec<u32>,
+    depth: Vec<u32>,
+    /// Inner subgraphs of each, in index order.
+    children: Rows,
+}
+
+impl Tree {
+    fn new(diagram: &Diagram) -> Self {
+        let ns = diagram.subgraphs.len();
+        let mut parent: Vec<u32> = diagram
+            .subgraphs
+            .iter()
+            .enumerate()
+            .map(|(s, sg)| match sg.parent {
+                Some(p) if p != s && p < ns => index32(p),
+                _ => NO_SUBGRAPH,
+            })
+            .collect();
+        let mut depth = vec![0u32; ns];
+        // 0: not seen, 1: on the walk in hand, 2: depth known.
+        let mut state = vec![0u8; ns];
+        let mut path: Vec<usize> = Vec::new();
+        for first in 0..ns {
+            path.clear();
+            let mut cur = Some(first);
+            while let Some(s) = cur {
+                if state[s] != 0 {
+                    break;
+                }
+                state[s] = 1;
+                path.push(s);
+                cur = subgraph(parent[s]);
+            }
+            if cur.is_some_and(|s| state[s] == 1) {
+                if let Some(&last) = path.last() {
+                    parent[last] = NO_SUBGRAPH;
+                }
+            }
+            for &s in path.iter().rev() {
+                depth[s] = subgraph(parent[s]).map_or(0, |p| depth[p] + 1);
+                state[s] = 2;
+            }
+        }
+        let children = Rows::from_pairs(ns, || {
+            parent
+                .iter()
+                .enumerate()
+                .filter_map(|(s, &p)| subgraph(p).map(|p| (p, s)))
+        });
+        Tree {
+            parent,
+            depth,
+            children,
+        }
+    }
+
+    /// The plain nodes of each subgraph (`parent_of`: each node's own
+    /// subgraph), laid out depth first so each subgraph is one range.
+    fn leaves(&self, parent_of: &[u32]) -> Leaves {
+        let ns = self.parent.len();
+        let own = Rows::from_pairs(ns, || {
+            parent_of
+                .iter()
+                .enumerate()
+                .filter_map(|(v, &p)| subgraph(p).map(|p| (p, v)))
+        });
+        let mut items: Vec<usize> = Vec::with_capacity(own.iter().map(<[u32]>::len).sum());
+        let mut range = vec![(0u32, 0u32); ns];
+        // An explicit stack: nesting 100,000 deep must not overflow.
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        for root in (0..ns).filter(|&s| self.parent[s] == NO_SUBGRAPH) {
+            let enter = |s: usize, items: &mut Vec<usize>, range: &mut [(u32, u32)]| {
+                range[s].0 = index32(items.len());
+                items.extend(own[s].iter().map(|&v| v as usize));
+            };
+            enter(root, &mut items, &mut range);
+            stack.push((root, 0));
+            while let Some(top) = stack.last_mut() {
+                let (s, i) = *top;
+                if let Some(&c) = self.children[s].get(i) {
+                    top.1 += 1;
+                    enter(c as usize, &mut items, &mut range);
+                    stack.push((c as usize, 0));
+                } else {
+                    range[s].1 = index32(items.len());
+                    stack.pop();
+                }
+            }
+        }
+        Leaves { items, range }
+    }
+
+    /// The deepest subgraph holding both `a` and `b`, if any, and how many
+    /// steps up it took to find it.
+    fn lowest_common(&self, mut a: usize, mut b: usize) -> (Option<usize>, u64) {
+        let mut steps = 0u64;
+        while self.depth[a] > self.depth[b] {
+            a = self.parent[a] as usize;
+            steps += 1;
+        }
+        while self.depth[b] > self.depth[a] {
+            b = self.parent[b] as usize;
+            steps += 1;
+        }
+        loop {
+            if a == b {
+                return (Some(a), steps);
+            }
+            match (subgraph(self.parent[a]), subgraph(self.parent[b])) {
+                (Some(p), Some(q)) => (a, b) = (p, q),
+                _ => return (None, steps),
+            }
+            steps += 2;
+        }
+    }
+}
+
+/// What the internal links say of each node, read for entries and exits.
+struct Marks {
+    /// For each node: 1 + the depth of the deepest subgraph an internal
+    /// link reaching it lies in (0: none). The node is an entry of the
+    /// subgraphs around it deeper than that.
+    into: Vec<u32>,
+    /// The same for links leaving the node (exits).
+    out_of: Vec<u32>,
+}
+
+impl Marks {
+    fn new(n: usize) -> Self {
+        Marks {
+            into: vec![0; n],
+            out_of: vec![0; n],
+        }
+    }
+}
+
+/// The entries and exits of the subgraphs links name, worked out when
+/// first needed.
+struct Ends {
+    entries: Vec<Option<Vec<usize>>>,
+    exits: Vec<Option<Vec<usize>>>,
+}
+
+impl Ends {
+    fn new(ns: usize) -> Self {
+        Ends {
+            entries: vec![None; ns],
+            exits: vec![None; ns],
+        }
+    }
+
+    /// Work out the exits `from` stands for and the entries `to` stands
+    /// for, if not yet known; returns how many members were scanned.
+    fn prepare(
+        &mut self,
+        st: &Structure,
+        tree: &Tree,
+        marks: &Marks,
+        from: usize,
+        to: usize,
+    ) -> u64 {
+        let mut scanned = 0;
+        for (v, as_target) in [(from, false), (to, true)] {
+            let Some(s) = st.cluster_of(v) else { continue };
+            let (slot, marks) = if as_target {
+                (&mut self.entries[s], &marks.into)
+            } else {
+                (&mut self.exits[s], &marks.out_of)
+            };
+            if slot.is_some() {
+                continue;
+            }
+            let leaves = &st.leaves[s];
+            scanned += leaves.len() as u64;
+            let depth = tree.depth[s];
+            let mut list: Vec<usize> = leaves
+                .iter()
+                .copied()
+                .filter(|&v| marks[v] <= depth)
+                .collect();
+            // A subgraph drawn as a cycle has no entry: it is entered anywhere.
+            if list.is_empty() {
+                list = leaves.to_vec();
+            }
+            *slot = Some(list);
+        }
+        scanned
+    }
+
+    /// The plain nodes an edge end stands for (`n` itself unless it is a
+    /// cluster, whose list [`Ends::prepare`] made).
+    fn get<'a>(&'a self, st: &Structure, n: &'a usize, as_target: bool) -> &'a [usize] {
+        let list = match st.cluster_of(*n) {
+            Some(s) if as_target => self.entries[s].as_deref(),
+            Some(s) => self.exits[s].as_deref(),
+            None => None,
+        };
+        list.unwrap_or(std::slice::from_ref(n))
     }
 }
 

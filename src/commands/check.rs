@@ -77,6 +77,9 @@ struct Shared<'a> {
     /// whose settings are the same for every file (no `[[overrides]]`):
     /// made once per run instead of once per file.
     settings: std::sync::Mutex<Vec<MadeSettings>>,
+    /// Whether some file was checked with at least one rule on: a run whose
+    /// configuration turns every rule off is said, not passed in silence.
+    rules_on: std::sync::atomic::AtomicBool,
 }
 
 /// A configuration (`None`: none found) and the settings it gives every file.
@@ -107,15 +110,47 @@ impl Shared<'_> {
     }
 }
 
+/// Read one input into this thread's buffer and check it.
+fn read_and_check(
+    input: &Input,
+    config: Option<&Arc<config::Config>>,
+    shared: &Shared<'_>,
+) -> Result<FileReport, Error> {
+    let mut buf = take_read_buf();
+    let bytes: &[u8] = if input.stdin {
+        match shared.stdin.get() {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => {
+                keep_read_buf(buf);
+                return Err(io_error(input, e));
+            }
+            None => &[],
+        }
+    } else {
+        match read_into(&input.name, &mut buf, input.explicit) {
+            Ok(len) => &buf[..len],
+            Err(e) => {
+                keep_read_buf(buf);
+                return Err(io_error(input, &e));
+            }
+        }
+    };
+    let settings = shared.settings(config, &input.name);
+    let report = check::check_bytes(
+        &shown(&input.name),
+        bytes,
+        markdown::is_mermaid_file(&input.name),
+        &settings,
+    );
+    keep_read_buf(buf);
+    Ok(report)
+}
+
 /// Check one file on a worker: read it, check it, render its share of the
 /// output, and drop its text.
 fn check_job(job: Job, shared: &Shared<'_>) -> Done {
     let Shared {
-        env,
-        stdin,
-        format,
-        style,
-        ..
+        env, format, style, ..
     } = shared;
     let Job {
         index,
@@ -133,35 +168,26 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
             return done;
         }
     }
-    let mut buf = take_read_buf();
-    let bytes: &[u8] = if input.stdin {
-        match stdin.get() {
-            Some(Ok(b)) => b,
-            Some(Err(e)) => {
-                keep_read_buf(buf);
-                done.messages.push(Message::Error(io_error(&input, e)));
-                return done;
-            }
-            None => &[],
-        }
+    let mut report = if input.unfollowed_link {
+        FileReport::skipped_as(shown(&input.name), inputs::UNFOLLOWED_LINK)
     } else {
-        match read_into(&input.name, &mut buf) {
-            Ok(len) => &buf[..len],
+        match read_and_check(&input, config.as_ref(), shared) {
+            Ok(report) => report,
             Err(e) => {
-                keep_read_buf(buf);
-                done.messages.push(Message::Error(io_error(&input, &e)));
+                done.messages.push(Message::Error(e));
                 return done;
             }
         }
     };
     let settings = shared.settings(config.as_ref(), &input.name);
-    let mut report = check::check_bytes(
-        &shown(&input.name),
-        bytes,
-        markdown::is_mermaid_file(&input.name),
-        &settings,
-    );
-    keep_read_buf(buf);
+    if crate::rules::RULES
+        .iter()
+        .any(|r| settings.levels.get(r.name) != Some(&Level::Off))
+    {
+        shared
+            .rules_on
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     apply_levels(&mut report, &settings);
     report::sort_diagnostics(&mut report);
     if let Some(msg) = report.read_error.take() {
@@ -170,7 +196,8 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
             message: msg,
         }));
     }
-    if let Some(note) = report.note.take() {
+    // Kept on the report too: a skipped file is in the machine formats.
+    if let Some(note) = report.note.clone() {
         done.messages.push(Message::Note(report.path.clone(), note));
     }
     let mut summary = report::Summary::default();
@@ -254,6 +281,7 @@ pub(crate) fn run(
         format,
         style,
         settings: std::sync::Mutex::new(Vec::new()),
+        rules_on: std::sync::atomic::AtomicBool::new(false),
     };
     let trouble = std::cell::Cell::new(false);
     let err = std::cell::RefCell::new(&mut *io.err);
@@ -312,8 +340,7 @@ pub(crate) fn run(
                 };
                 if input.stdin && !stdin_read {
                     stdin_read = true;
-                    let mut buf = Vec::new();
-                    let _ = shared.stdin.set(stdin.read_to_end(&mut buf).map(|_| buf));
+                    let _ = shared.stdin.set(inputs::read_stdin(stdin));
                 }
                 if let Some(g) = &mut guard {
                     g.reads(&input.name);
@@ -407,6 +434,20 @@ pub(crate) fn run(
         return Ok(Outcome::Trouble);
     }
 
+    for (config, repo) in resolver.outside_repository() {
+        writeln!(
+            io.err,
+            "spoflint: note: using {}, which lies outside the repository at {} (pass --config or --isolated to choose)",
+            config.display(),
+            repo.display()
+        )?;
+    }
+    if summary.files > 0 && !shared.rules_on.load(std::sync::atomic::Ordering::Relaxed) {
+        writeln!(
+            io.err,
+            "spoflint: warning: no rule is on for any file checked (the configuration's `select`, `ignore` or `[rules]`, or the flags, turn every rule off): nothing was looked for"
+        )?;
+    }
     if !args.quiet {
         writeln!(io.err, "{summary}")?;
     }

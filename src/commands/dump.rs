@@ -27,6 +27,10 @@ pub(crate) fn run(args: &DumpArgs, env: &Environment, io: &mut Streams<'_>) -> i
     let mut stdin_cache = None;
     let mut all = Vec::new();
     for input in &inputs {
+        // Links met in folders are not followed (the check says so).
+        if input.unfollowed_link {
+            continue;
+        }
         let config = match resolver.config_for(&input.name) {
             Ok(c) => c,
             Err(e) => {

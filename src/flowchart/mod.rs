@@ -176,6 +176,29 @@ pub fn parse(text: &str) -> Parsed {
 
 /// Parse the text of one Mermaid block with `opts`.
 pub fn parse_with(text: &str, opts: &ParseOptions) -> Parsed {
+    let mut parsed = parse_block(text, opts);
+    // One place keeps every error span on character boundaries: an error
+    // one byte wide at a two-byte NBSP split the character.
+    for e in &mut parsed.errors {
+        e.span = on_char_boundaries(text, e.span);
+    }
+    parsed
+}
+
+/// `span` widened to the characters of `text` it touches.
+fn on_char_boundaries(text: &str, span: Span) -> Span {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
+}
+
+fn parse_block(text: &str, opts: &ParseOptions) -> Parsed {
     let pre = preprocess::preprocess(text);
     let cleaned = &pre.text;
     if let Some((span, message)) = pre.error {
@@ -242,6 +265,18 @@ pub fn parse_with(text: &str, opts: &ParseOptions) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // `flowchart \u{a0}-2-> B`: the error was bytes 10..11, inside the
+    // two-byte NBSP (found by the flowchart_parse fuzz target).
+    #[test]
+    fn an_error_at_a_wide_space_covers_the_whole_character() {
+        let text = "flowchart \u{a0}-2-> B";
+        let errors = parse(text).errors;
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].span.start, errors[0].span.end), (10, 12));
+        assert_eq!(on_char_boundaries("aé", Span::new(2, 2)), Span::new(1, 3));
+        assert_eq!(on_char_boundaries("é", Span::new(0, 9)), Span::new(0, 2));
+    }
 
     #[test]
     fn diagram_kinds() {

@@ -3,6 +3,8 @@
 //! lines. Owns scalar typing (JSON schema: `true`, `false`, `null`, numbers,
 //! else strings); reports malformed input as an error string.
 
+use std::collections::HashSet;
+
 /// A scalar value.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Value {
@@ -239,8 +241,15 @@ pub(crate) fn parse_node_data(text: &str) -> Result<Vec<(String, Value)>, String
     }
 }
 
-fn push_unique(out: &mut Vec<(String, Value)>, k: String, v: Value) -> Result<(), String> {
-    if out.iter().any(|(x, _)| *x == k) {
+/// Add `k: v` to a mapping, refusing a key it has (`seen`: its keys, a set
+/// so that a mapping of 100,000 keys is not a quadratic scan).
+fn push_unique(
+    out: &mut Vec<(String, Value)>,
+    seen: &mut HashSet<String>,
+    k: String,
+    v: Value,
+) -> Result<(), String> {
+    if !seen.insert(k.clone()) {
         return Err(format!("duplicated mapping key \"{k}\""));
     }
     out.push((k, v));
@@ -272,6 +281,7 @@ fn cut_comment(text: &str) -> &str {
 fn parse_flow(text: &str) -> Result<Vec<(String, Value)>, String> {
     let text = cut_comment(text);
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     if text.matches('"').count() % 2 == 1 {
         return Err("unterminated quoted value".into());
     }
@@ -305,7 +315,7 @@ fn parse_flow(text: &str) -> Result<Vec<(String, Value)>, String> {
                 {
                     return Err("missed comma between flow collection entries".into());
                 }
-                push_unique(&mut out, key_of(&entry[..c]), scalar(v)?)?;
+                push_unique(&mut out, &mut seen, key_of(&entry[..c]), scalar(v)?)?;
             }
             None => {
                 // A bare word in a flow mapping is a key with a null value.
@@ -313,7 +323,7 @@ fn parse_flow(text: &str) -> Result<Vec<(String, Value)>, String> {
                 if k.contains(['{', '}', '[', ']']) {
                     return Err(format!("unexpected \"{k}\""));
                 }
-                push_unique(&mut out, key_of(k), Value::Null)?;
+                push_unique(&mut out, &mut seen, key_of(k), Value::Null)?;
             }
         }
     }
@@ -357,7 +367,7 @@ enum Kind {
 struct Level {
     indent: usize,
     kind: Kind,
-    keys: Vec<String>,
+    keys: HashSet<String>,
     /// The last entry had its value on the same line.
     inline_value: bool,
 }
@@ -376,12 +386,12 @@ fn open_level(i: usize, c: &str, key: Option<usize>) -> (Level, bool) {
     let mut level = Level {
         indent: i,
         kind,
-        keys: Vec::new(),
+        keys: HashSet::new(),
         inline_value: false,
     };
     let mut pending = false;
     if let Some(k) = key.filter(|_| level.kind == Kind::Map) {
-        level.keys.push(key_of(&c[..k]));
+        level.keys.insert(key_of(&c[..k]));
         let v = c[k + 1..].trim();
         pending = v.is_empty();
         level.inline_value = !v.is_empty();
@@ -508,7 +518,7 @@ pub(crate) fn check_block(text: &str) -> Result<(), String> {
                             n + 1
                         ));
                     }
-                    top.keys.push(name);
+                    top.keys.insert(name);
                     let v = c[k + 1..].trim();
                     if !v.starts_with(['"', '\'', '[', '{']) && key_colon(v).is_some() {
                         return bad();
@@ -544,6 +554,7 @@ pub(crate) fn check_block(text: &str) -> Result<(), String> {
 fn parse_block(text: &str) -> Result<Vec<(String, Value)>, String> {
     check_block(text)?;
     let mut out: Vec<(String, Value)> = Vec::new();
+    let mut seen = HashSet::new();
     let mut indent: Option<usize> = None;
     for line in text.split('\n') {
         let body = line.trim_end();
@@ -573,7 +584,7 @@ fn parse_block(text: &str) -> Result<Vec<(String, Value)>, String> {
                 if bad_plain_start(v) || bad_plain_start(entry) {
                     return Err(format!("unexpected character in \"{entry}\""));
                 }
-                push_unique(&mut out, key_of(&entry[..c]), scalar(v)?)?;
+                push_unique(&mut out, &mut seen, key_of(&entry[..c]), scalar(v)?)?;
             }
             // A document that is one plain scalar is valid YAML (no keys).
             None => return Ok(Vec::new()),

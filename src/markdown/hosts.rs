@@ -56,7 +56,14 @@ pub(super) fn scan(text: &str, skip: &[Range<usize>], last_opening: usize) -> Ve
             pos = after(text, b.body.end);
             out.push(b);
         } else if let Some(b) = html(text, line, at) {
-            pos = after(text, b.body.end);
+            // Another block may open on the closing tag's line
+            // (`<pre class="mermaid">…</pre> <pre class="mermaid">…`): the
+            // rest of that line is looked at as a line of its own, or the
+            // second diagram was never parsed.
+            pos = match html_close_end(text, &b) {
+                Some(end) if text[end..].trim_start_matches([' ', '\t']).starts_with('<') => end,
+                _ => after(text, b.body.end),
+            };
             out.push(b);
         } else if let Some(b) = hugo(text, line, at) {
             pos = after(text, b.body.end);
@@ -143,6 +150,14 @@ fn html(text: &str, line: Line, at: usize) -> Option<HostBlock> {
         open: at..line.end,
         body: body_start..body_end,
     })
+}
+
+/// Where an HTML block's closing tag (`</pre>`, `</div>`) ends, if it has one.
+fn html_close_end(text: &str, b: &HostBlock) -> Option<usize> {
+    let rest = &text[b.body.end..];
+    let close = rest.strip_prefix("</")?;
+    let gt = close.find('>')?;
+    Some(b.body.end + 2 + gt + 1)
 }
 
 /// Whether a tag's attributes have a `class` whose value holds the word
@@ -408,6 +423,20 @@ mod tests {
         assert_eq!(
             bodies("<Mermaid chart={`\ngraph LR\n`} />\n"),
             [("mdx", "\ngraph LR\n")]
+        );
+    }
+
+    // The second block on the closing tag's line was never parsed, so a
+    // broken diagram there passed without a word.
+    #[test]
+    fn two_html_blocks_on_one_line_are_both_found() {
+        assert_eq!(
+            bodies("<pre class=\"mermaid\">graph LR\nA</pre> <pre class=\"mermaid\">graph LR\nB ]</pre>\n"),
+            [("html", "graph LR\nA"), ("html", "graph LR\nB ]")]
+        );
+        assert_eq!(
+            bodies("<div class=\"mermaid\">graph LR</div><div class=\"mermaid\">graph TB</div>\n"),
+            [("html", "graph LR"), ("html", "graph TB")]
         );
     }
 

@@ -20,6 +20,9 @@ fn escape_property(s: &str) -> String {
 /// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` lines.
 pub fn github(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for file in locate_all(reports) {
+        if let Some(why) = &file.skipped {
+            github_skipped(&file.path, why, out)?;
+        }
         github_file(&file, out)?;
     }
     Ok(())
@@ -42,6 +45,17 @@ pub(super) fn github_file(file: &Located, out: &mut dyn Write) -> io::Result<()>
         )?;
     }
     Ok(())
+}
+
+/// The warning for a file that was not checked (`why`: its note).
+pub(super) fn github_skipped(path: &str, why: &str, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "::warning file={},title={}::{}",
+        escape_property(path),
+        escape_property("spoflint skipped this file"),
+        escape_data(why),
+    )
 }
 
 #[cfg(test)]

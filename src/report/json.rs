@@ -72,13 +72,39 @@ pub(super) fn json_located(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     #[derive(Serialize)]
+    struct Skipped<'a> {
+        file: &'a str,
+        reason: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Totals<'a> {
+        #[serde(flatten)]
+        counts: Summary,
+        /// Files not checked at all, with why (left out when none).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        skipped: Vec<Skipped<'a>>,
+    }
+    #[derive(Serialize)]
     struct Doc<'a> {
         diagnostics: Vec<JsonDiagnostic<'a>>,
-        summary: Summary,
+        summary: Totals<'a>,
     }
+    let skipped = files
+        .iter()
+        .filter_map(|f| {
+            let why = f.skipped.as_deref()?;
+            Some(Skipped {
+                file: &f.path,
+                reason: why.strip_prefix(crate::diagnostic::SKIPPED).unwrap_or(why),
+            })
+        })
+        .collect();
     let doc = Doc {
         diagnostics: all(files),
-        summary,
+        summary: Totals {
+            counts: summary,
+            skipped,
+        },
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -140,11 +140,19 @@ pub enum Piece {
 /// already sorted, see [`sort`]).
 pub fn piece(format: Format, style: &Style, report: &FileReport) -> io::Result<Piece> {
     if report.diagnostics.is_empty() {
-        return Ok(match format {
-            Format::Json | Format::Sarif | Format::Gitlab => Piece::Held(Located {
-                path: String::new(),
+        // A skipped file is said in the machine formats CI reads; the
+        // human ones have the note on standard error.
+        return Ok(match (format, report.skipped()) {
+            (Format::Json | Format::Sarif | Format::Gitlab, _) => Piece::Held(Located {
+                path: report.path.clone(),
                 items: Vec::new(),
+                skipped: report.skipped().map(str::to_string),
             }),
+            (Format::Github, Some(why)) => {
+                let mut out = Vec::new();
+                github::github_skipped(&report.path, why, &mut out)?;
+                Piece::Bytes(out)
+            }
             _ => Piece::Bytes(Vec::new()),
         });
     }
@@ -184,7 +192,7 @@ impl Sink {
         match piece {
             Piece::Bytes(b) => out.write_all(&b),
             Piece::Held(l) => {
-                if !l.items.is_empty() {
+                if !l.items.is_empty() || l.skipped.is_some() {
                     self.held.push(l);
                 }
                 Ok(())
@@ -226,6 +234,8 @@ pub struct Located {
     pub path: String,
     /// Each diagnostic and where it is.
     pub items: Vec<(Diagnostic, Location)>,
+    /// Why the file was not checked, if it was not ([`FileReport::skipped`]).
+    pub skipped: Option<String>,
 }
 
 /// Locate every diagnostic of `report`.
@@ -256,6 +266,7 @@ pub(crate) fn locate(report: &FileReport) -> Located {
     Located {
         path: report.path.clone(),
         items,
+        skipped: report.skipped().map(str::to_string),
     }
 }
 

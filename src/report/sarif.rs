@@ -91,6 +91,22 @@ pub(super) fn sarif_located(
             results.push(result);
         }
     }
+    // Files not checked at all: notifications of the run, as SARIF has
+    // them for "the tool could not analyse this file" (§3.58).
+    let skipped: Vec<Value> = files
+        .iter()
+        .filter_map(|f| {
+            let why = f.skipped.as_deref()?;
+            Some(json!({
+                "level": "warning",
+                "message": {"text": format!(
+                    "spoflint did not check this file: {}",
+                    why.strip_prefix(crate::diagnostic::SKIPPED).unwrap_or(why)
+                )},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&f.path)}}}],
+            }))
+        })
+        .collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -105,6 +121,13 @@ pub(super) fn sarif_located(
             "results": results,
         }],
     });
+    let mut log = log;
+    if !skipped.is_empty() {
+        log["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": skipped,
+        }]);
+    }
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }

@@ -1,6 +1,7 @@
 //! The rules: their registry and metadata, and the one entry point that runs
 //! them over a parsed diagram. Each rule lives in its own file.
 
+pub mod analysis_limit;
 pub mod parse_error;
 pub mod single_point_of_failure;
 pub mod single_region;
@@ -35,6 +36,7 @@ pub static RULES: &[&RuleMeta] = &[
     &single_point_of_failure::META,
     &single_region::META,
     &unused_suppression::META,
+    &analysis_limit::META,
 ];
 
 /// Look a rule up by name or code (case-insensitive).
@@ -71,6 +73,12 @@ pub fn check_block(
     };
     if level(settings, &single_region::META) != Level::Off {
         diags.extend(single_region::check(diagram, &a));
+    }
+    // A diagram whose links were not built is said to be unchecked.
+    if let Some(cut) = a.structure.expansion_cut() {
+        if level(settings, &analysis_limit::META) != Level::Off {
+            diags.push(analysis_limit::diagnostic(diagram, cut));
+        }
     }
     // A configured level caps a finding's severity: `warning` demotes every
     // finding of the rule, `error` (the default, which the config resolver
