@@ -509,7 +509,18 @@ pub(crate) fn run(
             .entries()
             .iter()
             .zip(&used)
-            .filter(|(e, used)| !**used && checked.contains(&e.path))
+            // Stale: its file was checked and gave no such finding, or
+            // its file is gone. (Other files' entries were not looked at:
+            // a pre-commit run names only the files changed.)
+            .filter(|(e, used)| {
+                !**used
+                    && (checked.contains(&e.path)
+                        || !shared
+                            .extras
+                            .base_dir
+                            .as_deref()
+                            .is_some_and(|dir| dir.join(&e.path).exists()))
+            })
             .map(|(e, _)| e)
             .collect();
         if !stale.is_empty() {
