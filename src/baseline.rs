@@ -220,26 +220,19 @@ pub fn render(mut entries: Vec<Entry>) -> String {
 
 /// The key of the file `file` in a baseline kept in the folder `base`
 /// (both absolute and normalised, see [`crate::config::normalize`]): the
-/// path relative to `base` with `/` separators, or the whole path for a
-/// file outside it.
+/// path relative to `base` with `/` separators (`..` for a file beside or
+/// above it), so the baseline holds wherever the repository is cloned.
 pub fn path_key(base: &Path, file: &Path) -> String {
-    let rel = file.strip_prefix(base).unwrap_or(file);
-    let mut out = String::new();
-    for c in rel.components() {
-        let part = match c {
-            Component::Normal(p) => p.to_string_lossy(),
-            Component::RootDir => {
-                out.push('/');
-                continue;
-            }
-            other => other.as_os_str().to_string_lossy(),
-        };
-        if !out.is_empty() && !out.ends_with('/') {
-            out.push('/');
-        }
-        out.push_str(&part);
+    let b: Vec<Component<'_>> = base.components().collect();
+    let f: Vec<Component<'_>> = file.components().collect();
+    let common = b.iter().zip(&f).take_while(|(x, y)| x == y).count();
+    // Nothing in common (another Windows drive): the whole path.
+    if common == 0 {
+        return file.to_string_lossy().replace('\\', "/");
     }
-    out
+    let ups = std::iter::repeat(std::borrow::Cow::Borrowed("..")).take(b.len() - common);
+    let downs = f[common..].iter().map(|c| c.as_os_str().to_string_lossy());
+    ups.chain(downs).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]
@@ -328,6 +321,9 @@ mod tests {
             path_key(Path::new("/r"), Path::new("/r/docs/a.md")),
             "docs/a.md"
         );
-        assert_eq!(path_key(Path::new("/r"), Path::new("/s/a.md")), "/s/a.md");
+        assert_eq!(
+            path_key(Path::new("/r/target"), Path::new("/r/docs/a.md")),
+            "../docs/a.md"
+        );
     }
 }
