@@ -109,7 +109,7 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
     /// Write the current findings to the `--baseline` file instead of
     /// reporting them, and exit 0.
-    #[arg(long, requires = "baseline", conflicts_with_all = ["output_file", "statistics"])]
+    #[arg(long, conflicts_with_all = ["output_file", "statistics"])]
     pub create_baseline: bool,
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]

@@ -178,6 +178,7 @@ struct RawConfig {
     vocabulary: RawVocabulary,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    baseline: Option<PathBuf>,
 }
 
 /// A rule level set in a config file, resolved to a rule.
@@ -216,6 +217,9 @@ pub struct Config {
     /// The built-in vocabulary extended by `[vocabulary]`, if the file has one.
     pub vocab: Option<std::sync::Arc<crate::vocab::Vocab>>,
     overrides: Vec<Override>,
+    /// `baseline`: the baseline file, relative paths resolved against
+    /// this file's folder.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A helper that turns byte offsets into `Error::Config`.
@@ -352,7 +356,6 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("."));
         Ok(Config {
             path: path.to_path_buf(),
-            root,
             exclude: raw.exclude.iter().map(|g| g.get_ref().clone()).collect(),
             exclude_set: loc.globs(&raw.exclude)?,
             select: raw.select.as_deref().map(rules_of).transpose()?,
@@ -368,6 +371,8 @@ impl Config {
             fail_level: raw.fail_level,
             vocab,
             overrides,
+            baseline: raw.baseline.map(|b| root.join(b)),
+            root,
         })
     }
 
@@ -738,7 +743,7 @@ rules = { parse-error = "off" }
             message(e),
             "spoflint.toml:2:1: unknown key `exlude`, expected one of `exclude`, `select`, \
              `ignore`, `rules`, `analyse`, `mermaid-info-strings`, `dotted-links`, \
-             `min-confidence`, `fail-level`, `vocabulary`, `overrides` | did you mean `exclude`?"
+             `min-confidence`, `fail-level`, `vocabulary`, `overrides`, `baseline` | did you mean `exclude`?"
         );
     }
 

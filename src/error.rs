@@ -50,6 +50,10 @@ pub enum Error {
         /// A hint (how to create one).
         help: Option<String>,
     },
+    /// `--create-baseline` with no baseline file named (`--baseline` or
+    /// `baseline` in the configuration).
+    #[error("--create-baseline needs a baseline file")]
+    NoBaselineFile,
     /// A rule name or code that no rule has.
     #[error("unknown rule `{name}`")]
     UnknownRule {
@@ -71,6 +75,9 @@ impl Error {
                 what: "baseline", ..
             } => Some(
                 "keep the baseline outside the files being checked, e.g. `--baseline .spoflint-baseline.json`",
+            ),
+            Error::NoBaselineFile => Some(
+                "name it with `--baseline FILE`, or `baseline = \"FILE\"` in spoflint.toml",
             ),
             Error::OutputIsInput { .. } => Some(
                 "write the report outside the files being checked, e.g. `-o spoflint-report.txt`",

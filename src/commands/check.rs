@@ -298,7 +298,13 @@ pub(crate) fn run(
         exclude,
         follow_symlinks: false,
     };
-    let extras = match extras_for(args, env) {
+    // `--baseline`, else the root configuration's `baseline`.
+    let baseline_file = args.baseline.clone().or_else(|| {
+        let b = root.as_ref()?.baseline.as_deref()?;
+        // Named in messages as a user would type it from here.
+        Some(b.strip_prefix(&env.cwd).unwrap_or(b).to_path_buf())
+    });
+    let extras = match extras_for(args, baseline_file.as_deref(), env) {
         Ok(x) => x,
         Err(e) => {
             report_error(io.err, &e)?;
@@ -348,7 +354,7 @@ pub(crate) fn run(
     // Taken before any file is read: the output file's identity, to make
     // sure the report never replaces a file the run reads.
     let mut guard = args.output_file.as_deref().map(|p| Guard::new(p, &env.cwd));
-    let mut baseline_guard = match (&args.baseline, args.create_baseline) {
+    let mut baseline_guard = match (&baseline_file, args.create_baseline) {
         (Some(p), true) => Some(Guard::for_baseline(p, &env.cwd)),
         _ => None,
     };
@@ -504,7 +510,7 @@ pub(crate) fn run(
         return Ok(Outcome::Trouble);
     }
 
-    if let (Some(named), Some(b)) = (&args.baseline, &shared.extras.baseline) {
+    if let (Some(named), Some(b)) = (&baseline_file, &shared.extras.baseline) {
         let stale: Vec<&Entry> = b
             .entries()
             .iter()
@@ -527,7 +533,7 @@ pub(crate) fn run(
             say_stale(io.err, &stale, named)?;
         }
     }
-    if let (Some(named), true) = (&args.baseline, args.create_baseline) {
+    if let (Some(named), true) = (&baseline_file, args.create_baseline) {
         let written = if trouble {
             // A file that could not be read has findings nobody knows:
             // a baseline without them would hide them once it is read.
@@ -592,14 +598,21 @@ impl<W: Write> Write for ErrOf<'_, W> {
 
 /// What `--baseline`, `--create-baseline` and `--statistics` ask of a
 /// check; reads the baseline file.
-fn extras_for(args: &CheckArgs, env: &Environment) -> Result<Extras, Error> {
+fn extras_for(
+    args: &CheckArgs,
+    baseline_file: Option<&Path>,
+    env: &Environment,
+) -> Result<Extras, Error> {
     let mut x = Extras {
         create: args.create_baseline,
         statistics: args.statistics,
         ..Extras::default()
     };
-    let Some(named) = &args.baseline else {
-        return Ok(x);
+    let Some(named) = baseline_file else {
+        return match args.create_baseline {
+            true => Err(Error::NoBaselineFile),
+            false => Ok(x),
+        };
     };
     let path = config::normalize(&env.cwd, named);
     x.base_dir = Some(path.parent().map(Path::to_path_buf).unwrap_or_default());
