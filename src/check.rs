@@ -100,6 +100,7 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
             continue;
         }
         report.diagrams += 1;
+        let first_of_block = report.diagnostics.len();
         for err in &parsed.errors {
             let mut err = err.clone();
             err.span = block.map.span(err.span);
@@ -120,6 +121,13 @@ pub fn check_bytes(path: &str, bytes: &[u8], standalone: bool, settings: &Settin
                 report.diagnostics = found;
             } else {
                 report.diagnostics.extend(found);
+            }
+        }
+        // Hashed only when the block has something to say (most have not).
+        if report.diagnostics.len() > first_of_block {
+            let hash = crate::baseline::diagram_hash(&block.text);
+            for d in &mut report.diagnostics[first_of_block..] {
+                d.diagram_hash = hash;
             }
         }
     }

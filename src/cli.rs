@@ -104,6 +104,16 @@ pub struct CheckArgs {
     /// Leave out paths matching GLOB when walking folders (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Report only findings not in this baseline file (see `--create-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the current findings to the `--baseline` file instead of
+    /// reporting them, and exit 0.
+    #[arg(long, conflicts_with_all = ["output_file", "statistics"])]
+    pub create_baseline: bool,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
     /// Settings options.
     #[command(flatten)]
     pub config: ConfigArgs,

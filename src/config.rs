@@ -178,6 +178,7 @@ struct RawConfig {
     vocabulary: RawVocabulary,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    baseline: Option<PathBuf>,
 }
 
 /// A rule level set in a config file, resolved to a rule.
@@ -217,6 +218,9 @@ pub struct Config {
     /// The built-in vocabulary extended by `[vocabulary]`, if the file has one.
     pub vocab: Option<std::sync::Arc<crate::vocab::Vocab>>,
     overrides: Vec<Override>,
+    /// `baseline`: the baseline file, relative paths resolved against
+    /// this file's folder.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A helper that turns byte offsets into `Error::Config`.
@@ -353,7 +357,6 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("."));
         Ok(Config {
             path: path.to_path_buf(),
-            root,
             exclude: raw.exclude.iter().map(|g| g.get_ref().clone()).collect(),
             exclude_set: loc.globs(&raw.exclude)?,
             select: raw.select.as_deref().map(rules_of).transpose()?,
@@ -379,6 +382,8 @@ impl Config {
             fail_level: raw.fail_level,
             vocab,
             overrides,
+            baseline: raw.baseline.map(|b| root.join(b)),
+            root,
         })
     }
 
@@ -788,7 +793,7 @@ rules = { parse-error = "off" }
             message(e),
             "spoflint.toml:2:1: unknown key `exlude`, expected one of `exclude`, `select`, \
              `ignore`, `rules`, `analyse`, `mermaid-info-strings`, `max-edges`, `dotted-links`, \
-             `min-confidence`, `fail-level`, `vocabulary`, `overrides` | did you mean `exclude`?"
+             `min-confidence`, `fail-level`, `vocabulary`, `overrides`, `baseline` | did you mean `exclude`?"
         );
     }
 

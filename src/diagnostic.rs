@@ -562,6 +562,11 @@ pub struct Diagnostic {
     /// comment that silences it is never "unused" at the default.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub low_confidence: bool,
+    /// The hash of the diagram the diagnostic is in
+    /// ([`crate::baseline::diagram_hash`]): what a baseline entry matches
+    /// instead of a line number. 0 until the per-file check sets it.
+    #[serde(skip)]
+    pub diagram_hash: u64,
 }
 
 impl Diagnostic {
@@ -585,6 +590,7 @@ impl Diagnostic {
             subgraph: None,
             blast_radius: None,
             low_confidence: false,
+            diagram_hash: 0,
         }
     }
 

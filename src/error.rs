@@ -31,13 +31,29 @@ pub enum Error {
     /// `--output-file` names a file the run reads (an input or a
     /// configuration file, directly or through a link): the report is not
     /// written, and the file is left as it was.
-    #[error("{path}: refusing to write the report over {input}, which this run reads")]
+    #[error("{path}: refusing to write the {what} over {input}, which this run reads")]
     OutputIsInput {
+        /// What would be written: `report` or `baseline`.
+        what: &'static str,
         /// The output file as the user named it.
         path: String,
         /// The input or configuration file it is (as named or found).
         input: String,
     },
+    /// A baseline file (`--baseline`) that cannot be read or is not one.
+    #[error("{path}: {message}")]
+    Baseline {
+        /// The baseline file as the user named it.
+        path: String,
+        /// What is wrong.
+        message: String,
+        /// A hint (how to create one).
+        help: Option<String>,
+    },
+    /// `--create-baseline` with no baseline file named (`--baseline` or
+    /// `baseline` in the configuration).
+    #[error("--create-baseline needs a baseline file")]
+    NoBaselineFile,
     /// A rule name or code that no rule has.
     #[error("unknown rule `{name}`")]
     UnknownRule {
@@ -52,7 +68,17 @@ impl Error {
     /// The hint to show under the message, if any.
     pub fn help(&self) -> Option<&str> {
         match self {
-            Error::Config { help, .. } | Error::UnknownRule { help, .. } => help.as_deref(),
+            Error::Config { help, .. }
+            | Error::UnknownRule { help, .. }
+            | Error::Baseline { help, .. } => help.as_deref(),
+            Error::OutputIsInput {
+                what: "baseline", ..
+            } => Some(
+                "keep the baseline outside the files being checked, e.g. `--baseline .spoflint-baseline.json`",
+            ),
+            Error::NoBaselineFile => Some(
+                "name it with `--baseline FILE`, or `baseline = \"FILE\"` in spoflint.toml",
+            ),
             Error::OutputIsInput { .. } => Some(
                 "write the report outside the files being checked, e.g. `-o spoflint-report.txt`",
             ),

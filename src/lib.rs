@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod baseline;
 pub mod check;
 pub mod cli;
 mod commands;

@@ -3,6 +3,7 @@
 //! pieces in path order and the messages in input order.
 
 use super::output_file::{Dest, Guard};
+use crate::baseline::{self, Baseline, Entry};
 use crate::cli::{CheckArgs, ColorChoice, FailLevel, Format};
 use crate::config::{self, Level, Resolver};
 use crate::diagnostic::FileReport;
@@ -47,6 +48,32 @@ struct Done {
     summary: Option<report::Summary>,
     /// The file's share of the output.
     piece: Option<report::Piece>,
+    /// With `--baseline`: the file's key in the baseline.
+    key: Option<String>,
+    /// The baseline entries the file's findings used.
+    used: Vec<usize>,
+    /// With `--create-baseline`: the file's findings as entries.
+    entries: Vec<Entry>,
+    /// With `--statistics`: the file's findings by rule.
+    counts: Vec<Count>,
+}
+
+/// A number of findings of one rule (code, name, count).
+type Count = (&'static str, &'static str, usize);
+
+/// What a check does with the findings besides (or instead of) reporting
+/// them.
+#[derive(Default)]
+struct Extras {
+    /// `--baseline`: the baseline's folder (absolute, normalised), which
+    /// file keys are relative to.
+    base_dir: Option<std::path::PathBuf>,
+    /// The baseline read (not with `--create-baseline`).
+    baseline: Option<Baseline>,
+    /// `--create-baseline`: collect entries, report nothing.
+    create: bool,
+    /// `--statistics`: count findings, report none.
+    statistics: bool,
 }
 
 /// A line for standard error about one input.
@@ -80,6 +107,8 @@ struct Shared<'a> {
     /// Whether some file was checked with at least one rule on: a run whose
     /// configuration turns every rule off is said, not passed in silence.
     rules_on: std::sync::atomic::AtomicBool,
+    /// Baseline and statistics.
+    extras: Extras,
 }
 
 /// A configuration (`None`: none found) and the settings it gives every file.
@@ -162,6 +191,10 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
         messages: Vec::new(),
         summary: None,
         piece: None,
+        key: None,
+        used: Vec::new(),
+        entries: Vec::new(),
+        counts: Vec::new(),
     };
     if let (false, Some(c)) = (input.explicit, config.as_deref()) {
         if c.excludes(&config::normalize(&env.cwd, &input.name)) {
@@ -200,9 +233,35 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
     if let Some(note) = report.note.clone() {
         done.messages.push(Message::Note(report.path.clone(), note));
     }
+    let extras = &shared.extras;
+    if let Some(dir) = &extras.base_dir {
+        let key = baseline::path_key(dir, &config::normalize(&env.cwd, &input.name));
+        if extras.create {
+            done.entries = report
+                .diagnostics
+                .iter()
+                .map(|d| Entry::of(&key, d))
+                .collect();
+        } else if let Some(b) = &extras.baseline {
+            // Before the counts: a baselined finding does not fail the run.
+            done.used = b.filter(&key, &mut report.diagnostics);
+        }
+        done.key = Some(key);
+    }
     let mut summary = report::Summary::default();
     summary.add(&report);
     done.summary = Some(summary);
+    if extras.statistics {
+        for d in &report.diagnostics {
+            match done.counts.iter_mut().find(|c| c.0 == d.code) {
+                Some(c) => c.2 += 1,
+                None => done.counts.push((d.code, d.rule, 1)),
+            }
+        }
+    }
+    if extras.create || extras.statistics {
+        return done;
+    }
     // Rendered here, so the text is dropped with the report now: memory
     // stays bounded by the files in flight, not by the tree.
     done.piece = Some(match report::piece(*format, style, &report) {
@@ -266,6 +325,19 @@ pub(crate) fn run(
         exclude,
         follow_symlinks: false,
     };
+    // `--baseline`, else the root configuration's `baseline`.
+    let baseline_file = args.baseline.clone().or_else(|| {
+        let b = root.as_ref()?.baseline.as_deref()?;
+        // Named in messages as a user would type it from here.
+        Some(b.strip_prefix(&env.cwd).unwrap_or(b).to_path_buf())
+    });
+    let extras = match extras_for(args, baseline_file.as_deref(), env) {
+        Ok(x) => x,
+        Err(e) => {
+            report_error(io.err, &e)?;
+            return Ok(Outcome::Trouble);
+        }
+    };
     let (format, color) = output_choice(args, env);
     let style = report::Style {
         color,
@@ -282,6 +354,7 @@ pub(crate) fn run(
         style,
         settings: std::sync::Mutex::new(Vec::new()),
         rules_on: std::sync::atomic::AtomicBool::new(false),
+        extras,
     };
     let trouble = std::cell::Cell::new(false);
     let err = std::cell::RefCell::new(&mut *io.err);
@@ -309,6 +382,10 @@ pub(crate) fn run(
     // Taken before any file is read: the output file's identity, to make
     // sure the report never replaces a file the run reads.
     let mut guard = args.output_file.as_deref().map(|p| Guard::new(p, &env.cwd));
+    let mut baseline_guard = match (&baseline_file, args.create_baseline) {
+        (Some(p), true) => Some(Guard::for_baseline(p, &env.cwd)),
+        _ => None,
+    };
 
     // Walk, and queue each file as soon as it is found. Configuration is
     // resolved here, in input order: the resolver caches by folder, and a
@@ -342,7 +419,7 @@ pub(crate) fn run(
                     stdin_read = true;
                     let _ = shared.stdin.set(inputs::read_stdin(stdin));
                 }
-                if let Some(g) = &mut guard {
+                for g in [&mut guard, &mut baseline_guard].into_iter().flatten() {
                     g.reads(&input.name);
                 }
                 if order == pipeline::Order::Returned {
@@ -382,9 +459,31 @@ pub(crate) fn run(
     let mut next_to_say = 0;
     let mut chunk = Vec::new();
     let out = &mut *io.out;
+    let mut used = vec![
+        false;
+        shared
+            .extras
+            .baseline
+            .as_ref()
+            .map_or(0, |b| b.entries().len())
+    ];
+    let mut checked = std::collections::HashSet::new();
+    let mut entries = Vec::new();
+    let mut counts: Vec<Count> = Vec::new();
     let mut each = |done: Done| -> io::Result<()> {
         if let Some(s) = done.summary {
             summary.absorb(s);
+        }
+        for i in done.used {
+            used[i] = true;
+        }
+        checked.extend(done.key);
+        entries.extend(done.entries);
+        for (code, rule, n) in done.counts {
+            match counts.iter_mut().find(|c| c.0 == code) {
+                Some(c) => c.2 += n,
+                None => counts.push((code, rule, n)),
+            }
         }
         if let (Some(p), Some(dest)) = (done.piece, dest.borrow_mut().as_mut()) {
             sink.push(p, &mut chunk)?;
@@ -417,9 +516,13 @@ pub(crate) fn run(
     let mut dest = dest.into_inner().unwrap_or(Dest::Out);
     io.progress.finish();
     let mut end = Vec::new();
-    sink.finish(summary, &mut end)?;
+    if shared.extras.statistics {
+        end = statistics(counts, format);
+    } else if !shared.extras.create {
+        sink.finish(summary, &mut end)?;
+    }
     dest.write(&end, io.out)?;
-    if let Some(g) = &mut guard {
+    for g in [&mut guard, &mut baseline_guard].into_iter().flatten() {
         for config in resolver.files_read() {
             g.reads(config);
         }
@@ -448,6 +551,57 @@ pub(crate) fn run(
             "spoflint: warning: no rule is on for any file checked (the configuration's `select`, `ignore` or `[rules]`, or the flags, turn every rule off): nothing was looked for"
         )?;
     }
+    if let (Some(named), Some(b)) = (&baseline_file, &shared.extras.baseline) {
+        let stale: Vec<&Entry> = b
+            .entries()
+            .iter()
+            .zip(&used)
+            // Stale: its file was checked and gave no such finding, or
+            // its file is gone. (Other files' entries were not looked at:
+            // a pre-commit run names only the files changed.)
+            .filter(|(e, used)| {
+                !**used
+                    && (checked.contains(&e.path)
+                        || !shared
+                            .extras
+                            .base_dir
+                            .as_deref()
+                            .is_some_and(|dir| dir.join(&e.path).exists()))
+            })
+            .map(|(e, _)| e)
+            .collect();
+        if !stale.is_empty() {
+            say_stale(io.err, &stale, named)?;
+        }
+    }
+    if let (Some(named), true) = (&baseline_file, args.create_baseline) {
+        let written = if trouble {
+            // A file that could not be read has findings nobody knows:
+            // a baseline without them would hide them once it is read.
+            Err(Error::Baseline {
+                path: shown(named),
+                message: "not written: not every file could be checked".into(),
+                help: None,
+            })
+        } else {
+            let n = entries.len();
+            let mut file = Dest::open(Some(named));
+            file.write(baseline::render(entries).as_bytes(), io.out)?;
+            file.close(baseline_guard.as_ref()).map(|()| n)
+        };
+        match written {
+            Ok(n) => writeln!(
+                io.err,
+                "spoflint: wrote {n} baseline {} to {}",
+                if n == 1 { "entry" } else { "entries" },
+                shown(named)
+            )?,
+            Err(e) => {
+                report_error(io.err, &e)?;
+                return Ok(Outcome::Trouble);
+            }
+        }
+    }
     if !args.quiet {
         writeln!(io.err, "{summary}")?;
     }
@@ -460,7 +614,7 @@ pub(crate) fn run(
     // silences findings.
     Ok(if trouble {
         Outcome::Trouble
-    } else if failing > 0 && !args.exit_zero {
+    } else if failing > 0 && !args.exit_zero && !args.create_baseline {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -481,4 +635,73 @@ impl<W: Write> Write for ErrOf<'_, W> {
     fn flush(&mut self) -> io::Result<()> {
         self.0.borrow_mut().flush()
     }
+}
+
+/// What `--baseline`, `--create-baseline` and `--statistics` ask of a
+/// check; reads the baseline file.
+fn extras_for(
+    args: &CheckArgs,
+    baseline_file: Option<&Path>,
+    env: &Environment,
+) -> Result<Extras, Error> {
+    let mut x = Extras {
+        create: args.create_baseline,
+        statistics: args.statistics,
+        ..Extras::default()
+    };
+    let Some(named) = baseline_file else {
+        return match args.create_baseline {
+            true => Err(Error::NoBaselineFile),
+            false => Ok(x),
+        };
+    };
+    let path = config::normalize(&env.cwd, named);
+    x.base_dir = Some(path.parent().map(Path::to_path_buf).unwrap_or_default());
+    if !args.create_baseline {
+        x.baseline = Some(Baseline::read(&path, &shown(named))?);
+    }
+    Ok(x)
+}
+
+/// Say the baseline entries that matched no finding of the files checked.
+fn say_stale(err: &mut dyn Write, stale: &[&Entry], named: &Path) -> io::Result<()> {
+    let n = stale.len();
+    writeln!(
+        err,
+        "spoflint: {n} stale baseline {} (no such finding any more); refresh {} with `--create-baseline`:",
+        if n == 1 { "entry" } else { "entries" },
+        shown(named)
+    )?;
+    for e in stale {
+        writeln!(
+            err,
+            "  {}: {} {} (diagram {})",
+            e.path,
+            e.rule,
+            e.about(),
+            e.diagram
+        )?;
+    }
+    Ok(())
+}
+
+/// `--statistics`: one line per rule, `count  code  name`, by count then
+/// code (a JSON list with `--format json`).
+fn statistics(mut counts: Vec<Count>, format: Format) -> Vec<u8> {
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    if format == Format::Json {
+        let list: Vec<_> = counts
+            .iter()
+            .map(|(code, rule, n)| serde_json::json!({"code": code, "name": rule, "count": n}))
+            .collect();
+        let mut out = serde_json::to_vec_pretty(&list).unwrap_or_default();
+        out.push(b'\n');
+        return out;
+    }
+    let width = counts.first().map_or(1, |c| c.2.to_string().len());
+    let mut out = String::new();
+    for (code, rule, n) in counts {
+        out.push_str(&format!("{n:>width$}  {code}  {rule}\n"));
+    }
+    out.into_bytes()
 }

@@ -30,6 +30,8 @@ pub(crate) struct Guard {
     target: Option<Handle>,
     /// The first input or configuration file found to be the target.
     clash: Option<PathBuf>,
+    /// What is written: `report` or `baseline` (for the refusal).
+    what: &'static str,
 }
 
 impl Guard {
@@ -40,6 +42,15 @@ impl Guard {
             named: path.to_path_buf(),
             target: Handle::from_path(path).ok(),
             clash: None,
+            what: "report",
+        }
+    }
+
+    /// A guard for the baseline file written by `--create-baseline`.
+    pub(crate) fn for_baseline(path: &Path, cwd: &Path) -> Guard {
+        Guard {
+            what: "baseline",
+            ..Guard::new(path, cwd)
         }
     }
 
@@ -60,6 +71,7 @@ impl Guard {
     /// The error to report when the target is a file the run reads.
     fn refusal(&self) -> Option<Error> {
         self.clash.as_ref().map(|input| Error::OutputIsInput {
+            what: self.what,
             path: shown(&self.named),
             input: shown(input.strip_prefix(&self.cwd).unwrap_or(input)),
         })
