@@ -193,7 +193,22 @@ fn self_redundancy_of(
             )
         })
     };
-    managed(words).or_else(|| managed(text.id_words()))
+    // The id confirms what the label says, never contradicts it (SPEC §4:
+    // ids are weak): `NLB` on "Load Balancer<br/>K8s-provisioned" is a
+    // cloud load balancer, but `S3` on "Load balancer 3" is no Amazon S3.
+    managed(words).or_else(|| {
+        let by_id = managed(text.id_words())?;
+        let confirms = !crate::analysis::kinds::has_own_label(node) || {
+            let id_node = crate::model::Node {
+                id: node.id.clone(),
+                label: node.id.clone(),
+                ..crate::model::Node::default()
+            };
+            let id_kind = crate::analysis::kinds::kind_of(&id_node, vocab).kind;
+            id_kind == crate::analysis::kinds::kind_of(node, vocab).kind
+        };
+        confirms.then_some(by_id)
+    })
 }
 
 /// For each subgraph: why its title says its boxes run as several

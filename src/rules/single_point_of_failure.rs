@@ -384,6 +384,17 @@ mod tests {
     }
 
     #[test]
+    fn an_id_that_names_a_managed_service_does_not_hide_a_labelled_box() {
+        // Before, `S3` on a box labelled "Load balancer 3" was taken for
+        // Amazon S3 (redundant inside) and its finding dropped without a word.
+        let src = "flowchart LR\n  Users --> S3[Load balancer 3] --> App[App Servers x3] --> DB[(Orders DB HA)]\n";
+        assert_eq!(spofs(src), ["S3:error"]);
+        // With no label of its own, the id names the box.
+        let bare = "flowchart LR\n  Users --> App[App Server] --> S3\n  App --> DB[(Orders DB)]\n";
+        assert_eq!(spofs(bare), ["App:error", "DB:error"]);
+    }
+
+    #[test]
     fn thin_evidence_is_reported_only_at_low_confidence() {
         // No user drawn: who stops is a guess.
         let no_users = "flowchart LR\n  API[API Server] --> Q[Queue]\n  API --> C[(Order Cache)]\n";
