@@ -3,33 +3,13 @@
 //! on new findings, moving a diagram keeps it baselined, editing it makes
 //! its findings new, and what no longer matches is said to be stale.
 
+#[path = "support/bin.rs"]
+mod bin;
+
+use bin::go;
 use std::fs;
-use std::path::Path;
-use std::process::Command;
 
 const ARCH: &str = "```mermaid\nflowchart LR\n  U[Users] --> S[Server] --> DB[(Database)]\n```\n";
-
-/// What a run of the binary gave.
-struct Ran {
-    code: i32,
-    out: String,
-    err: String,
-}
-
-/// Run the binary in `dir` (paths relative to it, as a user types them).
-fn go(dir: &Path, args: &[&str]) -> Ran {
-    let o = Command::new(env!("CARGO_BIN_EXE_spoflint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CI")
-        .output()
-        .unwrap();
-    Ran {
-        code: o.status.code().unwrap(),
-        out: String::from_utf8(o.stdout).unwrap(),
-        err: String::from_utf8(o.stderr).unwrap(),
-    }
-}
 
 const CHECK: &[&str] = &["docs", "--baseline", ".spoflint-baseline.json"];
 const CREATE: &[&str] = &[

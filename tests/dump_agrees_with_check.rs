@@ -3,18 +3,12 @@
 //! that `dump` says is analysed, and `dump` lists it there with high
 //! confidence. (They disagreed on a block under `<!-- spoflint: skip -->`.)
 
+#[path = "support/bin.rs"]
+mod bin;
+
+use bin::json as spoflint_json;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::process::Command;
-
-fn spoflint_json(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_spoflint"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run spoflint");
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
 
 #[test]
 fn every_reported_finding_is_in_an_analysed_block_of_the_dump() {

@@ -6,33 +6,15 @@
 //! emptied the doc before it was read, and `-o spoflint.toml` replaced the
 //! configuration.
 
+#[path = "support/bin.rs"]
+mod bin;
+
+use bin::{go, Ran};
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 const DOC: &str =
     "# Checkout\n\n```mermaid\nflowchart LR\n  U[Users] --> S[Server] --> DB[(Database)]\n```\n";
-
-/// What a run of the binary gave.
-struct Ran {
-    code: i32,
-    out: String,
-    err: String,
-}
-
-/// Run the binary in `dir` (paths are relative to it, as a user types them).
-fn go(dir: &Path, args: &[&str]) -> Ran {
-    let o = Command::new(env!("CARGO_BIN_EXE_spoflint"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    Ran {
-        code: o.status.code().unwrap(),
-        out: String::from_utf8(o.stdout).unwrap(),
-        err: String::from_utf8(o.stderr).unwrap(),
-    }
-}
 
 /// A folder with `docs/checkout.md`.
 fn project() -> tempfile::TempDir {

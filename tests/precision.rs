@@ -17,9 +17,11 @@
 //! `cargo test --test precision -- --nocapture` prints the tables that
 //! `docs/precision.md` quotes.
 
-use serde_json::Value;
+#[path = "support/bin.rs"]
+mod bin;
+
+use bin::json as spoflint_json;
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 const CORPUS: &str = "fixtures/corpus";
 const FOLDS: &str = include_str!("../fixtures/corpus/FOLDS.md");
@@ -143,17 +145,6 @@ fn judgments() -> BTreeMap<Key, Verdict> {
         }
     }
     out
-}
-
-/// What `spoflint ARGS` prints on standard output, read as JSON.
-fn spoflint_json(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_spoflint"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("run spoflint");
-    assert!(out.status.success(), "spoflint {args:?} failed: {out:?}");
-    serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
 fn corpus_paths() -> [String; 2] {
