@@ -31,15 +31,22 @@ pub fn github(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
 /// One file's workflow commands.
 pub(super) fn github_file(file: &Located, out: &mut dyn Write) -> io::Result<()> {
     for (d, loc) in &file.items {
+        // The Actions toolkit: `col` and `endColumn` only for an annotation
+        // on one line; one that spans lines gives its lines alone.
+        let columns = if loc.line == loc.end_line {
+            format!(
+                ",col={},endLine={},endColumn={}",
+                loc.column, loc.end_line, loc.end_column
+            )
+        } else {
+            format!(",endLine={}", loc.end_line)
+        };
         writeln!(
             out,
-            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            "::{} file={},line={}{columns},title={}::{}",
             d.severity.as_str(),
             escape_property(&file.path),
             loc.line,
-            loc.column,
-            loc.end_line,
-            loc.end_column,
             escape_property(&format!("spoflint {} ({})", d.rule, d.code)),
             escape_data(&d.message),
         )?;
@@ -83,5 +90,20 @@ mod tests {
             "::error file=docs/a%2Cb%3Ac.md,line=6,col=11,endLine=6,endColumn=13,\
              title=spoflint parse-error (SPOF000)::50%25 bad%0D%0Asecond line"
         );
+    }
+
+    #[test]
+    fn a_finding_over_two_lines_has_no_columns() {
+        // GitHub's toolkit: `col`/`endColumn` are for one-line annotations;
+        // before, a finding spanning two lines sent them anyway.
+        let mut reports = sample();
+        let d = &mut reports[0].diagnostics[0];
+        d.span = crate::span::Span::new(d.span.start, d.span.end + 12);
+        let mut out = Vec::new();
+        github(&reports, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let first = text.lines().next().unwrap();
+        assert!(first.contains(",line=5,endLine=6,title="), "{first}");
+        assert!(!first.contains("col="), "{first}");
     }
 }
