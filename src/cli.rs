@@ -104,6 +104,10 @@ pub struct CheckArgs {
     /// Leave out paths matching GLOB when walking folders (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Apply `exclude` (config and `--exclude`) to files named on the
+    /// command line too, as pre-commit names them.
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Report only findings not in this baseline file (see `--create-baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

@@ -13,7 +13,8 @@ pub(crate) struct Input {
     pub(crate) stdin: bool,
     /// The name shown and used for configuration and file-type detection.
     pub(crate) name: PathBuf,
-    /// Named on the command line (config `exclude` does not apply).
+    /// Named on the command line (`exclude` does not apply, unless
+    /// `--force-exclude`).
     pub(crate) explicit: bool,
     /// A symbolic link found by walking, not followed: skipped with a note.
     pub(crate) unfollowed_link: bool,

@@ -1,8 +1,8 @@
 //! The `spoflint` binary: parse arguments, call the library, exit.
 
 use clap::Parser;
-use spoflint::progress::{self, Bar, Progress, Silent};
-use std::io::IsTerminal;
+use spoflint::progress::{self, Bar, Progress, Silent, Suspending};
+use std::io::{IsTerminal, Write as _};
 
 // mimalloc: a big diagram is many small allocations (ids, labels, map
 // entries); glibc's malloc spends half the parse time consolidating them
@@ -29,16 +29,29 @@ fn main() {
         _ => cli.check.quiet,
     };
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-    let mut bar;
+    let mut bar = progress::wanted(stderr.is_terminal(), ci, quiet).then(Bar::new);
     let mut silent = Silent;
-    let progress: &mut dyn Progress = if progress::wanted(stderr.is_terminal(), ci, quiet) {
-        bar = Bar::new();
-        &mut bar
-    } else {
-        &mut silent
+    // With a bar, each line for the terminal is written with the bar
+    // cleared first, so the two never share a line. Output to a file or a
+    // pipe is not on the screen: written as it comes, buffered.
+    let (mut out, mut err) = match &bar {
+        Some(bar) => (
+            if env.stdout_is_terminal {
+                bar.suspending(stdout.lock())
+            } else {
+                Suspending::plain(stdout.lock())
+            },
+            bar.suspending(stderr.lock()),
+        ),
+        None => (
+            Suspending::plain(stdout.lock()),
+            Suspending::plain(stderr.lock()),
+        ),
     };
-    let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    let progress: &mut dyn Progress = match &mut bar {
+        Some(bar) => bar,
+        None => &mut silent,
+    };
     let mut stdin = std::io::stdin().lock();
     let mut streams = spoflint::Streams {
         out: &mut out,
@@ -53,7 +66,6 @@ fn main() {
         // CI step under `set -o pipefail` would pass a run with findings
         // (docs/reliability.md, "Exit status when the output is closed").
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            use std::io::Write as _;
             let _ = writeln!(
                 err,
                 "spoflint: error: the output was closed before the report was written (broken pipe); the run stopped"
@@ -62,5 +74,8 @@ fn main() {
         }
         Err(_) => 2,
     };
+    // `exit` runs no destructor: the end of a line kept back is written here.
+    let _ = out.flush();
+    let _ = err.flush();
     std::process::exit(code);
 }

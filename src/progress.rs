@@ -1,7 +1,9 @@
 //! Progress for long runs: a trait the library reports to, and the
 //! indicatif bar the binary plugs in when stderr is a terminal and `CI` is
-//! not set. Owns when a bar appears; the library itself never draws.
+//! not set. Owns when a bar appears and that it never shares a line with
+//! output ([`Suspending`]); the library itself never draws.
 
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 /// Told about each file as a run goes.
@@ -57,6 +59,94 @@ impl Bar {
     }
 }
 
+impl Bar {
+    /// `inner` (standard output or error), written so that the bar is
+    /// cleared before each line and drawn again after it.
+    pub fn suspending<W: Write>(&self, inner: W) -> Suspending<W> {
+        Suspending {
+            inner,
+            bar: Some(self.bar.clone()),
+            line: Vec::new(),
+        }
+    }
+}
+
+/// A stream on the terminal that the bar is drawn on too: whole lines are
+/// written with the bar taken off the screen first (indicatif's `suspend`),
+/// so a finding or a note never lands on the bar's line (#16: on a
+/// terminal, a 400-file run printed findings after the bar). A line is
+/// kept until its end comes, or until [`Write::flush`]: a part of a line
+/// would otherwise have the bar drawn after it.
+pub struct Suspending<W: Write> {
+    inner: W,
+    /// `None`: no bar, written as it comes.
+    bar: Option<indicatif::ProgressBar>,
+    /// The start of a line not yet ended.
+    line: Vec<u8>,
+}
+
+impl<W: Write> Suspending<W> {
+    /// `inner` with no bar to suspend: written as it comes.
+    pub fn plain(inner: W) -> Self {
+        Suspending {
+            inner,
+            bar: None,
+            line: Vec::new(),
+        }
+    }
+
+    /// Write `bytes` with the bar off the screen, and flush them there.
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let inner = &mut self.inner;
+        let mut write = || inner.write_all(bytes).and_then(|()| inner.flush());
+        match &self.bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+}
+
+impl<W: Write> Write for Suspending<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        if self.bar.is_none() {
+            return self.inner.write_all(buf);
+        }
+        let Some(last) = memchr::memrchr(b'\n', buf) else {
+            self.line.extend_from_slice(buf);
+            return Ok(());
+        };
+        let (lines, rest) = buf.split_at(last + 1);
+        if self.line.is_empty() {
+            self.put(lines)?;
+        } else {
+            let mut whole = std::mem::take(&mut self.line);
+            whole.extend_from_slice(lines);
+            self.put(&whole)?;
+        }
+        self.line.extend_from_slice(rest);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            self.put(&line)?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Suspending<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
 impl Default for Bar {
     fn default() -> Self {
         Bar::new()
@@ -99,5 +189,28 @@ mod tests {
         assert!(!wanted(false, false, false), "stderr is a pipe");
         assert!(!wanted(true, true, false), "CI is set");
         assert!(!wanted(true, false, true), "--quiet");
+    }
+
+    #[test]
+    fn with_a_bar_only_whole_lines_go_out() {
+        let bar = Bar::new();
+        let mut inner = Vec::new();
+        let mut w = bar.suspending(&mut inner);
+        w.write_all(b"docs/a.md: er").unwrap();
+        w.write_all(b"ror\ndocs/b").unwrap();
+        assert_eq!(w.inner.as_slice(), b"docs/a.md: error\n");
+        w.write_all(b".md: error\n").unwrap();
+        assert_eq!(w.inner.as_slice(), b"docs/a.md: error\ndocs/b.md: error\n");
+        w.write_all(b"end").unwrap();
+        w.flush().unwrap();
+        drop(w);
+        assert_eq!(inner, b"docs/a.md: error\ndocs/b.md: error\nend");
+    }
+
+    #[test]
+    fn without_a_bar_written_as_it_comes() {
+        let mut w = Suspending::plain(Vec::new());
+        w.write_all(b"part").unwrap();
+        assert_eq!(w.inner, b"part");
     }
 }

@@ -5,7 +5,8 @@
 //! Rules, as ripgrep, typos and ruff apply them:
 //!
 //! - a file named explicitly is always checked, whatever its extension and
-//!   even if an ignore file or `exclude` would leave it out;
+//!   even if an ignore file or `exclude` would leave it out (the check
+//!   applies `exclude` to it with `--force-exclude`, through [`Excluder`]);
 //! - a folder is walked in the order its files are reported (by the bytes
 //!   of their paths; see [`in_report_order`]), keeping files whose
 //!   extension is in [`EXTENSIONS`]; folders whose name starts with `.`
@@ -118,6 +119,49 @@ pub struct WalkOptions {
     pub exclude: Vec<String>,
     /// Follow symbolic links (off by default).
     pub follow_symlinks: bool,
+}
+
+/// `--exclude` globs matched against any path, relative to the working
+/// folder (`--force-exclude`: the walk matches them relative to each
+/// walked folder, and never against a path named on the command line). A
+/// glob without a `/` matches a file or folder name at any depth, as in
+/// the walk; a glob that does not parse is left out (the walk reports it).
+#[derive(Debug)]
+pub struct Excluder {
+    cwd: PathBuf,
+    matcher: Gitignore,
+}
+
+impl Excluder {
+    /// The globs, relative to `cwd` (absolute).
+    pub fn new(cwd: &Path, globs: &[String]) -> Self {
+        let mut b = GitignoreBuilder::new(cwd);
+        for g in globs {
+            let _ = b.add_line(None, g);
+        }
+        Excluder {
+            cwd: cwd.to_path_buf(),
+            matcher: b.build().unwrap_or_else(|_| Gitignore::empty()),
+        }
+    }
+
+    /// Whether the file at `abs` (absolute, normalised), or a folder it
+    /// lies in, matches. A file outside the working folder is matched by
+    /// its name alone.
+    pub fn excludes(&self, abs: &Path) -> bool {
+        if self.matcher.is_empty() {
+            return false;
+        }
+        match abs.strip_prefix(&self.cwd) {
+            Ok(rel) if !rel.as_os_str().is_empty() => self
+                .matcher
+                .matched_path_or_any_parents(rel, false)
+                .is_ignore(),
+            _ => abs
+                .file_name()
+                .is_some_and(|n| self.matcher.matched(Path::new(n), false).is_ignore()),
+        }
+    }
 }
 
 /// Expand `paths` into files: named files always, folders walked in sorted
@@ -331,4 +375,34 @@ fn exclude_matcher(
         }
     }
     b.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excluder_matches_as_the_walk_does_from_the_working_folder() {
+        let cwd = Path::new("/p");
+        let globs = [
+            "drafts".to_string(),
+            "docs/old/**".into(),
+            "*.gen.md".into(),
+        ];
+        let x = Excluder::new(cwd, &globs);
+        assert!(x.excludes(Path::new("/p/drafts/a.md")), "a folder by name");
+        assert!(x.excludes(Path::new("/p/docs/drafts/a.md")), "at any depth");
+        assert!(x.excludes(Path::new("/p/docs/old/x/a.md")), "anchored");
+        assert!(
+            !x.excludes(Path::new("/p/guide/docs/old/a.md")),
+            "anchored at /p"
+        );
+        assert!(x.excludes(Path::new("/p/docs/a.gen.md")));
+        assert!(!x.excludes(Path::new("/p/docs/a.md")));
+        assert!(
+            x.excludes(Path::new("/elsewhere/a.gen.md")),
+            "by name outside"
+        );
+        assert!(!Excluder::new(cwd, &[]).excludes(Path::new("/p/drafts/a.md")));
+    }
 }

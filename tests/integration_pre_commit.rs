@@ -51,8 +51,10 @@ fn local_config(entry: &Path) -> String {
         let line = line.replacen("- id:", "  id:", 1);
         let line = if line.trim_start().starts_with("language:") {
             "  language: system".to_string()
-        } else if line.trim_start().starts_with("entry:") {
-            format!("  entry: '{}'", entry.display())
+        } else if let Some(command) = line.trim_start().strip_prefix("entry:") {
+            // This build's binary, with the hook's own arguments.
+            let rest = command.trim().strip_prefix("spoflint").unwrap();
+            format!("  entry: \"'{}'{rest}\"", entry.display())
         } else {
             line
         };
@@ -98,6 +100,8 @@ fn text(o: &Output) -> String {
 fn manifest_hook_is_valid() {
     assert!(MANIFEST.contains("- id: spoflint"));
     assert!(MANIFEST.contains("language: rust"));
+    // In `entry`, so a user's `args` cannot drop it.
+    assert!(MANIFEST.contains("entry: spoflint --force-exclude\n"));
 }
 
 #[test]
@@ -115,6 +119,34 @@ fn broken_diagram_fails_the_commit_and_fixed_diagram_passes() {
         good.status.success(),
         "commit should pass:\n{}",
         text(&good)
+    );
+}
+
+#[test]
+#[ignore = "needs pre-commit on PATH (.ci/run installs it)"]
+fn config_exclude_holds_for_the_files_pre_commit_names() {
+    let dir = scratch(&local_config(Path::new(env!("CARGO_BIN_EXE_spoflint"))));
+    let p = dir.path();
+    let config = commit(p, &[("spoflint.toml", b"exclude = [\"drafts\"]\n")]);
+    assert!(config.status.success(), "{}", text(&config));
+    let spof =
+        "```mermaid\nflowchart LR\n    Users --> LB[Load balancer] --> DB[(Orders DB)]\n```\n";
+    let drafted = commit(p, &[("drafts/arch.md", spof.as_bytes())]);
+    assert!(
+        drafted.status.success(),
+        "an excluded file does not fail the commit:\n{}",
+        text(&drafted)
+    );
+    let published = commit(p, &[("docs/arch.md", spof.as_bytes())]);
+    assert!(
+        !published.status.success(),
+        "commit should fail:\n{}",
+        text(&published)
+    );
+    assert!(
+        text(&published).contains("[single-point-of-failure]"),
+        "{}",
+        text(&published)
     );
 }
 

@@ -109,6 +109,9 @@ struct Shared<'a> {
     rules_on: std::sync::atomic::AtomicBool,
     /// Baseline and statistics.
     extras: Extras,
+    /// `--force-exclude`: the `--exclude` globs, for every file (the walk
+    /// applies them only to what it finds in a named folder).
+    force_exclude: Option<walk::Excluder>,
 }
 
 /// A configuration (`None`: none found) and the settings it gives every file.
@@ -196,8 +199,14 @@ fn check_job(job: Job, shared: &Shared<'_>) -> Done {
         entries: Vec::new(),
         counts: Vec::new(),
     };
-    if let (false, Some(c)) = (input.explicit, config.as_deref()) {
-        if c.excludes(&config::normalize(&env.cwd, &input.name)) {
+    // A file named on the command line is checked whatever `exclude` says,
+    // unless `--force-exclude` (ruff's name) asks otherwise.
+    let forced = shared.force_exclude.as_ref();
+    if !input.explicit || forced.is_some() {
+        let abs = config::normalize(&env.cwd, &input.name);
+        if config.as_deref().is_some_and(|c| c.excludes(&abs))
+            || forced.is_some_and(|x| x.excludes(&abs))
+        {
             return done;
         }
     }
@@ -355,6 +364,9 @@ pub(crate) fn run(
         settings: std::sync::Mutex::new(Vec::new()),
         rules_on: std::sync::atomic::AtomicBool::new(false),
         extras,
+        force_exclude: args
+            .force_exclude
+            .then(|| walk::Excluder::new(&env.cwd, &args.exclude)),
     };
     let trouble = std::cell::Cell::new(false);
     let err = std::cell::RefCell::new(&mut *io.err);
