@@ -188,7 +188,9 @@ impl KindOf {
                     phrase(toks, start, len)
                 )
             }
-            Evidence::Subgraph(i) => format!("inside subgraph {i}, whose title says so"),
+            Evidence::Subgraph(i) => {
+                format!("inside the subgraph numbered {i} (in closing order), whose title says so")
+            }
             Evidence::Shape => format!("shape {}", node.shape.as_deref().unwrap_or("")),
             Evidence::Nothing => "no kind word or shape".into(),
         }

@@ -535,17 +535,19 @@ pub fn analyse_with(diagram: &Diagram, settings: &Settings, ov: &Overrides) -> A
     // (a route: the service behind the router; a function: the consumer
     // behind the queue, SPEC §3). One per pair of groups.
     let mut seen_via: std::collections::HashSet<(u32, u32)> = Default::default();
-    let functions = a.links.iter().filter(|l| l.why == Why::QueueDelivery);
-    let vias = routes
+    // (from, to, what it stands for): routes, then queue deliveries.
+    let vias: Vec<(usize, usize, EntryRef)> = routes
         .iter()
-        .map(|&(r, t)| EntryRef::Route(r, t))
-        .chain(functions.map(|l| EntryRef::Function(l.from(), l.to())));
+        .map(|&(r, t)| (r, t, EntryRef::Route(r, t)))
+        .chain(
+            a.links
+                .iter()
+                .filter(|l| l.why == Why::QueueDelivery)
+                .map(|l| (l.from(), l.to(), EntryRef::Function(l.from(), l.to()))),
+        )
+        .collect();
     let mut via_of: Vec<usize> = Vec::new();
-    for e in vias.collect::<Vec<_>>() {
-        let (from, to) = match e {
-            EntryRef::Route(x, y) | EntryRef::Function(x, y) => (x, y),
-            _ => continue,
-        };
+    for (from, to, e) in vias {
         if a.roles[to] != Role::Component || !seen_via.insert((cls[from], cls[to])) {
             continue;
         }
